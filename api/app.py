@@ -1,0 +1,78 @@
+"""Application factory: `create_app(settings)` wires resources, jobs, routes and errors.
+
+Tests pass their own `resources`, `job_queue` or job table to swap any adapter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+
+from fastapi import FastAPI
+
+from api.errors import ERROR_RESPONSES, install_error_handlers
+from api.middleware import RequestContextMiddleware
+from api.routers import health
+from infrastructure.resources import Resources, open_resources
+from infrastructure.settings import Settings, load_settings
+from workers.context import JobDeps, JobFunction
+from workers.inprocess import InProcessJobQueue, InProcessScheduler
+from workers.schedule import ScheduledJob
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    resources: Resources | None = None,
+    jobs: Mapping[str, JobFunction] | None = None,
+    schedule: Sequence[ScheduledJob] | None = None,
+) -> FastAPI:
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from workers.jobs import JOBS
+        from workers.schedule import SCHEDULE
+
+        res = resources or open_resources(settings)
+        scheduler: InProcessScheduler | None = None
+        if settings.redis_url:  # production: the arq worker runs jobs and cron
+            from workers.arq_settings import ArqJobQueue
+
+            queue: InProcessJobQueue | ArqJobQueue = await ArqJobQueue.connect(settings.redis_url)
+        else:
+            queue = InProcessJobQueue(
+                JobDeps(resources=res),
+                JOBS if jobs is None else jobs,
+                keep_result_seconds=settings.job_keep_result_seconds,
+            )
+            scheduler = InProcessScheduler(queue, SCHEDULE if schedule is None else schedule)
+            scheduler.start()
+        app.state.resources = res
+        app.state.jobs = queue
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                await scheduler.stop()
+            await queue.close()
+            if resources is None:
+                await res.close()
+
+    app = FastAPI(
+        title="StakeTrack AI API",
+        version=version("staketrack"),
+        description="Staking analytics for Ethereum, Solana and Cosmos Hub. "
+        "Every response is `{data, meta}`; every error is `{error, code, details}`.",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url="/api/redoc",
+        lifespan=lifespan,
+        responses=ERROR_RESPONSES,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(health.router)
+    return app

@@ -1,0 +1,61 @@
+"""Request dependencies as `Annotated` aliases: resources, settings, unit of work, limits."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from domain.errors import RateLimited
+from domain.ports import JobQueue
+from infrastructure.db.uow import SqlUnitOfWork
+from infrastructure.resources import Resources
+from infrastructure.settings import Settings
+
+
+def get_resources(request: Request) -> Resources:
+    resources: Resources = request.app.state.resources
+    return resources
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_job_queue(request: Request) -> JobQueue:
+    queue: JobQueue = request.app.state.jobs
+    return queue
+
+
+ResourcesDep = Annotated[Resources, Depends(get_resources)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+JobQueueDep = Annotated[JobQueue, Depends(get_job_queue)]
+
+
+async def get_uow(resources: ResourcesDep) -> AsyncIterator[SqlUnitOfWork]:
+    """The request owns the transaction: committed when the handler returns normally,
+    rolled back on any error — before the response is sent."""
+    async with SqlUnitOfWork(resources.session_factory) as uow:
+        yield uow
+        await uow.commit()
+
+
+UowDep = Annotated[SqlUnitOfWork, Depends(get_uow, scope="function")]
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def default_rate_limit(request: Request, resources: ResourcesDep) -> None:
+    """Per-client limit on every API route (RATE_LIMIT_DEFAULT)."""
+    result = await resources.rate_limiter.hit(
+        resources.settings.rate_limit_default, f"api:{client_ip(request)}"
+    )
+    if not result.allowed:
+        raise RateLimited(result.retry_after)
+
+
+RateLimitedRoute = Depends(default_rate_limit)

@@ -1,0 +1,119 @@
+"""The one place that maps errors to HTTP: status codes, `{error, code, details}` bodies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from api.schemas.common import ErrorBody
+from domain.errors import Conflict, DomainError, NotFound, RateLimited
+
+DOMAIN_STATUS: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Conflict: 409,
+    RateLimited: 429,
+}
+
+HTTP_CODES: dict[int, tuple[str, str]] = {
+    400: ("BAD_REQUEST", "The request is malformed."),
+    401: ("UNAUTHORIZED", "Authentication required."),
+    403: ("FORBIDDEN", "Not allowed."),
+    404: ("NOT_FOUND", "The requested resource was not found."),
+    405: ("METHOD_NOT_ALLOWED", "This method is not allowed on this resource."),
+    406: ("NOT_ACCEPTABLE", "The requested representation is not available."),
+    413: ("PAYLOAD_TOO_LARGE", "The request body is too large."),
+    415: ("UNSUPPORTED_MEDIA_TYPE", "The request body must be JSON."),
+    422: ("VALIDATION_ERROR", "The request is invalid."),
+    429: ("RATE_LIMITED", "Too many requests; try again later."),
+    500: ("INTERNAL_ERROR", "An unexpected error occurred."),
+    503: ("SERVICE_UNAVAILABLE", "The service is temporarily unavailable."),
+}
+
+# documented on every route in the OpenAPI schema
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": HTTP_CODES[status][1]} for status in (422, 429, 500)
+}
+
+
+def error_response(
+    status: int,
+    message: str,
+    code: str,
+    details: Any = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body = orjson.dumps({"error": message, "code": code, "details": details})
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
+
+
+def _domain_status(exc: DomainError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in DOMAIN_STATUS:
+            return DOMAIN_STATUS[cls]
+    return 400
+
+
+async def _domain_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    return error_response(_domain_status(exc), exc.message, exc.code, exc.details, headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code, default_message = HTTP_CODES.get(exc.status_code, ("HTTP_ERROR", "Request failed."))
+    message = exc.detail if isinstance(exc.detail, str) and exc.detail not in _GENERIC else default_message
+    details: Any = None
+    if exc.status_code == 404:
+        details = {"path": request.url.path}
+    elif exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        details = {"method": request.method, "allowed": [m.strip() for m in allowed.split(",") if m]}
+        message = f"Method {request.method} is not allowed on {request.url.path}."
+    return error_response(exc.status_code, message, code, details, dict(exc.headers or {}))
+
+
+# Starlette's default phrases ("Not Found", ...) are replaced by our own messages
+_GENERIC = {"Not Found", "Method Not Allowed", "Unauthorized", "Forbidden", "Bad Request"}
+
+
+async def _validation_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    details = []
+    for error in exc.errors():
+        loc = tuple(error.get("loc", ()))
+        where = str(loc[0]) if loc else "body"
+        if error.get("type") == "json_invalid":
+            position = loc[1] if len(loc) > 1 else None
+            details.append(
+                {
+                    "field": "body",
+                    "in": "body",
+                    "message": f"Invalid JSON: {error.get('ctx', {}).get('error', 'cannot be parsed')}",
+                    "type": "json_invalid",
+                    "position": position,
+                }
+            )
+            continue
+        field = ".".join(str(part) for part in loc[1:]) or where
+        details.append(
+            {"field": field, "in": where, "message": error.get("msg", "invalid"), "type": error.get("type")}
+        )
+    summary = "; ".join(f"{d['field']}: {d['message']}" for d in details[:3])
+    return error_response(422, f"Request validation failed — {summary}", "VALIDATION_ERROR", details)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+
+
+def internal_error_body(request_id: str) -> bytes:
+    code, message = "INTERNAL_ERROR", HTTP_CODES[500][1]
+    return orjson.dumps({"error": message, "code": code, "details": {"requestId": request_id}})

@@ -1,0 +1,58 @@
+"""Liveness and readiness probes (not rate limited: orchestrators poll them)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter
+from starlette.responses import Response
+
+from api.deps import ResourcesDep
+from api.errors import error_response
+from api.schemas.common import ApiModel, Envelope, ErrorBody, ok
+
+router = APIRouter(prefix="/api", tags=["health"])
+CHECK_TIMEOUT_SECONDS = 3.0
+
+
+class Health(ApiModel):
+    status: str
+
+
+class Readiness(ApiModel):
+    status: str
+    checks: dict[str, str]
+
+
+@router.get("/health", summary="Liveness")
+async def health() -> Envelope[Health]:
+    return ok(Health(status="ok"))
+
+
+async def _check(probe: Callable[[], Awaitable[None]]) -> str:
+    try:
+        await asyncio.wait_for(probe(), CHECK_TIMEOUT_SECONDS)
+    except Exception:
+        return "unavailable"
+    return "ok"
+
+
+@router.get(
+    "/ready",
+    summary="Readiness: database and (when configured) Redis",
+    responses={503: {"model": ErrorBody, "description": "A dependency is unavailable"}},
+    response_model=Envelope[Readiness],
+)
+async def ready(resources: ResourcesDep) -> Envelope[Readiness] | Response:
+    checks = {"database": await _check(resources.check_database)}
+    checks["redis"] = await _check(resources.check_redis) if resources.redis else "not_configured"
+    failing = [name for name, state in checks.items() if state == "unavailable"]
+    if failing:
+        return error_response(
+            503,
+            f"Not ready: {', '.join(failing)} unavailable",
+            "NOT_READY",
+            {"checks": checks, "failing": failing},
+        )
+    return ok(Readiness(status="ready", checks=checks))

@@ -1,0 +1,75 @@
+"""Ports the domain and the application depend on; infrastructure implements them.
+
+Each port has an in-process implementation (embedded mode) and a Redis one
+(production); `tests/integration/test_port_contracts.py` holds both to one contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+
+class Cache(Protocol):
+    """Byte cache with per-key TTL (values are pre-serialised payloads)."""
+
+    async def get(self, key: str) -> bytes | None: ...
+    async def set(self, key: str, value: bytes, ttl_seconds: float) -> None: ...
+    async def delete(self, *keys: str) -> None: ...
+    async def delete_prefix(self, prefix: str) -> int: ...
+
+
+class KeyStore(Protocol):
+    """Short-lived single-use values (nonces, replay guards)."""
+
+    async def put(self, key: str, value: str, ttl_seconds: float) -> bool:
+        """Store unless present; False when the key already exists."""
+        ...
+
+    async def get(self, key: str) -> str | None: ...
+
+    async def take(self, key: str) -> str | None:
+        """Atomically read and delete: of concurrent callers, exactly one gets the value."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitResult:
+    allowed: bool
+    limit: int
+    retry_after: int  # seconds until a request would be allowed again; 0 when allowed
+
+
+class RateLimiter(Protocol):
+    async def hit(self, rule: str, key: str) -> RateLimitResult:
+        """Count one request for `key` under `rule` (e.g. "10/minute")."""
+        ...
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETE = "complete"
+    FAILED = "failed"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class JobInfo:
+    id: str
+    status: JobStatus
+    result: Any = None
+    error: str | None = None
+    finished_at: datetime | None = None
+
+
+class JobQueue(Protocol):
+    async def enqueue(self, name: str, job_id: str, kwargs: Mapping[str, Any]) -> bool:
+        """Queue `name(**kwargs)` under `job_id`; False (and nothing queued) when a job
+        with that id is queued, running or finished within the result retention."""
+        ...
+
+    async def info(self, job_id: str) -> JobInfo: ...

@@ -1,0 +1,5 @@
+"""ORM rows. Import every model module here so `Base.metadata` is complete."""
+
+from infrastructure.db.models.users import LinkedWalletRow, UserRow
+
+__all__ = ["LinkedWalletRow", "UserRow"]

@@ -1,0 +1,57 @@
+"""users and linked_wallets (DESIGN.md §5)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    Uuid,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from infrastructure.db.base import Base, UTCDateTime, utcnow
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("tier IN ('free', 'pro')", name="tier"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    tier: Mapped[str] = mapped_column(String(8), server_default="free")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class LinkedWalletRow(Base):
+    __tablename__ = "linked_wallets"
+    __table_args__ = (
+        UniqueConstraint("chain", "address"),
+        CheckConstraint("chain IN ('eth', 'sol', 'atom')", name="chain"),
+        # at most one primary wallet per user
+        Index(
+            "uq_linked_wallets_primary_per_user",
+            "user_id",
+            unique=True,
+            postgresql_where=text("is_primary"),
+            sqlite_where=text("is_primary"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    chain: Mapped[str] = mapped_column(String(8))
+    address: Mapped[str] = mapped_column(String(128))
+    is_primary: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

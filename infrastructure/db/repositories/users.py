@@ -1,0 +1,93 @@
+"""Users and linked wallets: rows in, frozen domain dataclasses out."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.errors import WalletAlreadyLinked
+from domain.models import Chain, LinkedWallet, Tier, User
+from infrastructure.db.models import LinkedWalletRow, UserRow
+
+
+def _user(row: UserRow) -> User:
+    return User(
+        id=row.id,
+        tier=Tier(row.tier),
+        created_at=row.created_at,
+        email=row.email,
+        email_verified_at=row.email_verified_at,
+    )
+
+
+def _wallet(row: LinkedWalletRow) -> LinkedWallet:
+    return LinkedWallet(
+        id=row.id,
+        user_id=row.user_id,
+        chain=Chain(row.chain),
+        address=row.address,
+        is_primary=row.is_primary,
+        linked_at=row.linked_at,
+    )
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def create(self, *, tier: Tier = Tier.FREE, email: str | None = None) -> User:
+        row = UserRow(tier=tier.value, email=email)
+        self._session.add(row)
+        await self._session.flush()
+        await self._session.refresh(row)
+        return _user(row)
+
+    async def get(self, user_id: uuid.UUID) -> User | None:
+        row = await self._session.get(UserRow, user_id)
+        return _user(row) if row else None
+
+
+class WalletRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def link(
+        self, user_id: uuid.UUID, chain: Chain, address: str, *, is_primary: bool = False
+    ) -> LinkedWallet:
+        row = LinkedWalletRow(
+            user_id=user_id, chain=chain.value, address=address, is_primary=is_primary
+        )
+        try:
+            async with self._session.begin_nested():  # savepoint: the outer transaction survives
+                self._session.add(row)
+        except IntegrityError as exc:
+            raise WalletAlreadyLinked() from exc
+        return _wallet(row)
+
+    async def owner_of(self, chain: Chain, address: str) -> LinkedWallet | None:
+        row = await self._session.scalar(
+            select(LinkedWalletRow).where(
+                LinkedWalletRow.chain == chain.value, LinkedWalletRow.address == address
+            )
+        )
+        return _wallet(row) if row else None
+
+    async def list_for_user(self, user_id: uuid.UUID) -> list[LinkedWallet]:
+        rows = await self._session.scalars(
+            select(LinkedWalletRow)
+            .where(LinkedWalletRow.user_id == user_id)
+            .order_by(LinkedWalletRow.linked_at, LinkedWalletRow.id)
+        )
+        return [_wallet(row) for row in rows]
+
+    async def unlink(self, user_id: uuid.UUID, wallet_id: uuid.UUID) -> bool:
+        """Remove a wallet of this user; False when no such wallet belongs to them."""
+        result = await self._session.execute(
+            delete(LinkedWalletRow).where(
+                LinkedWalletRow.id == wallet_id, LinkedWalletRow.user_id == user_id
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,87 @@
+"""Structured logging: one pipeline for structlog and stdlib loggers alike.
+
+Every line, whatever logger wrote it, passes `redact()` last: wallet addresses
+of all three chains are shortened (`0x1234…5678`) and email addresses removed.
+The request id bound in `structlog.contextvars` appears in every line.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from typing import Any
+
+import structlog
+
+from domain.addresses import shorten
+from infrastructure.settings import LogFormat, Settings
+
+_ETH_HEX = re.compile(r"0x[0-9a-fA-F]{40,}")
+_BECH32 = re.compile(r"\b((?:cosmos|cosmosvaloper|cosmosvalcons|cosmospub)1)([02-9ac-hj-np-z]{38,})\b")
+_BASE58 = re.compile(r"(?<![0-9A-Za-z])[1-9A-HJ-NP-Za-km-z]{32,44}(?![0-9A-Za-z])")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+
+def redact(text: str) -> str:
+    text = _EMAIL.sub("[email]", text)
+    text = _ETH_HEX.sub(lambda m: shorten(m.group(0)), text)
+    text = _BECH32.sub(lambda m: shorten(m.group(0)), text)
+    return _BASE58.sub(lambda m: shorten(m.group(0)), text)
+
+
+class RedactingFormatter(structlog.stdlib.ProcessorFormatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def _drop_color_message(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    event_dict.pop("color_message", None)  # uvicorn duplicates its message with ANSI codes
+    return event_dict
+
+
+def configure_logging(settings: Settings, stream: Any = None) -> None:
+    """Route structlog and stdlib logging through one redacting handler."""
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        _drop_color_message,
+    ]
+    renderer: Any
+    if settings.log_format is LogFormat.CONSOLE:
+        renderer = structlog.dev.ConsoleRenderer(colors=False)
+    else:
+        renderer = structlog.processors.JSONRenderer()
+    formatter = RedactingFormatter(
+        foreign_pre_chain=shared,
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+    )
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(settings.log_level)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "arq"):
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True
+    logging.getLogger("uvicorn.access").disabled = True  # our middleware logs requests
+
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=False,
+    )
+
+
+def get_logger(name: str) -> Any:
+    return structlog.stdlib.get_logger(name)

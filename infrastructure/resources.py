@@ -1,0 +1,82 @@
+"""Opens the shared infrastructure for one process (API or worker) by runtime mode.
+
+Embedded mode (no REDIS_URL): in-process cache, key store and rate limiter.
+Production: the same ports on Redis. The database is SQLite or PostgreSQL by URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from domain.ports import Cache, KeyStore
+from infrastructure.cache.memory import MemoryCache
+from infrastructure.cache.redis import RedisCache
+from infrastructure.db.engine import create_engine, create_session_factory
+from infrastructure.keystore.memory import MemoryKeyStore
+from infrastructure.keystore.redis import RedisKeyStore
+from infrastructure.ratelimit import LimitsRateLimiter
+from infrastructure.settings import Settings
+
+REDIS_TIMEOUT_SECONDS = 2.0
+
+
+@dataclass
+class Resources:
+    settings: Settings
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    cache: Cache
+    keystore: KeyStore
+    rate_limiter: LimitsRateLimiter
+    redis: Redis | None = None
+
+    async def check_database(self) -> None:
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def check_redis(self) -> None:
+        if self.redis is not None:
+            await self.redis.ping()
+
+    async def close(self) -> None:
+        await self.rate_limiter.close()
+        if self.redis is not None:
+            await self.redis.aclose()
+        await self.engine.dispose()
+
+
+def open_redis(url: str) -> Redis:
+    return Redis.from_url(
+        url,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        health_check_interval=30,
+    )
+
+
+def open_resources(settings: Settings) -> Resources:
+    engine = create_engine(settings.effective_database_url)
+    session_factory = create_session_factory(engine)
+    if settings.redis_url:
+        redis = open_redis(settings.redis_url)
+        return Resources(
+            settings=settings,
+            engine=engine,
+            session_factory=session_factory,
+            cache=RedisCache(redis),
+            keystore=RedisKeyStore(redis),
+            rate_limiter=LimitsRateLimiter.redis(settings.redis_url),
+            redis=redis,
+        )
+    return Resources(
+        settings=settings,
+        engine=engine,
+        session_factory=session_factory,
+        cache=MemoryCache(),
+        keystore=MemoryKeyStore(),
+        rate_limiter=LimitsRateLimiter.in_memory(),
+    )

@@ -1,0 +1,195 @@
+"""Service configuration from environment variables (names are public contract).
+
+Every setting is documented in `.env.example` and the README. `load_settings()`
+is the single entry point: it validates, fills the embedded-mode secret key and
+raises `ConfigError` with one line per bad variable — never with its value.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SECRET_KEY_FILE = "secret_key"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class LogFormat(StrEnum):
+    JSON = "json"
+    CONSOLE = "console"
+
+
+class Network(StrEnum):
+    MAINNET = "mainnet"
+    DEMO = "demo"
+
+
+def _split_csv(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+CsvList = Annotated[list[str], NoDecode]
+CsvInts = Annotated[list[int], NoDecode]
+CsvSecrets = Annotated[list[SecretStr], NoDecode]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=None, case_sensitive=False, extra="ignore", frozen=True
+    )
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    data_dir: Path = Path("./data")
+    log_level: str = "INFO"
+    log_format: LogFormat = LogFormat.JSON
+
+    database_url: str | None = None
+    redis_url: str | None = None
+    secret_key: SecretStr | None = None
+
+    app_domain: str = "localhost:5173"
+    app_origin: str | None = None
+    siwe_chain_ids: CsvInts = [1]
+    admin_wallets: CsvList = []
+    network: Network = Network.MAINNET
+
+    eth_beacon_url: str = "https://ethereum-beacon-api.publicnode.com"
+    eth_execution_url: str | None = None
+    solana_rpc_url: str = "https://api.mainnet-beta.solana.com"
+    solana_rpc_fallback_url: str | None = None
+    cosmos_lcd_url: str = "https://cosmos-rest.publicnode.com"
+    cosmos_lcd_fallback_url: str | None = None
+    price_api_url: str = "https://api.coingecko.com/api/v3"
+
+    resend_api_key: SecretStr | None = None
+    email_from: str = "StakeTrack <alerts@staketrack.local>"
+    turnstile_secret: SecretStr | None = None
+    cron_hmac_keys: CsvSecrets = []
+
+    rate_limit_default: str = "120/minute"
+    rate_limit_auth: str = "10/minute"
+    job_keep_result_seconds: int = Field(default=3600, ge=0)
+
+    @field_validator("siwe_chain_ids", "admin_wallets", "cron_hmac_keys", mode="before")
+    @classmethod
+    def _csv(cls, value: Any) -> Any:
+        return _split_csv(value)
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        for plain, driver in (
+            ("postgres://", "postgresql+asyncpg://"),
+            ("postgresql://", "postgresql+asyncpg://"),
+            ("sqlite:///", "sqlite+aiosqlite:///"),
+        ):
+            if value.startswith(plain):
+                return driver + value[len(plain) :]
+        if value.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite:///")):
+            return value
+        raise ValueError("must be a postgresql:// or sqlite:/// URL")
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return value
+
+    @field_validator("rate_limit_default", "rate_limit_auth")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        from limits import parse  # local: keep the settings module light
+
+        try:
+            parse(value)
+        except ValueError as exc:
+            raise ValueError("must look like '120/minute' or '10 per second'") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _production_needs_secret(self) -> Settings:
+        key = self.secret_key.get_secret_value() if self.secret_key else ""
+        if self.is_production and not key:
+            raise ValueError("SECRET_KEY is required when DATABASE_URL or REDIS_URL is set")
+        if key and len(key) < MIN_SECRET_KEY_LENGTH:
+            raise ValueError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        """Production mode: external database or Redis configured."""
+        return bool(self.database_url or self.redis_url)
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'staketrack.db').resolve()}"
+
+    @property
+    def effective_app_origin(self) -> str:
+        if self.app_origin:
+            return self.app_origin.rstrip("/")
+        host = self.app_domain.split(":")[0]
+        scheme = "http" if host in {"localhost", "127.0.0.1"} else "https"
+        return f"{scheme}://{self.app_domain}"
+
+
+class ConfigError(Exception):
+    """Invalid configuration; the message names the variables, never their values."""
+
+
+def _describe(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors(include_input=False, include_url=False):
+        loc = ".".join(str(part) for part in error["loc"])
+        name = loc.upper() if loc else "configuration"
+        message = error["msg"].removeprefix("Value error, ")
+        lines.append(f"{name}: {message}" if loc else message)
+    return "; ".join(lines)
+
+
+def _embedded_secret(data_dir: Path) -> SecretStr:
+    """The embedded-mode key: generated once, kept (mode 0600) under DATA_DIR."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / SECRET_KEY_FILE
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return SecretStr(path.read_text().strip())
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the environment (plus explicit overrides, for tests) and validate it."""
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid configuration: {_describe(exc)}") from None
+    if settings.secret_key is None:
+        settings = settings.model_copy(
+            update={"secret_key": _embedded_secret(settings.data_dir)}
+        )
+    return settings

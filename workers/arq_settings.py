@@ -1,0 +1,136 @@
+"""Production job runner on arq — the only module that imports arq's worker machinery.
+
+`staketrack worker` runs `worker_settings(...)`; the API enqueues through `ArqJobQueue`.
+Both use the job functions and cron table the in-process runner uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from arq import Retry, cron
+from arq.connections import ArqRedis, RedisSettings, create_pool
+from arq.jobs import Job
+from arq.jobs import JobStatus as ArqStatus
+from arq.worker import Function, func, run_worker
+
+from domain.ports import JobInfo, JobStatus
+from infrastructure.logging import configure_logging
+from infrastructure.resources import open_resources
+from infrastructure.settings import Settings
+from workers.context import RETRY_DELAYS, JobDeps, JobFunction
+from workers.schedule import ScheduledJob
+
+QUEUE_NAME = "staketrack:queue"
+
+_STATUS = {
+    ArqStatus.deferred: JobStatus.QUEUED,
+    ArqStatus.queued: JobStatus.QUEUED,
+    ArqStatus.in_progress: JobStatus.RUNNING,
+    ArqStatus.complete: JobStatus.COMPLETE,
+    ArqStatus.not_found: JobStatus.NOT_FOUND,
+}
+
+
+def _arq_function(name: str, function: JobFunction, retry_delays: Sequence[float]) -> Function:
+    async def run(ctx: dict[str, Any], **kwargs: Any) -> Any:
+        deps = replace(ctx["deps"], job_id=ctx["job_id"], attempt=ctx["job_try"])
+        try:
+            return await function(deps, **kwargs)
+        except Exception as exc:
+            if ctx["job_try"] <= len(retry_delays):
+                raise Retry(defer=retry_delays[ctx["job_try"] - 1]) from exc
+            raise
+
+    return func(run, name=name, max_tries=len(retry_delays) + 1)
+
+
+def _cron_job(entry: ScheduledJob, function: JobFunction) -> Any:
+    async def tick(ctx: dict[str, Any]) -> Any:
+        return await function(replace(ctx["deps"], job_id=ctx["job_id"]), **entry.kwargs)
+
+    tick.__qualname__ = f"cron.{entry.name}"
+    return cron(
+        tick,
+        name=f"cron:{entry.name}",
+        minute=set(entry.minute) if isinstance(entry.minute, frozenset) else entry.minute,
+        hour=set(entry.hour) if isinstance(entry.hour, frozenset) else entry.hour,
+        unique=True,
+        run_at_startup=False,
+    )
+
+
+def worker_settings(
+    settings: Settings,
+    functions: Mapping[str, JobFunction],
+    schedule: Sequence[ScheduledJob] = (),
+    *,
+    retry_delays: Sequence[float] = RETRY_DELAYS,
+    burst: bool = False,
+) -> dict[str, Any]:
+    """Keyword arguments for `arq.worker.Worker` (and `run_worker`)."""
+    if not settings.redis_url:
+        raise ValueError("the arq worker needs REDIS_URL")
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        ctx["deps"] = JobDeps(resources=open_resources(settings))
+
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        if "deps" in ctx:
+            await ctx["deps"].resources.close()
+
+    return {
+        "functions": [_arq_function(n, f, retry_delays) for n, f in functions.items()],
+        "cron_jobs": [_cron_job(e, functions[e.job]) for e in schedule],
+        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+        "queue_name": QUEUE_NAME,
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        "keep_result": settings.job_keep_result_seconds,
+        "burst": burst,
+        "timezone": UTC,
+    }
+
+
+def run(settings: Settings) -> None:
+    from workers.jobs import JOBS
+    from workers.schedule import SCHEDULE
+
+    configure_logging(settings)
+    run_worker(worker_settings(settings, JOBS, SCHEDULE))  # type: ignore[arg-type]
+
+
+class ArqJobQueue:
+    def __init__(self, pool: ArqRedis) -> None:
+        self._pool = pool
+
+    @classmethod
+    async def connect(cls, redis_url: str) -> ArqJobQueue:
+        return cls(await create_pool(RedisSettings.from_dsn(redis_url), default_queue_name=QUEUE_NAME))
+
+    async def enqueue(self, name: str, job_id: str, kwargs: Mapping[str, Any]) -> bool:
+        job = await self._pool.enqueue_job(name, _job_id=job_id, **kwargs)
+        return job is not None
+
+    async def info(self, job_id: str) -> JobInfo:
+        job = Job(job_id, self._pool, _queue_name=QUEUE_NAME)
+        status = _STATUS[await job.status()]
+        if status is not JobStatus.COMPLETE:
+            return JobInfo(id=job_id, status=status)
+        outcome = await job.result_info()
+        if outcome is None:
+            return JobInfo(id=job_id, status=status)
+        if outcome.success:
+            return JobInfo(id=job_id, status=status, result=outcome.result, finished_at=outcome.finish_time)
+        return JobInfo(
+            id=job_id,
+            status=JobStatus.FAILED,
+            error=f"{type(outcome.result).__name__}: {outcome.result}",
+            finished_at=outcome.finish_time,
+        )
+
+    async def close(self) -> None:
+        await self._pool.aclose()

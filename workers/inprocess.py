@@ -1,0 +1,171 @@
+"""Embedded-mode job runner: the same job functions as arq, run as asyncio tasks.
+
+Deduplicates by job id like arq (an id is taken while queued, running, or for
+`keep_result_seconds` after it finished), retries with the same backoff, and
+runs the cron table with the same ids.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from domain.ports import JobInfo, JobStatus
+from infrastructure.logging import get_logger
+from workers.context import RETRY_DELAYS, JobDeps, JobFunction
+from workers.schedule import ScheduledJob
+
+log = get_logger(__name__)
+
+
+class UnknownJob(LookupError):
+    pass
+
+
+@dataclass
+class _Record:
+    status: JobStatus = JobStatus.QUEUED
+    result: Any = None
+    error: str | None = None
+    finished_at: datetime | None = None
+    expires_at: float = float("inf")
+
+
+class InProcessJobQueue:
+    def __init__(
+        self,
+        deps: JobDeps,
+        functions: Mapping[str, JobFunction],
+        *,
+        keep_result_seconds: float = 3600,
+        retry_delays: Sequence[float] = RETRY_DELAYS,
+        max_jobs: int = 10,
+    ) -> None:
+        self._deps = deps
+        self._functions = functions
+        self._keep = keep_result_seconds
+        self._retry_delays = tuple(retry_delays)
+        self._slots = asyncio.Semaphore(max_jobs)
+        self._records: dict[str, _Record] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def enqueue(self, name: str, job_id: str, kwargs: Mapping[str, Any]) -> bool:
+        if name not in self._functions:
+            raise UnknownJob(name)
+        self._forget_expired()
+        if job_id in self._records:
+            return False
+        record = self._records[job_id] = _Record()
+        task = asyncio.create_task(self._run(name, job_id, dict(kwargs), record))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return True
+
+    async def info(self, job_id: str) -> JobInfo:
+        self._forget_expired()
+        record = self._records.get(job_id)
+        if record is None:
+            return JobInfo(id=job_id, status=JobStatus.NOT_FOUND)
+        return JobInfo(
+            id=job_id,
+            status=record.status,
+            result=record.result,
+            error=record.error,
+            finished_at=record.finished_at,
+        )
+
+    async def drain(self) -> None:
+        """Wait until every queued job has finished (tests, graceful shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def _forget_expired(self) -> None:
+        now = time.monotonic()
+        for job_id in [k for k, r in self._records.items() if r.expires_at <= now]:
+            del self._records[job_id]
+
+    async def _run(self, name: str, job_id: str, kwargs: dict[str, Any], record: _Record) -> None:
+        function = self._functions[name]
+        attempts = len(self._retry_delays) + 1
+        async with self._slots:
+            for attempt in range(1, attempts + 1):
+                record.status = JobStatus.RUNNING
+                started = time.perf_counter()
+                try:
+                    record.result = await function(
+                        replace(self._deps, job_id=job_id, attempt=attempt), **kwargs
+                    )
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    log.warning(
+                        "job_failed", job=name, job_id=job_id, attempt=attempt,
+                        error=f"{type(exc).__name__}: {exc}",
+                    )
+                    if attempt < attempts:
+                        record.status = JobStatus.QUEUED
+                        await asyncio.sleep(self._retry_delays[attempt - 1])
+                        continue
+                    record.status = JobStatus.FAILED
+                    record.error = f"{type(exc).__name__}: {exc}"
+                else:
+                    record.status = JobStatus.COMPLETE
+                    log.info(
+                        "job_complete", job=name, job_id=job_id, attempt=attempt,
+                        duration_ms=round((time.perf_counter() - started) * 1000, 1),
+                    )
+                break
+        record.finished_at = datetime.now(UTC)
+        record.expires_at = time.monotonic() + self._keep
+
+
+class InProcessScheduler:
+    """Runs the cron table in-process: at each due minute, enqueue with the cron run id."""
+
+    def __init__(self, queue: InProcessJobQueue, schedule: Sequence[ScheduledJob]) -> None:
+        self._queue = queue
+        self._schedule = tuple(schedule)
+        self._task: asyncio.Task[None] | None = None
+
+    async def tick(self, now: datetime) -> list[str]:
+        """Enqueue every entry due at `now` (minute resolution); returns the new job ids."""
+        started = []
+        minute = now.replace(second=0, microsecond=0)
+        for entry in self._schedule:
+            if entry.next_run(minute - timedelta(seconds=1)) == minute:
+                run_id = entry.run_id(minute)
+                if await self._queue.enqueue(entry.job, run_id, entry.kwargs):
+                    started.append(run_id)
+        return started
+
+    def start(self) -> None:
+        if self._schedule and self._task is None:
+            self._task = asyncio.create_task(self._loop())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _loop(self) -> None:
+        while True:
+            now = datetime.now(UTC)
+            due = min(entry.next_run(now) for entry in self._schedule)
+            await asyncio.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()))
+            try:
+                for run_id in await self.tick(due):
+                    log.info("cron_enqueued", job_id=run_id)
+            except Exception:
+                log.exception("cron_tick_failed")

@@ -1,0 +1,11 @@
+"""Job functions: plain async functions `fn(deps: JobDeps, **kwargs)`, safe to run twice.
+
+`JOBS` maps the public job name to its function; both runners (arq and the
+in-process one) execute exactly these. Later issues add their steps here.
+"""
+
+from __future__ import annotations
+
+from workers.context import JobFunction
+
+JOBS: dict[str, JobFunction] = {}

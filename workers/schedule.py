@@ -1,0 +1,38 @@
+"""The cron table both runners read: arq cron in production, the in-process scheduler
+in embedded mode. Later issues add their entries (hourly fetch, daily metrics, ...)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from arq.cron import next_cron
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    name: str  # unique name of this entry (e.g. "fetch-eth")
+    job: str  # key in workers.jobs.JOBS
+    minute: int | frozenset[int] | None = 0
+    hour: int | frozenset[int] | None = None  # None: every hour
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+    def next_run(self, after: datetime) -> datetime:
+        return next_cron(
+            after,
+            month=None,
+            day=None,
+            weekday=None,
+            hour=set(self.hour) if isinstance(self.hour, frozenset) else self.hour,
+            minute=set(self.minute) if isinstance(self.minute, frozenset) else self.minute,
+            second=0,
+            microsecond=0,
+        )
+
+    def run_id(self, at: datetime) -> str:
+        return f"cron:{self.name}:{at.strftime('%Y-%m-%dT%H:%M')}"
+
+
+SCHEDULE: tuple[ScheduledJob, ...] = ()
