@@ -11,12 +11,21 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from api.schemas.common import ErrorBody
-from domain.errors import Conflict, DomainError, NotFound, RateLimited
+from domain.errors import (
+    AuthenticationFailed,
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+)
 
 DOMAIN_STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
     Conflict: 409,
     RateLimited: 429,
+    InvalidInput: 422,
+    AuthenticationFailed: 401,
 }
 
 HTTP_CODES: dict[int, tuple[str, str]] = {

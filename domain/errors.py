@@ -4,7 +4,13 @@
      ├── NotFound
      ├── Conflict
      │    └── WalletAlreadyLinked
-     └── RateLimited
+     ├── RateLimited
+     ├── InvalidInput                 (422: a value is well-formed JSON but unacceptable)
+     └── AuthenticationFailed         (401)
+          ├── InvalidSignature, MalformedMessage, DomainMismatch, UriMismatch,
+          ├── ChainIdMismatch, MessageExpired, MessageNotYetValid,
+          ├── NonceExpired, NonceReused, AddressNotChecksummed
+          └── InvalidToken
 """
 
 from __future__ import annotations
@@ -44,3 +50,68 @@ class RateLimited(DomainError):
     def __init__(self, retry_after: int, message: str | None = None) -> None:
         super().__init__(message, details={"retryAfter": retry_after})
         self.retry_after = retry_after
+
+
+class InvalidInput(DomainError):
+    code = "VALIDATION_ERROR"
+    message = "The request is invalid."
+
+
+class AuthenticationFailed(DomainError):
+    code = "UNAUTHORIZED"
+    message = "Authentication failed."
+
+
+class InvalidSignature(AuthenticationFailed):
+    code = "INVALID_SIGNATURE"
+    message = "The signature does not match the message and address."
+
+
+class MalformedMessage(AuthenticationFailed):
+    code = "MALFORMED_MESSAGE"
+    message = "The sign-in message is not a valid EIP-4361 message."
+
+
+class DomainMismatch(AuthenticationFailed):
+    code = "DOMAIN_MISMATCH"
+    message = "The sign-in message is for another domain."
+
+
+class UriMismatch(AuthenticationFailed):
+    code = "URI_MISMATCH"
+    message = "The sign-in message URI is not on this site's origin."
+
+
+class ChainIdMismatch(AuthenticationFailed):
+    code = "CHAIN_ID_MISMATCH"
+    message = "The sign-in message is for an unsupported chain id."
+
+
+class MessageExpired(AuthenticationFailed):
+    code = "MESSAGE_EXPIRED"
+    message = "The sign-in message has expired."
+
+
+class MessageNotYetValid(AuthenticationFailed):
+    code = "MESSAGE_NOT_YET_VALID"
+    message = "The sign-in message is not valid yet."
+
+
+class NonceExpired(AuthenticationFailed):
+    code = "NONCE_EXPIRED"
+    message = "The nonce is unknown or has expired; request a new one."
+
+
+class NonceReused(AuthenticationFailed):
+    code = "NONCE_REUSED"
+    message = "The nonce has already been used; request a new one."
+
+
+class AddressNotChecksummed(AuthenticationFailed):
+    code = "ADDRESS_NOT_CHECKSUMMED"
+    message = "The Ethereum address must be EIP-55 checksummed."
+
+
+class InvalidToken(AuthenticationFailed):
+    code = "INVALID_TOKEN"
+    message = "The access token is invalid or expired."
