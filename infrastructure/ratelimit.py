@@ -9,6 +9,7 @@ from functools import lru_cache
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from redis.asyncio import Redis
 
 from domain.ports import RateLimitResult
 
@@ -28,10 +29,14 @@ class LimitsRateLimiter:
         return cls(MemoryStorage())
 
     @classmethod
-    def redis(cls, redis_url: str) -> LimitsRateLimiter:
+    def redis(cls, client: Redis) -> LimitsRateLimiter:
+        """Share the process's Redis connection pool (closed with that client)."""
         return cls(
             RedisStorage(
-                "async+" + redis_url, implementation="redispy", key_prefix="staketrack:rl"
+                "async+redis://",
+                implementation="redispy",
+                key_prefix="staketrack:rl",
+                connection_pool=client.connection_pool,  # type: ignore[arg-type]
             )
         )
 
@@ -43,10 +48,3 @@ class LimitsRateLimiter:
         retry_after = max(1, math.ceil(stats.reset_time - time.time()))
         return RateLimitResult(allowed=False, limit=item.amount, retry_after=retry_after)
 
-    async def reset(self) -> None:
-        await self._storage.reset()
-
-    async def close(self) -> None:
-        closer = getattr(self._storage, "close", None)
-        if closer is not None:
-            await closer()

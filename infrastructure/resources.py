@@ -43,7 +43,6 @@ class Resources:
             await self.redis.ping()
 
     async def close(self) -> None:
-        await self.rate_limiter.close()
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()
@@ -69,7 +68,7 @@ def open_resources(settings: Settings) -> Resources:
             session_factory=session_factory,
             cache=RedisCache(redis),
             keystore=RedisKeyStore(redis),
-            rate_limiter=LimitsRateLimiter.redis(settings.redis_url),
+            rate_limiter=LimitsRateLimiter.redis(redis),
             redis=redis,
         )
     return Resources(

@@ -1,0 +1,198 @@
+"""The same job functions through both runners: in-process (embedded) and arq (Redis)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from arq.worker import Worker
+
+from domain.ports import JobStatus
+from infrastructure.resources import Resources, open_resources
+from infrastructure.settings import Settings
+from workers.arq_settings import ArqJobQueue, worker_settings
+from workers.context import JobDeps
+from workers.ids import Period, job_id
+from workers.inprocess import InProcessJobQueue, InProcessScheduler, UnknownJob
+from workers.schedule import ScheduledJob
+
+
+class Recorder:
+    """Job functions that record their calls, as a real job records its work."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int, dict[str, Any]]] = []
+        self.failures_left = 0
+
+    async def fetch(self, deps: JobDeps, **kwargs: Any) -> dict[str, Any]:
+        assert isinstance(deps.resources, Resources)
+        self.calls.append((deps.job_id, deps.attempt, kwargs))
+        if self.failures_left:
+            self.failures_left -= 1
+            raise ConnectionError("beacon node timed out")
+        return {"chain": kwargs["chain"], "stored": 3}
+
+    def table(self) -> dict[str, Any]:
+        return {"fetch": self.fetch}
+
+
+HOUR = datetime(2026, 11, 25, 13, 17, tzinfo=UTC)
+
+
+def test_job_ids_are_deterministic_per_period() -> None:
+    assert job_id("fetch", "eth", HOUR) == "fetch:eth:2026-11-25T13"
+    assert job_id("fetch", "eth", HOUR.replace(minute=59)) == job_id("fetch", "eth", HOUR)
+    assert job_id("fetch", "eth", HOUR.replace(hour=14)) != job_id("fetch", "eth", HOUR)
+    assert job_id("metrics", None, HOUR, Period.DAY) == "metrics:all:2026-11-25"
+    with pytest.raises(ValueError):
+        job_id("fetch", "eth", datetime(2026, 11, 25, 13))
+
+
+# --- in-process ----------------------------------------------------------------------
+
+
+@pytest.fixture
+async def embedded(make_settings: Any) -> AsyncIterator[Resources]:
+    resources = open_resources(make_settings())
+    yield resources
+    await resources.close()
+
+
+async def test_inprocess_runs_a_job_once_per_id(embedded: Resources) -> None:
+    recorder = Recorder()
+    queue = InProcessJobQueue(JobDeps(resources=embedded), recorder.table())
+    jid = job_id("fetch", "eth", HOUR)
+    assert await queue.enqueue("fetch", jid, {"chain": "eth"})
+    assert not await queue.enqueue("fetch", jid, {"chain": "eth"})  # queued: duplicate
+    await queue.drain()
+    assert not await queue.enqueue("fetch", jid, {"chain": "eth"})  # finished: still a duplicate
+    await queue.drain()
+    assert recorder.calls == [(jid, 1, {"chain": "eth"})]
+    info = await queue.info(jid)
+    assert info.status is JobStatus.COMPLETE
+    assert info.result == {"chain": "eth", "stored": 3}
+    assert (await queue.info("fetch:sol:2026-11-25T13")).status is JobStatus.NOT_FOUND
+
+
+async def test_inprocess_retries_with_backoff_then_succeeds(embedded: Resources) -> None:
+    recorder = Recorder()
+    recorder.failures_left = 2
+    queue = InProcessJobQueue(
+        JobDeps(resources=embedded), recorder.table(), retry_delays=(0.01, 0.01, 0.01)
+    )
+    await queue.enqueue("fetch", "fetch:eth:x", {"chain": "eth"})
+    await queue.drain()
+    assert [attempt for _, attempt, _ in recorder.calls] == [1, 2, 3]
+    assert (await queue.info("fetch:eth:x")).status is JobStatus.COMPLETE
+
+
+async def test_inprocess_records_the_final_failure(embedded: Resources) -> None:
+    recorder = Recorder()
+    recorder.failures_left = 99
+    queue = InProcessJobQueue(JobDeps(resources=embedded), recorder.table(), retry_delays=(0.01,))
+    await queue.enqueue("fetch", "fetch:eth:y", {"chain": "eth"})
+    await queue.drain()
+    info = await queue.info("fetch:eth:y")
+    assert info.status is JobStatus.FAILED
+    assert info.error == "ConnectionError: beacon node timed out"
+    assert len(recorder.calls) == 2
+
+
+async def test_inprocess_forgets_results_after_retention(embedded: Resources) -> None:
+    recorder = Recorder()
+    queue = InProcessJobQueue(JobDeps(resources=embedded), recorder.table(), keep_result_seconds=0)
+    await queue.enqueue("fetch", "fetch:eth:z", {"chain": "eth"})
+    await queue.drain()
+    assert await queue.enqueue("fetch", "fetch:eth:z", {"chain": "eth"})  # may run again
+    await queue.drain()
+    assert len(recorder.calls) == 2
+
+
+async def test_inprocess_refuses_unknown_jobs(embedded: Resources) -> None:
+    queue = InProcessJobQueue(JobDeps(resources=embedded), {})
+    with pytest.raises(UnknownJob):
+        await queue.enqueue("nope", "nope:1", {})
+
+
+async def test_scheduler_enqueues_due_entries_once_per_tick(embedded: Resources) -> None:
+    recorder = Recorder()
+    queue = InProcessJobQueue(JobDeps(resources=embedded), recorder.table())
+    entry = ScheduledJob(name="fetch-eth", job="fetch", minute=5, kwargs={"chain": "eth"})
+    scheduler = InProcessScheduler(queue, [entry])
+    due = datetime(2026, 11, 25, 13, 5, tzinfo=UTC)
+    assert await scheduler.tick(due) == ["cron:fetch-eth:2026-11-25T13:05"]
+    assert await scheduler.tick(due.replace(second=30)) == []  # same minute: no double run
+    assert await scheduler.tick(due.replace(minute=6)) == []  # not due
+    await queue.drain()
+    assert recorder.calls == [("cron:fetch-eth:2026-11-25T13:05", 1, {"chain": "eth"})]
+    assert entry.next_run(due) == datetime(2026, 11, 25, 14, 5, tzinfo=UTC)
+
+
+# --- arq on Redis ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def production_settings(make_settings: Any, redis: Any, redis_url: str) -> Settings:
+    settings: Settings = make_settings(redis_url=redis_url)
+    return settings
+
+
+@pytest.fixture
+async def arq_queue(production_settings: Settings) -> AsyncIterator[ArqJobQueue]:
+    assert production_settings.redis_url
+    queue = await ArqJobQueue.connect(production_settings.redis_url)
+    yield queue
+    await queue.close()
+
+
+async def _burst(settings: Settings, recorder: Recorder, **kwargs: Any) -> None:
+    options = worker_settings(settings, recorder.table(), burst=True, **kwargs)
+    worker = Worker(**options, handle_signals=False, poll_delay=0.01)
+    try:
+        await worker.main()
+    finally:
+        await worker.close()
+
+
+@pytest.mark.redis
+async def test_arq_runs_the_same_job_once_per_id(
+    production_settings: Settings, arq_queue: ArqJobQueue
+) -> None:
+    recorder = Recorder()
+    jid = job_id("fetch", "sol", HOUR)
+    assert await arq_queue.enqueue("fetch", jid, {"chain": "sol"})
+    assert not await arq_queue.enqueue("fetch", jid, {"chain": "sol"})
+    assert (await arq_queue.info(jid)).status is JobStatus.QUEUED
+    await _burst(production_settings, recorder)
+    assert not await arq_queue.enqueue("fetch", jid, {"chain": "sol"})  # result kept
+    await _burst(production_settings, recorder)
+    assert recorder.calls == [(jid, 1, {"chain": "sol"})]
+    info = await arq_queue.info(jid)
+    assert info.status is JobStatus.COMPLETE
+    assert info.result == {"chain": "sol", "stored": 3}
+
+
+@pytest.mark.redis
+async def test_arq_retries_then_records_the_final_failure(
+    production_settings: Settings, arq_queue: ArqJobQueue
+) -> None:
+    recorder = Recorder()
+    recorder.failures_left = 99
+    await arq_queue.enqueue("fetch", "fetch:atom:x", {"chain": "atom"})
+    await _burst(production_settings, recorder, retry_delays=(0, 0))
+    assert [attempt for _, attempt, _ in recorder.calls] == [1, 2, 3]
+    info = await arq_queue.info("fetch:atom:x")
+    assert info.status is JobStatus.FAILED
+    assert info.error == "ConnectionError: beacon node timed out"
+
+
+@pytest.mark.redis
+def test_arq_cron_table_comes_from_the_shared_schedule(production_settings: Settings) -> None:
+    recorder = Recorder()
+    entry = ScheduledJob(name="fetch-eth", job="fetch", minute=5, kwargs={"chain": "eth"})
+    options = worker_settings(production_settings, recorder.table(), [entry])
+    [cron_job] = options["cron_jobs"]
+    assert cron_job.name == "cron:fetch-eth"
+    assert cron_job.minute == 5 and cron_job.unique

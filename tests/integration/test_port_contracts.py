@@ -1,0 +1,130 @@
+"""One contract for each port, run against the in-process and the Redis implementation."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+import pytest
+from redis.asyncio import Redis
+
+from domain.ports import Cache, KeyStore
+from infrastructure.cache.memory import MemoryCache
+from infrastructure.cache.redis import RedisCache
+from infrastructure.keystore.memory import MemoryKeyStore
+from infrastructure.keystore.redis import RedisKeyStore
+from infrastructure.ratelimit import LimitsRateLimiter
+
+BACKENDS = ["memory", pytest.param("redis", marks=pytest.mark.redis)]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> Redis | None:
+    """None for the in-process implementation, else a client on the (flushed) test Redis."""
+    if request.param == "memory":
+        return None
+    redis: Redis = request.getfixturevalue("redis")
+    return redis
+
+
+@pytest.fixture
+def cache(backend: Redis | None) -> Cache:
+    return MemoryCache() if backend is None else RedisCache(backend)
+
+
+@pytest.fixture
+def keystore(backend: Redis | None) -> KeyStore:
+    return MemoryKeyStore() if backend is None else RedisKeyStore(backend)
+
+
+@pytest.fixture
+def limiter(backend: Redis | None) -> LimitsRateLimiter:
+    return LimitsRateLimiter.in_memory() if backend is None else LimitsRateLimiter.redis(backend)
+
+
+# --- cache -------------------------------------------------------------------------
+
+
+async def test_cache_miss_then_hit(cache: Cache) -> None:
+    assert await cache.get("staketrack:validators:eth:1") is None
+    await cache.set("staketrack:validators:eth:1", b'{"data":[]}', ttl_seconds=60)
+    assert await cache.get("staketrack:validators:eth:1") == b'{"data":[]}'
+
+
+async def test_cache_entries_expire(cache: Cache) -> None:
+    await cache.set("k", b"v", ttl_seconds=0.05)
+    await asyncio.sleep(0.15)
+    assert await cache.get("k") is None
+
+
+async def test_cache_delete_and_delete_prefix(cache: Cache) -> None:
+    for key in ("staketrack:vrs:eth:1", "staketrack:vrs:eth:2", "staketrack:vrs:sol:1", "other"):
+        await cache.set(key, b"x", ttl_seconds=60)
+    await cache.delete("other", "missing")
+    assert await cache.get("other") is None
+    assert await cache.delete_prefix("staketrack:vrs:eth:") == 2
+    assert await cache.get("staketrack:vrs:eth:1") is None
+    assert await cache.get("staketrack:vrs:sol:1") == b"x"
+
+
+async def test_cache_prefix_is_literal_not_a_pattern(cache: Cache) -> None:
+    await cache.set("a*b:1", b"x", ttl_seconds=60)
+    await cache.set("axb:1", b"y", ttl_seconds=60)
+    assert await cache.delete_prefix("a*b:") == 1
+    assert await cache.get("axb:1") == b"y"
+
+
+# --- key store ------------------------------------------------------------------------
+
+
+async def test_keystore_put_is_create_only(keystore: KeyStore) -> None:
+    key = f"nonce:{uuid.uuid4()}"
+    assert await keystore.put(key, "first", ttl_seconds=60)
+    assert not await keystore.put(key, "second", ttl_seconds=60)
+    assert await keystore.get(key) == "first"
+
+
+async def test_keystore_take_is_single_use(keystore: KeyStore) -> None:
+    key = f"nonce:{uuid.uuid4()}"
+    await keystore.put(key, "v", ttl_seconds=60)
+    assert await keystore.take(key) == "v"
+    assert await keystore.take(key) is None
+    assert await keystore.get(key) is None
+
+
+async def test_keystore_concurrent_take_has_exactly_one_winner(keystore: KeyStore) -> None:
+    key = f"nonce:{uuid.uuid4()}"
+    await keystore.put(key, "v", ttl_seconds=60)
+    results = await asyncio.gather(*(keystore.take(key) for _ in range(20)))
+    assert results.count("v") == 1
+    assert results.count(None) == 19
+
+
+async def test_keystore_values_expire(keystore: KeyStore) -> None:
+    key = f"nonce:{uuid.uuid4()}"
+    await keystore.put(key, "v", ttl_seconds=0.05)
+    await asyncio.sleep(0.15)
+    assert await keystore.take(key) is None
+    assert await keystore.put(key, "again", ttl_seconds=60)
+
+
+# --- rate limiter -----------------------------------------------------------------------
+
+
+async def test_rate_limit_allows_up_to_the_limit_then_refuses(limiter: LimitsRateLimiter) -> None:
+    results = [await limiter.hit("3/minute", "ip:203.0.113.7") for _ in range(4)]
+    assert [r.allowed for r in results] == [True, True, True, False]
+    assert results[-1].limit == 3
+    assert 1 <= results[-1].retry_after <= 60
+
+
+async def test_rate_limit_keys_are_independent(limiter: LimitsRateLimiter) -> None:
+    assert (await limiter.hit("1/minute", "ip:a")).allowed
+    assert not (await limiter.hit("1/minute", "ip:a")).allowed
+    assert (await limiter.hit("1/minute", "ip:b")).allowed
+
+
+async def test_rate_limit_window_passes(limiter: LimitsRateLimiter) -> None:
+    assert (await limiter.hit("1/second", "k")).allowed
+    assert not (await limiter.hit("1/second", "k")).allowed
+    await asyncio.sleep(2.1)  # the sliding window weighs the previous second, so wait two
+    assert (await limiter.hit("1/second", "k")).allowed
