@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         COMMANDS[args.command][0](settings)
     except ConfigError as exc:
-        print(f"staketrack: {exc}", file=sys.stderr)
+        sys.stderr.write(f"staketrack: {exc}\n")
         return 2
     except KeyboardInterrupt:
         return 130

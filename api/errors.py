@@ -76,13 +76,20 @@ async def _domain_error(_: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code, default_message = HTTP_CODES.get(exc.status_code, ("HTTP_ERROR", "Request failed."))
-    message = exc.detail if isinstance(exc.detail, str) and exc.detail not in _GENERIC else default_message
+    message = (
+        exc.detail
+        if isinstance(exc.detail, str) and exc.detail not in _GENERIC
+        else default_message
+    )
     details: Any = None
     if exc.status_code == 404:
         details = {"path": request.url.path}
     elif exc.status_code == 405:
         allowed = (exc.headers or {}).get("Allow", "")
-        details = {"method": request.method, "allowed": [m.strip() for m in allowed.split(",") if m]}
+        details = {
+            "method": request.method,
+            "allowed": [m.strip() for m in allowed.split(",") if m],
+        }
         message = f"Method {request.method} is not allowed on {request.url.path}."
     return error_response(exc.status_code, message, code, details, dict(exc.headers or {}))
 
@@ -99,11 +106,12 @@ async def _validation_error(_: Request, exc: Exception) -> Response:
         where = str(loc[0]) if loc else "body"
         if error.get("type") == "json_invalid":
             position = loc[1] if len(loc) > 1 else None
+            reason = error.get("ctx", {}).get("error", "cannot be parsed")
             details.append(
                 {
                     "field": "body",
                     "in": "body",
-                    "message": f"Invalid JSON: {error.get('ctx', {}).get('error', 'cannot be parsed')}",
+                    "message": f"Invalid JSON: {reason}",
                     "type": "json_invalid",
                     "position": position,
                 }
@@ -111,10 +119,17 @@ async def _validation_error(_: Request, exc: Exception) -> Response:
             continue
         field = ".".join(str(part) for part in loc[1:]) or where
         details.append(
-            {"field": field, "in": where, "message": error.get("msg", "invalid"), "type": error.get("type")}
+            {
+                "field": field,
+                "in": where,
+                "message": error.get("msg", "invalid"),
+                "type": error.get("type"),
+            }
         )
     summary = "; ".join(f"{d['field']}: {d['message']}" for d in details[:3])
-    return error_response(422, f"Request validation failed — {summary}", "VALIDATION_ERROR", details)
+    return error_response(
+        422, f"Request validation failed — {summary}", "VALIDATION_ERROR", details
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

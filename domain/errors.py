@@ -1,16 +1,16 @@
 """Domain errors. Each carries a stable `code`; only `api/errors.py` maps codes to HTTP.
 
-    DomainError
-     ├── NotFound
-     ├── Conflict
-     │    └── WalletAlreadyLinked
-     ├── RateLimited
-     ├── InvalidInput                 (422: a value is well-formed JSON but unacceptable)
-     └── AuthenticationFailed         (401)
-          ├── InvalidSignature, MalformedMessage, DomainMismatch, UriMismatch,
-          ├── ChainIdMismatch, MessageExpired, MessageNotYetValid,
-          ├── NonceExpired, NonceReused, AddressNotChecksummed
-          └── InvalidToken
+DomainError
+ ├── NotFound
+ ├── Conflict
+ │    └── WalletAlreadyLinked
+ ├── RateLimited
+ ├── InvalidInput                 (422: a value is well-formed JSON but unacceptable)
+ └── AuthenticationFailed         (401)
+      ├── InvalidSignature, MalformedMessage, DomainMismatch, UriMismatch,
+      ├── ChainIdMismatch, MessageExpired, MessageNotYetValid,
+      ├── NonceExpired, NonceReused, AddressNotChecksummed
+      └── InvalidToken
 """
 
 from __future__ import annotations

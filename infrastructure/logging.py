@@ -18,7 +18,9 @@ from domain.addresses import shorten
 from infrastructure.settings import LogFormat, Settings
 
 _ETH_HEX = re.compile(r"0x[0-9a-fA-F]{40,}")
-_BECH32 = re.compile(r"\b((?:cosmos|cosmosvaloper|cosmosvalcons|cosmospub)1)([02-9ac-hj-np-z]{38,})\b")
+_BECH32 = re.compile(
+    r"\b((?:cosmos|cosmosvaloper|cosmosvalcons|cosmospub)1)([02-9ac-hj-np-z]{38,})\b"
+)
 _BASE58 = re.compile(r"(?<![0-9A-Za-z])[1-9A-HJ-NP-Za-km-z]{32,44}(?![0-9A-Za-z])")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 

@@ -47,4 +47,3 @@ class LimitsRateLimiter:
         stats = await self._strategy.get_window_stats(item, key)
         retry_after = max(1, math.ceil(stats.reset_time - time.time()))
         return RateLimitResult(allowed=False, limit=item.amount, retry_after=retry_after)
-

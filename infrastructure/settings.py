@@ -189,7 +189,5 @@ def load_settings(**overrides: Any) -> Settings:
     except ValidationError as exc:
         raise ConfigError(f"invalid configuration: {_describe(exc)}") from None
     if settings.secret_key is None:
-        settings = settings.model_copy(
-            update={"secret_key": _embedded_secret(settings.data_dir)}
-        )
+        settings = settings.model_copy(update={"secret_key": _embedded_secret(settings.data_dir)})
     return settings

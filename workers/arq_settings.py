@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from arq import Retry, cron
@@ -109,7 +109,9 @@ class ArqJobQueue:
 
     @classmethod
     async def connect(cls, redis_url: str) -> ArqJobQueue:
-        return cls(await create_pool(RedisSettings.from_dsn(redis_url), default_queue_name=QUEUE_NAME))
+        return cls(
+            await create_pool(RedisSettings.from_dsn(redis_url), default_queue_name=QUEUE_NAME)
+        )
 
     async def enqueue(self, name: str, job_id: str, kwargs: Mapping[str, Any]) -> bool:
         job = await self._pool.enqueue_job(name, _job_id=job_id, **kwargs)
@@ -124,7 +126,9 @@ class ArqJobQueue:
         if outcome is None:
             return JobInfo(id=job_id, status=status)
         if outcome.success:
-            return JobInfo(id=job_id, status=status, result=outcome.result, finished_at=outcome.finish_time)
+            return JobInfo(
+                id=job_id, status=status, result=outcome.result, finished_at=outcome.finish_time
+            )
         return JobInfo(
             id=job_id,
             status=JobStatus.FAILED,

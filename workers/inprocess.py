@@ -109,7 +109,10 @@ class InProcessJobQueue:
                     raise
                 except Exception as exc:
                     log.warning(
-                        "job_failed", job=name, job_id=job_id, attempt=attempt,
+                        "job_failed",
+                        job=name,
+                        job_id=job_id,
+                        attempt=attempt,
                         error=f"{type(exc).__name__}: {exc}",
                     )
                     if attempt < attempts:
@@ -121,7 +124,10 @@ class InProcessJobQueue:
                 else:
                     record.status = JobStatus.COMPLETE
                     log.info(
-                        "job_complete", job=name, job_id=job_id, attempt=attempt,
+                        "job_complete",
+                        job=name,
+                        job_id=job_id,
+                        attempt=attempt,
                         duration_ms=round((time.perf_counter() - started) * 1000, 1),
                     )
                 break

@@ -136,9 +136,7 @@ async def test_unhandled_error_is_500_without_traceback_and_logged_with_request_
     assert WALLET not in logs.text  # the address in the exception is redacted too
 
 
-async def test_request_id_is_accepted_or_generated_and_logged(
-    start_app: Any, logs: Logs
-) -> None:
+async def test_request_id_is_accepted_or_generated_and_logged(start_app: Any, logs: Logs) -> None:
     async with start_app() as (_, client):
         given = await client.get("/api/health", headers={"X-Request-ID": "client-id.123"})
         generated = await client.get("/api/health")

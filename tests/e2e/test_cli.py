@@ -78,6 +78,8 @@ def test_missing_production_secret_is_named_and_no_secret_is_printed(tmp_path: P
 
 
 def test_worker_without_redis_explains_itself(tmp_path: Path) -> None:
-    result = subprocess.run([STAKETRACK, "worker"], env=_env(tmp_path), capture_output=True, timeout=60)
+    result = subprocess.run(
+        [STAKETRACK, "worker"], env=_env(tmp_path), capture_output=True, timeout=60
+    )
     assert result.returncode == 2
     assert "REDIS_URL" in result.stderr.decode()

@@ -23,9 +23,7 @@ def _address() -> str:
 async def test_migrations_match_the_models(engine: AsyncEngine) -> None:
     """`alembic check`: autogenerate finds nothing to do."""
     async with engine.connect() as connection:
-        await connection.run_sync(
-            lambda sync: command.check(alembic_config(connection=sync))
-        )
+        await connection.run_sync(lambda sync: command.check(alembic_config(connection=sync)))
 
 
 async def test_migrated_schema_has_every_model_table(engine: AsyncEngine) -> None:

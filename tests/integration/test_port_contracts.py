@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+
 import pytest
 from redis.asyncio import Redis
 

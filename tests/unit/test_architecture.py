@@ -7,9 +7,22 @@ from pathlib import Path
 
 DOMAIN = Path(__file__).resolve().parents[2] / "domain"
 FORBIDDEN = {
-    "fastapi", "starlette", "sqlalchemy", "httpx", "redis", "arq", "asyncpg",
-    "aiosqlite", "alembic", "uvicorn", "structlog", "limits", "resend",
-    "api", "infrastructure", "workers",
+    "fastapi",
+    "starlette",
+    "sqlalchemy",
+    "httpx",
+    "redis",
+    "arq",
+    "asyncpg",
+    "aiosqlite",
+    "alembic",
+    "uvicorn",
+    "structlog",
+    "limits",
+    "resend",
+    "api",
+    "infrastructure",
+    "workers",
 }
 
 

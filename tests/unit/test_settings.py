@@ -14,7 +14,9 @@ def test_embedded_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     settings = load_settings()
     assert (settings.host, settings.port) == ("127.0.0.1", 8000)
     assert not settings.is_production
-    assert settings.effective_database_url == f"sqlite+aiosqlite:///{tmp_path.resolve()}/staketrack.db"
+    assert (
+        settings.effective_database_url == f"sqlite+aiosqlite:///{tmp_path.resolve()}/staketrack.db"
+    )
     assert settings.redis_url is None
     assert settings.siwe_chain_ids == [1]
     assert settings.network is Network.MAINNET
