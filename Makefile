@@ -5,6 +5,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 export UV_PYTHON_DOWNLOADS ?= never
+# trust the platform's certificate store too (corporate proxies, custom CAs)
+export UV_SYSTEM_CERTS ?= 1
 
 .PHONY: help install run test lint format migrate worker clean
 
