@@ -48,7 +48,7 @@ def create_app(
                 keep_result_seconds=settings.job_keep_result_seconds,
             )
             scheduler = InProcessScheduler(queue, SCHEDULE if schedule is None else schedule)
-            scheduler.start()
+            await scheduler.start()
         app.state.resources = res
         app.state.jobs = queue
         try:

@@ -59,7 +59,7 @@ def _cron_job(entry: ScheduledJob, function: JobFunction) -> Any:
         minute=set(entry.minute) if isinstance(entry.minute, frozenset) else entry.minute,
         hour=set(entry.hour) if isinstance(entry.hour, frozenset) else entry.hour,
         unique=True,
-        run_at_startup=False,
+        run_at_startup=entry.run_at_startup,
     )
 
 

@@ -154,9 +154,19 @@ class InProcessScheduler:
                     started.append(run_id)
         return started
 
-    def start(self) -> None:
+    async def start(self) -> None:
         if self._schedule and self._task is None:
+            await self.run_startup_jobs(datetime.now(UTC))
             self._task = asyncio.create_task(self._loop())
+
+    async def run_startup_jobs(self, now: datetime) -> list[str]:
+        started = []
+        for entry in self._schedule:
+            if entry.run_at_startup:
+                run_id = f"startup:{entry.name}:{now.strftime('%Y-%m-%dT%H:%M')}"
+                if await self._queue.enqueue(entry.job, run_id, entry.kwargs):
+                    started.append(run_id)
+        return started
 
     async def stop(self) -> None:
         if self._task is not None:

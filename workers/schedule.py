@@ -18,6 +18,7 @@ class ScheduledJob:
     minute: int | frozenset[int] | None = 0
     hour: int | frozenset[int] | None = None  # None: every hour
     kwargs: Mapping[str, Any] = field(default_factory=dict)
+    run_at_startup: bool = False
 
     def next_run(self, after: datetime) -> datetime:
         return next_cron(
@@ -35,4 +36,6 @@ class ScheduledJob:
         return f"cron:{self.name}:{at.strftime('%Y-%m-%dT%H:%M')}"
 
 
-SCHEDULE: tuple[ScheduledJob, ...] = ()
+SCHEDULE: tuple[ScheduledJob, ...] = (
+    ScheduledJob(name="heartbeat", job="heartbeat", minute=None, run_at_startup=True),
+)

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from api.deps import ResourcesDep
 from api.errors import error_response
 from api.schemas.common import ApiModel, Envelope, ErrorBody, ok
+from workers.jobs.heartbeat import HEARTBEAT_KEY
 
 router = APIRouter(prefix="/api", tags=["health"])
 CHECK_TIMEOUT_SECONDS = 3.0
@@ -23,6 +24,7 @@ class Health(ApiModel):
 class Readiness(ApiModel):
     status: str
     checks: dict[str, str]
+    jobs: str  # "ok" while the job runner's heartbeat is fresh, else "stale" (informational)
 
 
 @router.get("/health", summary="Liveness")
@@ -55,4 +57,8 @@ async def ready(resources: ResourcesDep) -> Envelope[Readiness] | Response:
             "NOT_READY",
             {"checks": checks, "failing": failing},
         )
-    return ok(Readiness(status="ready", checks=checks))
+    try:
+        jobs = "ok" if await resources.cache.get(HEARTBEAT_KEY) else "stale"
+    except Exception:
+        jobs = "unknown"
+    return ok(Readiness(status="ready", checks=checks, jobs=jobs))

@@ -7,13 +7,15 @@ from typing import Any
 import pytest
 
 
-async def test_ready_embedded(start_app: Any) -> None:
-    async with start_app() as (_, client):
+async def test_ready_embedded_with_the_inprocess_job_heartbeat(start_app: Any) -> None:
+    async with start_app() as (app, client):
+        await app.state.jobs.drain()  # the heartbeat job ran at start-up
         response = await client.get("/api/ready")
     assert response.status_code == 200
     assert response.json()["data"] == {
         "status": "ready",
         "checks": {"database": "ok", "redis": "not_configured"},
+        "jobs": "ok",
     }
 
 
@@ -24,6 +26,7 @@ async def test_ready_production(start_app: Any, postgres_url: str, redis_url: st
         response = await client.get("/api/ready")
     assert response.status_code == 200
     assert response.json()["data"]["checks"] == {"database": "ok", "redis": "ok"}
+    assert response.json()["data"]["jobs"] == "stale"  # no arq worker is running here
 
 
 @pytest.mark.redis

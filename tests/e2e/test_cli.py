@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 STAKETRACK = str(Path(sys.executable).with_name("staketrack"))
 
@@ -83,3 +84,26 @@ def test_worker_without_redis_explains_itself(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "REDIS_URL" in result.stderr.decode()
+
+
+@pytest.mark.redis
+def test_worker_starts_and_runs_the_startup_heartbeat(tmp_path: Path, redis_url: str) -> None:
+    import redis as redis_sync
+
+    from workers.jobs.heartbeat import HEARTBEAT_KEY
+
+    client = redis_sync.Redis.from_url(redis_url)
+    client.flushdb()
+    env = _env(tmp_path, REDIS_URL=redis_url, SECRET_KEY="w" * 40)
+    worker = subprocess.Popen([STAKETRACK, "worker"], env=env, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        while client.get(HEARTBEAT_KEY) is None:
+            assert worker.poll() is None, "worker exited"
+            assert time.monotonic() < deadline, "no heartbeat from the worker"
+            time.sleep(0.2)
+    finally:
+        worker.terminate()
+        worker.communicate(timeout=15)
+        client.flushdb()
+        client.close()

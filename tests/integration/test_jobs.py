@@ -196,3 +196,43 @@ def test_arq_cron_table_comes_from_the_shared_schedule(production_settings: Sett
     [cron_job] = options["cron_jobs"]
     assert cron_job.name == "cron:fetch-eth"
     assert cron_job.minute == 5 and cron_job.unique
+
+
+# --- the heartbeat, a real job, through both runners --------------------------------
+
+
+async def test_heartbeat_through_the_inprocess_runner(embedded: Resources) -> None:
+    from workers.jobs import JOBS
+    from workers.jobs.heartbeat import HEARTBEAT_KEY
+    from workers.schedule import SCHEDULE
+
+    queue = InProcessJobQueue(JobDeps(resources=embedded), JOBS)
+    scheduler = InProcessScheduler(queue, SCHEDULE)
+    [run_id] = await scheduler.run_startup_jobs(HOUR)
+    assert run_id == "startup:heartbeat:2026-11-25T13:17"
+    await queue.drain()
+    beat = await embedded.cache.get(HEARTBEAT_KEY)
+    assert beat is not None
+    assert datetime.fromisoformat(beat.decode()).tzinfo is not None
+    assert await scheduler.tick(HOUR.replace(minute=18)) == ["cron:heartbeat:2026-11-25T13:18"]
+
+
+@pytest.mark.redis
+async def test_heartbeat_through_arq_lands_in_redis(
+    production_settings: Settings, arq_queue: ArqJobQueue, redis: Any
+) -> None:
+    from workers.jobs import JOBS
+    from workers.jobs.heartbeat import HEARTBEAT_KEY
+
+    assert await arq_queue.enqueue("heartbeat", "heartbeat:manual", {})
+    worker = Worker(
+        **worker_settings(production_settings, JOBS, burst=True),
+        handle_signals=False,
+        poll_delay=0.01,
+    )
+    try:
+        await worker.main()
+    finally:
+        await worker.close()
+    assert (await arq_queue.info("heartbeat:manual")).status is JobStatus.COMPLETE
+    assert await redis.get(HEARTBEAT_KEY) is not None

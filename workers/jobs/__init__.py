@@ -7,5 +7,8 @@ in-process one) execute exactly these. Later issues add their steps here.
 from __future__ import annotations
 
 from workers.context import JobFunction
+from workers.jobs.heartbeat import heartbeat
 
-JOBS: dict[str, JobFunction] = {}
+JOBS: dict[str, JobFunction] = {
+    "heartbeat": heartbeat,
+}
