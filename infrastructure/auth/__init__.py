@@ -1,0 +1,1 @@
+"""Authentication adapters: wallet-signature proofs (`proofs`), Turnstile check (`turnstile`)."""

@@ -1,0 +1,1 @@
+"""Email adapters behind `domain.email.EmailSender`: a file outbox and Resend."""
