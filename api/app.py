@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.middleware import RequestContextMiddleware
-from api.routers import health
+from api.routers import auth, health, me
 from infrastructure.resources import Resources, open_resources
 from infrastructure.settings import Settings, load_settings
 from workers.context import JobDeps, JobFunction
@@ -75,4 +75,6 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
+    app.include_router(auth.router)
+    app.include_router(me.router)
     return app

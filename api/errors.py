@@ -11,10 +11,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from api.schemas.common import ErrorBody
+from domain.email import EmailDeliveryFailed
 from domain.errors import (
     AuthenticationFailed,
     Conflict,
     DomainError,
+    Forbidden,
     InvalidInput,
     NotFound,
     RateLimited,
@@ -26,6 +28,8 @@ DOMAIN_STATUS: dict[type[DomainError], int] = {
     RateLimited: 429,
     InvalidInput: 422,
     AuthenticationFailed: 401,
+    Forbidden: 403,
+    EmailDeliveryFailed: 503,
 }
 
 HTTP_CODES: dict[int, tuple[str, str]] = {

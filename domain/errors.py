@@ -43,6 +43,31 @@ class WalletAlreadyLinked(Conflict):
     message = "This wallet is already linked to an account."
 
 
+class EmailAlreadyUsed(Conflict):
+    code = "EMAIL_ALREADY_USED"
+    message = "This email address belongs to another account."
+
+
+class LastLoginMethod(Conflict):
+    code = "LAST_LOGIN_METHOD"
+    message = "This is the account's last way to sign in; add another wallet or an email first."
+
+
+class Forbidden(DomainError):
+    code = "FORBIDDEN"
+    message = "Not allowed."
+
+
+class CsrfFailed(Forbidden):
+    code = "CSRF_FAILED"
+    message = "Missing or wrong X-CSRF-Token header."
+
+
+class TurnstileFailed(DomainError):
+    code = "TURNSTILE_FAILED"
+    message = "The captcha check failed; try again."
+
+
 class RateLimited(DomainError):
     code = "RATE_LIMITED"
     message = "Too many requests; try again later."
@@ -115,3 +140,8 @@ class AddressNotChecksummed(AuthenticationFailed):
 class InvalidToken(AuthenticationFailed):
     code = "INVALID_TOKEN"
     message = "The access token is invalid or expired."
+
+
+class TokenReused(AuthenticationFailed):
+    code = "TOKEN_REUSED"
+    message = "This refresh token was already used; the session has been ended."

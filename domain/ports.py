@@ -35,6 +35,11 @@ class KeyStore(Protocol):
         """Atomically read and delete: of concurrent callers, exactly one gets the value."""
         ...
 
+    async def swap(self, key: str, value: str) -> str | None:
+        """Atomically replace the value of an existing key (its TTL kept) and return the
+        previous one; None, and nothing stored, when the key does not exist."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class RateLimitResult:

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import httpx
 from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from domain.email import EmailSender
 from domain.ports import Cache, KeyStore
+from infrastructure.auth.turnstile import TurnstileVerifier
 from infrastructure.cache.memory import MemoryCache
 from infrastructure.cache.redis import RedisCache
 from infrastructure.db.engine import create_engine, create_session_factory
+from infrastructure.email.outbox import OutboxEmailSender
+from infrastructure.email.resend_sender import ResendEmailSender
 from infrastructure.keystore.memory import MemoryKeyStore
 from infrastructure.keystore.redis import RedisKeyStore
 from infrastructure.ratelimit import LimitsRateLimiter
@@ -32,6 +37,9 @@ class Resources:
     cache: Cache
     keystore: KeyStore
     rate_limiter: LimitsRateLimiter
+    email: EmailSender
+    http: httpx.AsyncClient
+    turnstile: TurnstileVerifier | None = None
     redis: Redis | None = None
 
     async def check_database(self) -> None:
@@ -43,6 +51,7 @@ class Resources:
             await self.redis.ping()
 
     async def close(self) -> None:
+        await self.http.aclose()
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()
@@ -57,24 +66,39 @@ def open_redis(url: str) -> Redis:
     )
 
 
+def _email_sender(settings: Settings) -> EmailSender:
+    if settings.resend_api_key is not None:
+        return ResendEmailSender(settings.resend_api_key.get_secret_value(), settings.email_from)
+    return OutboxEmailSender(settings.data_dir / "outbox", settings.email_from)
+
+
 def open_resources(settings: Settings) -> Resources:
     engine = create_engine(settings.effective_database_url)
-    session_factory = create_session_factory(engine)
+    http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
+    turnstile = (
+        TurnstileVerifier(settings.turnstile_secret.get_secret_value(), http)
+        if settings.turnstile_secret is not None
+        else None
+    )
+    common = {
+        "settings": settings,
+        "engine": engine,
+        "session_factory": create_session_factory(engine),
+        "email": _email_sender(settings),
+        "http": http,
+        "turnstile": turnstile,
+    }
     if settings.redis_url:
         redis = open_redis(settings.redis_url)
         return Resources(
-            settings=settings,
-            engine=engine,
-            session_factory=session_factory,
+            **common,  # type: ignore[arg-type]
             cache=RedisCache(redis),
             keystore=RedisKeyStore(redis),
             rate_limiter=LimitsRateLimiter.redis(redis),
             redis=redis,
         )
     return Resources(
-        settings=settings,
-        engine=engine,
-        session_factory=session_factory,
+        **common,  # type: ignore[arg-type]
         cache=MemoryCache(),
         keystore=MemoryKeyStore(),
         rate_limiter=LimitsRateLimiter.in_memory(),

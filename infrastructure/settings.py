@@ -77,6 +77,7 @@ class Settings(BaseSettings):
 
     rate_limit_default: str = "120/minute"
     rate_limit_auth: str = "10/minute"
+    rate_limit_email: str = "5/hour"
     job_keep_result_seconds: int = Field(default=3600, ge=0)
 
     @field_validator("siwe_chain_ids", "admin_wallets", "cron_hmac_keys", mode="before")
@@ -117,7 +118,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a redis://, rediss:// or unix:// URL")
         return value
 
-    @field_validator("rate_limit_default", "rate_limit_auth")
+    @field_validator("rate_limit_default", "rate_limit_auth", "rate_limit_email")
     @classmethod
     def _rate_limit(cls, value: str) -> str:
         from limits import parse  # local: keep the settings module light

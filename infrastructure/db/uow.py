@@ -13,6 +13,11 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from infrastructure.db.repositories.credentials import (
+    ApiKeyRepository,
+    MagicLinkRepository,
+    RefreshTokenRepository,
+)
 from infrastructure.db.repositories.users import UserRepository, WalletRepository
 
 
@@ -20,14 +25,20 @@ class SqlUnitOfWork:
     session: AsyncSession
     users: UserRepository
     wallets: WalletRepository
+    refresh_tokens: RefreshTokenRepository
+    magic_links: MagicLinkRepository
+    api_keys: ApiKeyRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
 
     async def __aenter__(self) -> SqlUnitOfWork:
-        self.session = self._session_factory()
-        self.users = UserRepository(self.session)
-        self.wallets = WalletRepository(self.session)
+        self.session = session = self._session_factory()
+        self.users = UserRepository(session)
+        self.wallets = WalletRepository(session)
+        self.refresh_tokens = RefreshTokenRepository(session)
+        self.magic_links = MagicLinkRepository(session)
+        self.api_keys = ApiKeyRepository(session)
         return self
 
     async def __aexit__(

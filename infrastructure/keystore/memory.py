@@ -39,3 +39,9 @@ class MemoryKeyStore:
         if value is not None:
             del self._values[key]
         return value
+
+    async def swap(self, key: str, value: str) -> str | None:
+        previous = self._live(key)
+        if previous is not None:
+            self._values[key] = (self._values[key][0], value)
+        return previous

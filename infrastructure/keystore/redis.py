@@ -23,3 +23,7 @@ class RedisKeyStore:
     async def take(self, key: str) -> str | None:
         value = await self._redis.getdel(self._prefix + key)
         return value.decode() if value is not None else None
+
+    async def swap(self, key: str, value: str) -> str | None:
+        previous = await self._redis.set(self._prefix + key, value, xx=True, get=True, keepttl=True)
+        return previous.decode() if previous is not None else None

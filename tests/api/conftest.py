@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import json
 import logging
+import shutil
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -35,8 +37,14 @@ def logs() -> AsyncIterator[Logs]:
     logging.getLogger().handlers.clear()
 
 
+@pytest.fixture(scope="session")
+def migrated_template(sqlite_url: str) -> Path:
+    """A migrated SQLite file; each app gets a fresh copy (cheaper than migrating)."""
+    return Path(sqlite_url.removeprefix("sqlite+aiosqlite:///"))
+
+
 @pytest.fixture
-def start_app(make_settings: Any, logs: Logs) -> Callable[..., Any]:
+def start_app(make_settings: Any, logs: Logs, migrated_template: Path) -> Callable[..., Any]:
     """`async with start_app(**settings) as (app, client): ...`"""
     from contextlib import asynccontextmanager
 
@@ -44,7 +52,11 @@ def start_app(make_settings: Any, logs: Logs) -> Callable[..., Any]:
     async def start(
         setup: Callable[[FastAPI], None] | None = None, **overrides: Any
     ) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+        overrides.setdefault("rate_limit_auth", "1000/minute")  # tests sign in a lot
         settings = make_settings(**overrides)
+        if settings.database_url is None:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(migrated_template, settings.data_dir / "staketrack.db")
         configure_logging(settings, stream=logs.stream)
         app = create_app(settings)
         if setup is not None:
@@ -55,3 +67,27 @@ def start_app(make_settings: Any, logs: Logs) -> Callable[..., Any]:
                 yield app, client
 
     return start
+
+
+async def get_nonce(client: httpx.AsyncClient) -> str:
+    response = await client.get("/api/auth/nonce")
+    assert response.status_code == 200, response.text
+    nonce: str = response.json()["data"]["nonce"]
+    return nonce
+
+
+async def sign_in(client: httpx.AsyncClient, wallet: Any) -> dict[str, Any]:
+    """Sign in with a fresh nonce; returns the response data (accessToken, user)."""
+    from tests.api.wallets import SIGN_IN_PATHS
+
+    nonce = await get_nonce(client)
+    response = await client.post(
+        f"/api/auth/{SIGN_IN_PATHS[wallet.chain]}", json=wallet.proof(nonce)
+    )
+    assert response.status_code == 200, response.text
+    data: dict[str, Any] = response.json()["data"]
+    return data
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -100,6 +100,17 @@ async def test_keystore_concurrent_take_has_exactly_one_winner(keystore: KeyStor
     assert results.count(None) == 19
 
 
+async def test_keystore_swap_marks_once_and_keeps_the_ttl(keystore: KeyStore) -> None:
+    key = f"nonce:{uuid.uuid4()}"
+    assert await keystore.swap(key, "used") is None  # absent: nothing stored
+    assert await keystore.get(key) is None
+    await keystore.put(key, "fresh", ttl_seconds=0.3)
+    results = await asyncio.gather(*(keystore.swap(key, "used") for _ in range(20)))
+    assert results.count("fresh") == 1 and results.count("used") == 19
+    await asyncio.sleep(0.45)
+    assert await keystore.get(key) is None  # the swap did not extend the lifetime
+
+
 async def test_keystore_values_expire(keystore: KeyStore) -> None:
     key = f"nonce:{uuid.uuid4()}"
     await keystore.put(key, "v", ttl_seconds=0.05)

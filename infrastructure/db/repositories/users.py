@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.errors import WalletAlreadyLinked
+from domain.errors import EmailAlreadyUsed, WalletAlreadyLinked
 from domain.models import Chain, LinkedWallet, Tier, User
 from infrastructure.db.models import LinkedWalletRow, UserRow
 
@@ -49,6 +50,32 @@ class UserRepository:
         row = await self._session.get(UserRow, user_id)
         return _user(row) if row else None
 
+    async def by_email(self, email: str) -> User | None:
+        row = await self._session.scalar(select(UserRow).where(UserRow.email == email))
+        return _user(row) if row else None
+
+    async def create_verified(self, email: str, verified_at: datetime) -> User:
+        """A new account whose login is this (just proven) email address."""
+        row = UserRow(email=email, email_verified_at=verified_at)
+        try:
+            async with self._session.begin_nested():
+                self._session.add(row)
+        except IntegrityError as exc:
+            raise EmailAlreadyUsed() from exc
+        await self._session.refresh(row)
+        return _user(row)
+
+    async def set_verified_email(self, user_id: uuid.UUID, email: str, at: datetime) -> None:
+        try:
+            async with self._session.begin_nested():
+                await self._session.execute(
+                    update(UserRow)
+                    .where(UserRow.id == user_id)
+                    .values(email=email, email_verified_at=at, updated_at=at)
+                )
+        except IntegrityError as exc:
+            raise EmailAlreadyUsed() from exc
+
 
 class WalletRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -82,6 +109,20 @@ class WalletRepository:
             .order_by(LinkedWalletRow.linked_at, LinkedWalletRow.id)
         )
         return [_wallet(row) for row in rows]
+
+    async def set_primary(self, user_id: uuid.UUID, wallet_id: uuid.UUID | None) -> None:
+        """Make `wallet_id` the user's primary wallet (None: no wallet is primary)."""
+        await self._session.execute(
+            update(LinkedWalletRow)
+            .where(LinkedWalletRow.user_id == user_id, LinkedWalletRow.is_primary)
+            .values(is_primary=False)
+        )
+        if wallet_id is not None:
+            await self._session.execute(
+                update(LinkedWalletRow)
+                .where(LinkedWalletRow.user_id == user_id, LinkedWalletRow.id == wallet_id)
+                .values(is_primary=True)
+            )
 
     async def unlink(self, user_id: uuid.UUID, wallet_id: uuid.UUID) -> bool:
         """Remove a wallet of this user; False when no such wallet belongs to them."""

@@ -1,0 +1,116 @@
+"""Wire models for sign-in, sessions, the account, wallets and API keys."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import EmailStr, Field, StringConstraints
+
+from api.schemas.common import ApiModel
+from domain.models import Chain, Tier
+
+Message = Annotated[str, Field(min_length=1, max_length=4096)]
+Signature = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
+
+
+class NonceOut(ApiModel):
+    nonce: str
+    expires_at: datetime
+
+
+class EthereumProof(ApiModel):
+    """EIP-4361 message and its 65-byte personal_sign signature (0x hex)."""
+
+    message: Message
+    signature: Signature
+
+
+class SolanaProof(ApiModel):
+    """Sign-In-With-Solana message and the base58 ed25519 signature of its UTF-8 bytes."""
+
+    message: Message
+    signature: Signature
+
+
+class CosmosProof(ApiModel):
+    """Keplr `signArbitrary` (ADR-036) result over the sign-in message."""
+
+    message: Message
+    signer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+    pub_key: Signature
+    signature: Signature
+
+
+class UserOut(ApiModel):
+    id: uuid.UUID
+    tier: Tier
+    email: str | None
+    email_verified: bool
+    primary_login: Literal["wallet", "email"]
+    is_admin: bool
+    created_at: datetime
+
+
+class SessionOut(ApiModel):
+    access_token: str
+    expires_at: datetime
+    user: UserOut
+
+
+class EmailIn(ApiModel):
+    email: EmailStr = Field(max_length=320)
+    turnstile_token: str | None = Field(default=None, max_length=2048)
+
+
+class AddEmailIn(ApiModel):
+    email: EmailStr = Field(max_length=320)
+
+
+class AcceptedOut(ApiModel):
+    status: Literal["sent"] = "sent"
+
+
+class TokenIn(ApiModel):
+    token: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
+
+
+class WalletOut(ApiModel):
+    id: uuid.UUID
+    chain: Chain
+    address: str
+    short_address: str
+    linked_at: datetime
+    is_primary: bool
+
+
+class LinkedWalletOut(WalletOut):
+    positions_job_id: str | None = Field(
+        default=None, description="Id of the positions fetch started for this wallet, if any"
+    )
+
+
+class ApiKeyIn(ApiModel):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class ApiKeyOut(ApiModel):
+    id: uuid.UUID
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class NewApiKeyOut(ApiKeyOut):
+    key: str = Field(description="The full key. Shown once; store it now.")
+
+
+class DeleteAccountIn(ApiModel):
+    confirm: Literal["DELETE"] = Field(description='Must be exactly "DELETE"')
+
+
+class DeletedOut(ApiModel):
+    id: uuid.UUID
+    deleted: bool = True

@@ -1,0 +1,110 @@
+"""Who is calling: a session (Bearer access JWT or the SPA's cookies, with CSRF
+double-submit on state-changing cookie calls) or an API key (`Bearer stk_…`)."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal
+
+from fastapi import Depends, Request
+
+from api.deps import SettingsDep, UowDep, client_ip
+from api.sessions import ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER
+from domain.errors import AuthenticationFailed, CsrfFailed, Forbidden, InvalidToken, RateLimited
+from domain.models import User
+from infrastructure.auth.tokens import (
+    API_KEY_PREFIX,
+    decode_access_token,
+    hash_secret,
+    parse_api_key,
+)
+from infrastructure.db.uow import SqlUnitOfWork
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+LAST_USED_RESOLUTION = timedelta(minutes=1)  # don't write last_used_at on every call
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    user: User
+    via: Literal["session", "api_key"]
+    session_id: uuid.UUID | None = None
+    api_key_id: uuid.UUID | None = None
+
+
+async def _from_api_key(uow: SqlUnitOfWork, key: str) -> Principal:
+    prefix = parse_api_key(key)  # checksum first: a mistyped key costs no query
+    stored = await uow.api_keys.by_prefix(prefix)
+    if (
+        stored is None
+        or stored.revoked_at is not None
+        or not secrets.compare_digest(stored.key_hash, hash_secret(key))
+    ):
+        raise InvalidToken("Unknown or revoked API key.")
+    user = await uow.users.get(stored.user_id)
+    if user is None:
+        raise InvalidToken()
+    now = datetime.now(UTC)
+    if stored.last_used_at is None or now - stored.last_used_at > LAST_USED_RESOLUTION:
+        await uow.api_keys.touch(stored.id, now)
+    return Principal(user, "api_key", api_key_id=stored.id)
+
+
+async def _from_access_token(uow: SqlUnitOfWork, settings: SettingsDep, token: str) -> Principal:
+    assert settings.secret_key is not None
+    claims = decode_access_token(settings.secret_key.get_secret_value(), token)
+    user = await uow.users.get(claims.user_id)
+    if user is None:  # deleted since the token was issued
+        raise InvalidToken("The account no longer exists.")
+    if await uow.refresh_tokens.family_revoked(claims.session_id):
+        raise InvalidToken("The session has ended; sign in again.")
+    return Principal(user, "session", session_id=claims.session_id)
+
+
+async def current_principal(request: Request, uow: UowDep, settings: SettingsDep) -> Principal:
+    authorization = request.headers.get("authorization")
+    if authorization:
+        scheme, _, credential = authorization.partition(" ")
+        credential = credential.strip()
+        if scheme.lower() != "bearer" or not credential:
+            raise InvalidToken("Use 'Authorization: Bearer <token or API key>'.")
+        if credential.startswith(API_KEY_PREFIX):
+            return await _from_api_key(uow, credential)
+        return await _from_access_token(uow, settings, credential)
+    cookie = request.cookies.get(ACCESS_COOKIE)
+    if not cookie:
+        raise AuthenticationFailed("Authentication required.")
+    if request.method not in SAFE_METHODS:
+        require_csrf(request)
+    return await _from_access_token(uow, settings, cookie)
+
+
+def require_csrf(request: Request) -> None:
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    header = request.headers.get(CSRF_HEADER, "")
+    if not cookie or not secrets.compare_digest(cookie.encode(), header.encode()):
+        raise CsrfFailed()
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+async def session_principal(principal: CurrentPrincipal) -> Principal:
+    """Account-level actions (API keys, deletion) need a signed-in session, not a key."""
+    if principal.via != "session":
+        raise Forbidden("API keys cannot do this; sign in instead.")
+    return principal
+
+
+SessionPrincipal = Annotated[Principal, Depends(session_principal)]
+
+
+async def auth_rate_limit(request: Request, settings: SettingsDep) -> None:
+    """RATE_LIMIT_AUTH per client IP on every sign-in route."""
+    limiter = request.app.state.resources.rate_limiter
+    result = await limiter.hit(settings.rate_limit_auth, f"auth:ip:{client_ip(request)}")
+    if not result.allowed:
+        raise RateLimited(result.retry_after)

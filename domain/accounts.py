@@ -1,0 +1,47 @@
+"""Account rules: which wallet may be unlinked and what becomes primary; who is admin."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from domain.errors import LastLoginMethod, NotFound
+from domain.models import Chain, LinkedWallet
+
+
+@dataclass(frozen=True, slots=True)
+class UnlinkPlan:
+    wallet: LinkedWallet
+    promote_wallet_id: UUID | None = None  # the wallet that becomes primary
+    email_becomes_primary: bool = False
+
+
+def plan_unlink(
+    wallets: Sequence[LinkedWallet], wallet_id: UUID, *, has_verified_email: bool
+) -> UnlinkPlan:
+    """Refuse to remove the last way to sign in; hand the primary role on.
+
+    `wallets` are the user's own, oldest first: another user's wallet id is NotFound.
+    """
+    target = next((w for w in wallets if w.id == wallet_id), None)
+    if target is None:
+        raise NotFound("No such wallet on this account.")
+    remaining = [w for w in wallets if w.id != wallet_id]
+    if not remaining and not has_verified_email:
+        raise LastLoginMethod()
+    if not target.is_primary:
+        return UnlinkPlan(target)
+    if has_verified_email:
+        return UnlinkPlan(target, email_becomes_primary=True)
+    return UnlinkPlan(target, promote_wallet_id=remaining[0].id)
+
+
+def _same_address(chain: Chain, a: str, b: str) -> bool:
+    # EVM addresses compare case-insensitively (EIP-55 is only a checksum); base58 and
+    # bech32 strings are case-sensitive / canonical lower case
+    return a.lower() == b.lower() if chain is Chain.ETH else a == b
+
+
+def is_admin(wallets: Sequence[LinkedWallet], admin_wallets: Collection[str]) -> bool:
+    return any(_same_address(w.chain, w.address, admin) for w in wallets for admin in admin_wallets)

@@ -1,0 +1,44 @@
+"""Everything personal a user owns, in one list, and its deletion in one transaction.
+
+GDPR deletion (`DELETE /api/me`) removes exactly what is listed here. A test fails
+when a table with a `user_id` column is missing: a new table holding personal
+data must be added below.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Column, delete, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from infrastructure.db.models import (
+    ApiKeyRow,
+    LinkedWalletRow,
+    MagicLinkRow,
+    RefreshTokenRow,
+    UserRow,
+)
+
+# (table, the column naming the owner), children before parents
+PERSONAL_DATA: tuple[tuple[type, Column[uuid.UUID]], ...] = (
+    (ApiKeyRow, ApiKeyRow.__table__.c.user_id),
+    (RefreshTokenRow, RefreshTokenRow.__table__.c.user_id),
+    (MagicLinkRow, MagicLinkRow.__table__.c.user_id),
+    (LinkedWalletRow, LinkedWalletRow.__table__.c.user_id),
+    (UserRow, UserRow.__table__.c.id),
+)
+
+
+async def delete_personal_data(
+    session: AsyncSession, user_id: uuid.UUID, email: str | None
+) -> None:
+    """Delete the user and all their rows; the caller's transaction commits or rolls back."""
+    if email is not None:  # sign-in links sent to the address before it had an account
+        await session.execute(
+            delete(MagicLinkRow).where(
+                or_(MagicLinkRow.user_id == user_id, MagicLinkRow.email == email)
+            )
+        )
+    for table, owner in PERSONAL_DATA:
+        await session.execute(delete(table).where(owner == user_id))
