@@ -78,6 +78,9 @@ async def rotate_session(
     if token.used_at is not None or token.revoked_at is not None:
         await uow.refresh_tokens.revoke_family(token.family_id, now)
         raise TokenReused()
+    # a concurrent reuse may have revoked the family before this token was committed
+    if await uow.refresh_tokens.family_revoked(token.family_id):
+        raise TokenReused()
     if token.expires_at <= now:
         raise InvalidToken("The refresh token has expired; sign in again.")
     if not await uow.refresh_tokens.mark_used(token.id, now):  # lost a concurrent race
