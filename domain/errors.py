@@ -145,3 +145,22 @@ class InvalidToken(AuthenticationFailed):
 class TokenReused(AuthenticationFailed):
     code = "TOKEN_REUSED"
     message = "This refresh token was already used; the session has been ended."
+
+
+class ChainError(DomainError):
+    code = "CHAIN_ERROR"
+    message = "A chain data source failed."
+
+    def __init__(self, message: str | None = None, *, endpoint: str, details: Any = None) -> None:
+        super().__init__(message, details={"endpoint": endpoint, **(details or {})})
+        self.endpoint = endpoint
+
+
+class ChainUnavailable(ChainError):
+    code = "CHAIN_UNAVAILABLE"
+    message = "The chain data source could not be reached."
+
+
+class ChainDataInvalid(ChainError):
+    code = "CHAIN_DATA_INVALID"
+    message = "The chain data source answered in an unexpected format."

@@ -6,11 +6,14 @@ Each port has an in-process implementation (embedded mode) and a Redis one
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
+
+from domain.chains import ChainMetrics, Observation, Position, Price, Validator
+from domain.models import Chain
 
 
 class Cache(Protocol):
@@ -78,3 +81,31 @@ class JobQueue(Protocol):
         ...
 
     async def info(self, job_id: str) -> JobInfo: ...
+
+
+class ChainAdapter(Protocol):
+    """Reads one chain. Every raw response is validated; failures raise ChainUnavailable
+    (the endpoint could not be read) or ChainDataInvalid (it answered something else)."""
+
+    chain: Chain
+
+    async def fetch_validators(self, ids: Sequence[str] | None = None) -> list[Validator]:
+        """The validators with these ids, or (None) the whole set. ETH's whole set is too
+        big for this: it streams through `EthereumAdapter.stream_validator_set()`."""
+        ...
+
+    async def fetch_positions(self, address: str) -> list[Position]: ...
+
+    async def fetch_metrics(self) -> ChainMetrics: ...
+
+    async def fetch_observations(self, ids: Sequence[str]) -> list[Observation]: ...
+
+
+class WithdrawalIndex(Protocol):
+    """ETH: which validator indices withdraw to an execution address (the stored set)."""
+
+    async def indices_for(self, address: str) -> list[str]: ...
+
+
+class PriceSource(Protocol):
+    async def fetch_prices(self) -> list[Price]: ...

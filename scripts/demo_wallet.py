@@ -4,7 +4,8 @@ MetaMask, Phantom or Keplr would, and print the JSON body for the sign-in or lin
     uv run python scripts/demo_wallet.py eth --seed 1 --nonce "$NONCE" > body.json
     curl -X POST localhost:8000/api/auth/siwe -H 'content-type: application/json' -d @body.json
 
-Keys derive from --seed, so a seed is always the same wallet. Never use for real funds.
+Keys derive from --seed (infrastructure/chains/demo/wallets.py), so a seed is always the
+same wallet: seeds 1-3 are the demo network's wallets. Never use for real funds.
 """
 
 from __future__ import annotations
@@ -16,34 +17,18 @@ import json
 import os
 from datetime import UTC, datetime
 
-from cosmpy.crypto.address import Address
-from cosmpy.crypto.keypairs import PrivateKey
-from eth_account import Account
 from eth_account.messages import encode_defunct
-from solders.keypair import Keypair
 
 from domain.auth.message import build_sign_in_message
 from domain.models import Chain
 from infrastructure.auth.proofs import adr036_sign_doc, serialize_sign_doc
+from infrastructure.chains.demo.wallets import demo_address, demo_key
 
 CHAIN_IDS = {Chain.ETH: "1", Chain.SOL: "mainnet", Chain.ATOM: "cosmoshub-4"}
 
 
-def _secret(seed: int, chain: Chain) -> bytes:
-    return hashlib.sha256(f"staketrack-demo/{chain.value}/{seed}".encode()).digest()
-
-
 def body(chain: Chain, seed: int, nonce: str, domain: str, origin: str) -> dict[str, str]:
-    secret = _secret(seed, chain)
-    if chain is Chain.ETH:
-        account = Account.from_key(secret)
-        address = account.address
-    elif chain is Chain.SOL:
-        keypair = Keypair.from_seed(secret)
-        address = str(keypair.pubkey())
-    else:
-        key = PrivateKey(secret)
-        address = str(Address(key.public_key, prefix="cosmos"))
+    key, address = demo_key(chain, seed), demo_address(chain, seed)
     text = build_sign_in_message(
         chain=chain,
         domain=domain,
@@ -55,10 +40,10 @@ def body(chain: Chain, seed: int, nonce: str, domain: str, origin: str) -> dict[
         statement="Sign in to StakeTrack AI. Read-only access; this costs no gas.",
     )
     if chain is Chain.ETH:
-        signature = account.sign_message(encode_defunct(text=text)).signature.hex()
+        signature = key.sign_message(encode_defunct(text=text)).signature.hex()
         return {"message": text, "signature": "0x" + signature.removeprefix("0x")}
     if chain is Chain.SOL:
-        return {"message": text, "signature": str(keypair.sign_message(text.encode()))}
+        return {"message": text, "signature": str(key.sign_message(text.encode()))}
     doc = serialize_sign_doc(adr036_sign_doc(address, text.encode()))
     return {
         "message": text,

@@ -1,0 +1,53 @@
+"""Routes adapter requests to the demo chains by host, like DNS would to real nodes.
+
+Each chain's generator is a callable `(request, now) -> httpx.Response` answering its
+API's endpoints in the official wire format; `now` comes from the network's clock, so
+tests and the 90-day backfill can ask what the world looked like at any time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+import httpx
+
+DEMO_ETH_BEACON_URL = "http://eth-beacon.demo.staketrack"
+DEMO_SOLANA_RPC_URL = "http://solana-rpc.demo.staketrack"
+DEMO_COSMOS_LCD_URL = "http://cosmos-lcd.demo.staketrack"
+DEMO_PRICE_API_URL = "http://prices.demo.staketrack/api/v3"
+
+Handler = Callable[[httpx.Request, datetime], Awaitable[httpx.Response]]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class DemoTransport(httpx.AsyncBaseTransport):
+    def __init__(self, handlers: dict[str, Handler], clock: Callable[[], datetime] = _now) -> None:
+        self._handlers = handlers  # host -> handler
+        self.clock = clock
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        handler = self._handlers.get(request.url.host)
+        if handler is None:
+            return httpx.Response(404, json={"message": f"no demo chain at {request.url.host}"})
+        return await handler(request, self.clock())
+
+
+def build_demo_transport(
+    *, seed: int = 42, eth_validators: int = 20_000, clock: Callable[[], datetime] = _now
+) -> DemoTransport:
+    from infrastructure.chains.demo.cosmos import CosmosDemo
+    from infrastructure.chains.demo.ethereum import EthereumDemo
+    from infrastructure.chains.demo.prices import PricesDemo
+    from infrastructure.chains.demo.solana import SolanaDemo
+
+    handlers: dict[str, Handler] = {
+        httpx.URL(DEMO_ETH_BEACON_URL).host: EthereumDemo(seed=seed, validators=eth_validators),
+        httpx.URL(DEMO_SOLANA_RPC_URL).host: SolanaDemo(seed=seed),
+        httpx.URL(DEMO_COSMOS_LCD_URL).host: CosmosDemo(seed=seed),
+        httpx.URL(DEMO_PRICE_API_URL).host: PricesDemo(seed=seed),
+    }
+    return DemoTransport(handlers, clock)
