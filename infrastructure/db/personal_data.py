@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Column, delete, or_
+from sqlalchemy import Column, delete, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrastructure.db.models import (
@@ -17,12 +17,15 @@ from infrastructure.db.models import (
     LinkedWalletRow,
     MagicLinkRow,
     RefreshTokenRow,
+    StakingPositionRow,
     UserRow,
+    WatchedValidatorRow,
 )
 
 # (table, the column naming the owner), children before parents
 PERSONAL_DATA: tuple[tuple[type, Column[uuid.UUID]], ...] = (
     (ApiKeyRow, ApiKeyRow.__table__.c.user_id),
+    (WatchedValidatorRow, WatchedValidatorRow.__table__.c.user_id),
     (RefreshTokenRow, RefreshTokenRow.__table__.c.user_id),
     (MagicLinkRow, MagicLinkRow.__table__.c.user_id),
     (LinkedWalletRow, LinkedWalletRow.__table__.c.user_id),
@@ -34,6 +37,15 @@ async def delete_personal_data(
     session: AsyncSession, user_id: uuid.UUID, email: str | None
 ) -> None:
     """Delete the user and all their rows; the caller's transaction commits or rolls back."""
+    # positions are keyed by address, not user: those of the user's wallets go too
+    wallets = select(LinkedWalletRow.chain, LinkedWalletRow.address).where(
+        LinkedWalletRow.user_id == user_id
+    )
+    await session.execute(
+        delete(StakingPositionRow).where(
+            tuple_(StakingPositionRow.chain, StakingPositionRow.owner).in_(wallets)
+        )
+    )
     if email is not None:  # sign-in links sent to the address before it had an account
         await session.execute(
             delete(MagicLinkRow).where(

@@ -1,6 +1,30 @@
 """ORM rows. Import every model module here so `Base.metadata` is complete."""
 
 from infrastructure.db.models.auth import ApiKeyRow, MagicLinkRow, RefreshTokenRow
+from infrastructure.db.models.chain_data import (
+    ChainMetricsRow,
+    ChainSyncRow,
+    EthValidatorRow,
+    PriceRow,
+    StakingPositionRow,
+    ValidatorObservationRow,
+    ValidatorRow,
+    WatchedValidatorRow,
+)
 from infrastructure.db.models.users import LinkedWalletRow, UserRow
 
-__all__ = ["ApiKeyRow", "LinkedWalletRow", "MagicLinkRow", "RefreshTokenRow", "UserRow"]
+__all__ = [
+    "ApiKeyRow",
+    "ChainMetricsRow",
+    "ChainSyncRow",
+    "EthValidatorRow",
+    "LinkedWalletRow",
+    "MagicLinkRow",
+    "PriceRow",
+    "RefreshTokenRow",
+    "StakingPositionRow",
+    "UserRow",
+    "ValidatorObservationRow",
+    "ValidatorRow",
+    "WatchedValidatorRow",
+]

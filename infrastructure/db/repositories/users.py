@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import EmailAlreadyUsed, WalletAlreadyLinked
 from domain.models import Chain, LinkedWallet, Tier, User
-from infrastructure.db.models import LinkedWalletRow, UserRow
+from infrastructure.db.models import LinkedWalletRow, StakingPositionRow, UserRow
 
 
 def _user(row: UserRow) -> User:
@@ -125,10 +125,20 @@ class WalletRepository:
             )
 
     async def unlink(self, user_id: uuid.UUID, wallet_id: uuid.UUID) -> bool:
-        """Remove a wallet of this user; False when no such wallet belongs to them."""
-        result = await self._session.execute(
-            delete(LinkedWalletRow).where(
+        """Remove a wallet of this user, and the positions fetched for its address;
+        False when no such wallet belongs to them."""
+        row = await self._session.scalar(
+            select(LinkedWalletRow).where(
                 LinkedWalletRow.id == wallet_id, LinkedWalletRow.user_id == user_id
             )
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        if row is None:
+            return False
+        await self._session.execute(
+            delete(StakingPositionRow).where(
+                StakingPositionRow.chain == row.chain, StakingPositionRow.owner == row.address
+            )
+        )
+        await self._session.delete(row)
+        await self._session.flush()
+        return True
