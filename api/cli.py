@@ -46,22 +46,61 @@ def _migrate(settings: Settings) -> None:
     get_logger("staketrack.migrate").info("migrated", revision="head")
 
 
-COMMANDS = {
-    "serve": (_serve, "serve the API (HOST, PORT)"),
-    "worker": (_worker, "run the arq job worker and cron (needs REDIS_URL)"),
-    "migrate": (_migrate, "apply database migrations"),
-}
+def _fetch(settings: Settings, args: argparse.Namespace) -> int:
+    from api.cli_chains import fetch
+
+    _quiet_logging(settings)
+    return fetch(settings, args.chain)
+
+
+def _positions(settings: Settings, args: argparse.Namespace) -> int:
+    from api.cli_chains import positions
+
+    _quiet_logging(settings)
+    return positions(settings, args.chain, args.address, args.json)
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    from api.cli_chains import demo_seed
+
+    _quiet_logging(settings)
+    return demo_seed(settings, args.days)
+
+
+def _quiet_logging(settings: Settings) -> None:
+    """CLI output is for people: only warnings go to the log stream."""
+    from infrastructure.logging import configure_logging
+
+    configure_logging(settings.model_copy(update={"log_level": "WARNING"}))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="staketrack", description="StakeTrack AI service")
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, (_, help_text) in COMMANDS.items():
-        sub.add_parser(name, help=help_text)
+    sub.add_parser("serve", help="serve the API (HOST, PORT)")
+    sub.add_parser("worker", help="run the arq job worker and cron (needs REDIS_URL)")
+    sub.add_parser("migrate", help="apply database migrations")
+    from api.cli_chains import CHAIN_CHOICES
+
+    fetch = sub.add_parser("fetch", help="ingest chain data now (validators, positions, metrics)")
+    fetch.add_argument("--chain", choices=CHAIN_CHOICES, default="all")
+    pos = sub.add_parser("positions", help="show an address's staking positions")
+    pos.add_argument("--chain", choices=CHAIN_CHOICES[:-1], required=True)
+    pos.add_argument("--address", required=True)
+    pos.add_argument("--json", action="store_true", help="print a JSON list")
+    demo = sub.add_parser("demo", help="demo network tools")
+    demo_sub = demo.add_subparsers(dest="demo_command", required=True)
+    seed = demo_sub.add_parser("seed", help="backfill history from the demo network (NETWORK=demo)")
+    seed.add_argument("--days", type=int, default=90)
     args = parser.parse_args(argv)
+    simple = {"serve": _serve, "worker": _worker, "migrate": _migrate}
+    with_args = {"fetch": _fetch, "positions": _positions, "demo": _demo}
     try:
         settings = load_settings()
-        COMMANDS[args.command][0](settings)
+        if args.command in simple:
+            simple[args.command](settings)
+        else:
+            return with_args[args.command](settings, args)
     except ConfigError as exc:
         sys.stderr.write(f"staketrack: {exc}\n")
         return 2

@@ -7,6 +7,7 @@ Production: the same ports on Redis. The database is SQLite or PostgreSQL by URL
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import httpx
 from redis.asyncio import Redis
@@ -26,6 +27,9 @@ from infrastructure.keystore.redis import RedisKeyStore
 from infrastructure.ratelimit import LimitsRateLimiter
 from infrastructure.settings import Settings
 
+if TYPE_CHECKING:
+    from infrastructure.chains.factory import ChainSources
+
 REDIS_TIMEOUT_SECONDS = 2.0
 
 
@@ -41,6 +45,15 @@ class Resources:
     http: httpx.AsyncClient
     turnstile: TurnstileVerifier | None = None
     redis: Redis | None = None
+    _chains: ChainSources | None = None
+
+    def chains(self) -> ChainSources:
+        """The chain adapters and price source (built on first use)."""
+        if self._chains is None:
+            from infrastructure.chains.factory import build_chain_sources
+
+            self._chains = build_chain_sources(self.settings, self.engine)
+        return self._chains
 
     async def check_database(self) -> None:
         async with self.engine.connect() as connection:
@@ -51,6 +64,8 @@ class Resources:
             await self.redis.ping()
 
     async def close(self) -> None:
+        if self._chains is not None:
+            await self._chains.aclose()
         await self.http.aclose()
         if self.redis is not None:
             await self.redis.aclose()

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     siwe_chain_ids: CsvInts = [1]
     admin_wallets: CsvList = []
     network: Network = Network.MAINNET
+    demo_seed: int = 42
+    demo_eth_validators: int = Field(default=20_000, ge=100, le=2_000_000)
 
     eth_beacon_url: str = "https://ethereum-beacon-api.publicnode.com"
     eth_execution_url: str | None = None

@@ -1,0 +1,188 @@
+"""`staketrack fetch`, `staketrack positions` and `staketrack demo seed`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from domain.chains import BASE_UNIT_DECIMALS, Position
+from domain.models import Chain
+from infrastructure.resources import Resources, open_resources
+from infrastructure.settings import ConfigError, Network, Settings
+from workers.ingest import Ingest
+
+CHAIN_CHOICES = [c.value for c in Chain] + ["all"]
+SYMBOLS = {Chain.ETH: "ETH", Chain.SOL: "SOL", Chain.ATOM: "ATOM"}
+err = Console(stderr=True)
+
+
+def display(chain: Chain, base_units: int) -> str:
+    value = Decimal(base_units).scaleb(-BASE_UNIT_DECIMALS[chain])
+    return f"{value:,.4f} {SYMBOLS[chain]}"
+
+
+def _chains(choice: str) -> list[Chain]:
+    return list(Chain) if choice == "all" else [Chain(choice)]
+
+
+async def _with_resources(settings: Settings, work: Any) -> Any:
+    resources = open_resources(settings)
+    try:
+        return await work(resources)
+    finally:
+        await resources.close()
+
+
+def _ingest(resources: Resources) -> Ingest:
+    return Ingest(resources.chains(), resources.engine, resources.session_factory)
+
+
+def fetch(settings: Settings, chain: str) -> int:
+    async def work(resources: Resources) -> int:
+        ingest = _ingest(resources)
+        columns = (
+            TextColumn("{task.description:<28}"),
+            BarColumn(),
+            TextColumn("{task.fields[info]}"),
+        )
+        with Progress(*columns, TimeElapsedColumn(), console=err) as progress:
+            tasks = {
+                c: progress.add_task(f"{c.value}: starting", total=4, info="")
+                for c in _chains(chain)
+            }
+            steps = ("validators", "positions", "observations", "metrics")
+
+            def updater(c: Chain) -> Any:
+                def update(step: str, done: int) -> None:
+                    progress.update(
+                        tasks[c],
+                        completed=steps.index(step),
+                        description=f"{c.value}: {step}",
+                        info=f"{done:,}",
+                    )
+
+                return update
+
+            async def one(c: Chain) -> str | None:
+                try:
+                    report = await ingest.run(c, updater(c))
+                except Exception as exc:
+                    progress.update(
+                        tasks[c], description=f"{c.value}: FAILED", info=type(exc).__name__
+                    )
+                    return f"{c.value}: {type(exc).__name__}: {exc}"
+                progress.update(
+                    tasks[c],
+                    completed=4,
+                    description=f"{c.value}: done",
+                    info=", ".join(f"{k} {v:,}" for k, v in report.counts.items()),
+                )
+                return None
+
+            failures = [f for f in await asyncio.gather(*(one(c) for c in tasks)) if f]
+            try:
+                await ingest.prices()
+            except Exception as exc:
+                failures.append(f"prices: {type(exc).__name__}: {exc}")
+        for failure in failures:
+            err.print(f"[red]failed[/red] {failure}")
+        return 1 if failures else 0
+
+    result: int = asyncio.run(_with_resources(settings, work))
+    return result
+
+
+def _position_json(p: Position) -> dict[str, Any]:
+    return {
+        "chain": p.chain.value,
+        "address": p.owner,
+        "validator": p.validator,
+        "amount": str(p.amount),
+        "status": p.status,
+        "kind": p.kind.value,
+        "key": p.key,
+        "rewards": None if p.rewards is None else str(p.rewards),
+        "completesAt": p.completes_at.isoformat() if p.completes_at else None,
+        "fetchedAt": p.fetched_at.isoformat(),
+    }
+
+
+def positions(settings: Settings, chain: str, address: str, as_json: bool) -> int:
+    c = Chain(chain)
+
+    async def work(resources: Resources) -> list[Position]:
+        result: list[Position] = await resources.chains().adapters[c].fetch_positions(address)
+        return result
+
+    found = asyncio.run(_with_resources(settings, work))
+    if as_json:
+        sys.stdout.write(json.dumps([_position_json(p) for p in found], indent=2) + "\n")
+        return 0
+    table = Table(title=f"{SYMBOLS[c]} positions of {address}", title_justify="left")
+    for column, justify in (
+        ("validator", "left"),
+        ("kind", "left"),
+        ("status", "left"),
+        ("amount", "right"),
+        ("rewards", "right"),
+    ):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for p in found:
+        table.add_row(
+            p.validator,
+            p.kind.value,
+            p.status,
+            display(c, p.amount),
+            "" if p.rewards is None else display(c, p.rewards),
+        )
+    if found:
+        table.add_section()
+        table.add_row(
+            f"{len(found)} positions", "", "", display(c, sum(p.amount for p in found)), ""
+        )
+    Console().print(table if found else f"No {SYMBOLS[c]} positions for {address}.")
+    return 0
+
+
+def demo_seed(settings: Settings, days: int) -> int:
+    """Backfill `days` of daily observations and metrics from the demo network."""
+    if settings.network is not Network.DEMO:
+        raise ConfigError("NETWORK: `staketrack demo seed` needs NETWORK=demo")
+
+    async def work(resources: Resources) -> int:
+        sources = resources.chains()
+        ingest = _ingest(resources)
+        now = sources.clock()
+        with Progress(
+            TextColumn("{task.description:<24}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} days"),
+            console=err,
+        ) as progress:
+            task = progress.add_task("backfilling", total=days)
+            for day in range(days, 0, -1):
+                sources.clock.fixed = now - timedelta(days=day)
+                for c in Chain:
+                    await ingest.run(c)
+                progress.update(
+                    task, advance=1, description=f"backfilling {sources.clock.fixed:%Y-%m-%d}"
+                )
+            sources.clock.fixed = None
+            for c in Chain:
+                await ingest.run(c)
+            await ingest.prices()
+        err.print(
+            f"Seeded {days} days of demo history; all chains fetched at {now:%Y-%m-%d %H:%M} UTC."
+        )
+        return 0
+
+    result: int = asyncio.run(_with_resources(settings, work))
+    return result

@@ -1,0 +1,195 @@
+"""Chain data in and out: validators, positions, observations, metrics, prices, sync state.
+
+Writes are idempotent (upserts on natural keys; observations and metrics keyed by their
+hour), so a retried or duplicated ingest leaves no duplicate rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, union
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.chains import ChainMetrics, Observation, Position, Price, Validator
+from domain.models import Chain
+from infrastructure.db.models import (
+    ChainMetricsRow,
+    ChainSyncRow,
+    LinkedWalletRow,
+    PriceRow,
+    StakingPositionRow,
+    ValidatorObservationRow,
+    ValidatorRow,
+    WatchedValidatorRow,
+)
+
+_CHUNK = 1000  # rows per statement: far below SQLite's bound-parameter limit
+
+
+def _chunks(rows: Sequence[dict[str, Any]]) -> Iterable[Sequence[dict[str, Any]]]:
+    for start in range(0, len(rows), _CHUNK):
+        yield rows[start : start + _CHUNK]
+
+
+class ChainDataRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        dialect = session.get_bind().dialect.name
+        self._insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+    async def _upsert(
+        self, model: Any, rows: Sequence[dict[str, Any]], keys: Sequence[str], *, update: bool
+    ) -> None:
+        for chunk in _chunks(rows):
+            statement = self._insert(model).values(list(chunk))
+            if update:
+                columns = {c: statement.excluded[c] for c in chunk[0] if c not in keys}
+                statement = statement.on_conflict_do_update(index_elements=keys, set_=columns)
+            else:
+                statement = statement.on_conflict_do_nothing(index_elements=keys)
+            await self._session.execute(statement)
+
+    # --- writes ------------------------------------------------------------------------
+
+    async def upsert_validators(self, validators: Sequence[Validator]) -> None:
+        rows = [
+            {
+                "chain": v.chain.value,
+                "address": v.address,
+                "name": v.name,
+                "status": v.status.value,
+                "stake": v.stake,
+                "commission": v.commission,
+                "jailed": v.jailed,
+                "slashed": v.slashed,
+                "identity": dict(v.identity),
+                "fetched_at": v.fetched_at,
+            }
+            for v in validators
+        ]
+        await self._upsert(ValidatorRow, rows, ("chain", "address"), update=True)
+
+    async def add_observations(self, observations: Sequence[Observation], hour: datetime) -> None:
+        """One sample per validator and hour; a second ingest in the hour changes nothing."""
+        rows = []
+        for o in observations:
+            row = asdict(o)
+            row.update(chain=o.chain.value, status=o.status.value, observed_at=hour)
+            rows.append(row)
+        await self._upsert(
+            ValidatorObservationRow, rows, ("chain", "validator", "observed_at"), update=False
+        )
+
+    async def replace_positions(
+        self, chain: Chain, owner: str, positions: Sequence[Position]
+    ) -> None:
+        await self._session.execute(
+            delete(StakingPositionRow).where(
+                StakingPositionRow.chain == chain.value, StakingPositionRow.owner == owner
+            )
+        )
+        rows = [
+            {
+                "chain": p.chain.value,
+                "owner": p.owner,
+                "key": p.key,
+                "validator": p.validator,
+                "kind": p.kind.value,
+                "amount": p.amount,
+                "status": p.status,
+                "rewards": p.rewards,
+                "completes_at": p.completes_at,
+                "fetched_at": p.fetched_at,
+            }
+            for p in positions
+        ]
+        if rows:
+            await self._upsert(StakingPositionRow, rows, ("chain", "owner", "key"), update=True)
+
+    async def add_metrics(self, metrics: ChainMetrics, hour: datetime) -> None:
+        row = asdict(metrics)
+        row.update(
+            chain=metrics.chain.value,
+            observed_at=hour,
+            estimated=list(metrics.estimated),
+            details=dict(metrics.details),
+        )
+        await self._upsert(ChainMetricsRow, [row], ("chain", "observed_at"), update=True)
+
+    async def add_prices(self, prices: Sequence[Price]) -> None:
+        rows = [
+            {
+                "chain": p.chain.value,
+                "currency": p.currency,
+                "fetched_at": p.fetched_at,
+                "price": p.price,
+            }
+            for p in prices
+        ]
+        if rows:
+            await self._upsert(PriceRow, rows, ("chain", "currency", "fetched_at"), update=True)
+
+    async def record_sync(
+        self,
+        chain: Chain,
+        step: str,
+        at: datetime,
+        *,
+        error: str | None = None,
+        items: int | None = None,
+    ) -> None:
+        values: dict[str, Any] = {"chain": chain.value, "step": step, "last_attempt_at": at}
+        if error is None:
+            values.update(last_success_at=at, items=items)
+        else:
+            values.update(last_error=error[:2000], last_error_at=at)
+        await self._upsert(ChainSyncRow, [values], ("chain", "step"), update=True)
+
+    # --- reads ---------------------------------------------------------------------------
+
+    async def linked_addresses(self, chain: Chain) -> list[str]:
+        rows = await self._session.scalars(
+            select(LinkedWalletRow.address)
+            .where(LinkedWalletRow.chain == chain.value)
+            .distinct()
+            .order_by(LinkedWalletRow.address)
+        )
+        return list(rows)
+
+    async def watched_ids(self, chain: Chain) -> list[str]:
+        """Validators someone stakes with or watches."""
+        staked = select(StakingPositionRow.validator.label("id")).where(
+            StakingPositionRow.chain == chain.value, StakingPositionRow.validator != ""
+        )
+        watched = select(WatchedValidatorRow.validator.label("id")).where(
+            WatchedValidatorRow.chain == chain.value
+        )
+        rows = await self._session.execute(union(staked, watched))
+        return sorted(row.id for row in rows)
+
+    async def validator_ids(self, chain: Chain) -> list[str]:
+        rows = await self._session.scalars(
+            select(ValidatorRow.address).where(ValidatorRow.chain == chain.value)
+        )
+        return list(rows)
+
+    async def positions(self, chain: Chain, owner: str) -> list[StakingPositionRow]:
+        rows = await self._session.scalars(
+            select(StakingPositionRow)
+            .where(StakingPositionRow.chain == chain.value, StakingPositionRow.owner == owner)
+            .order_by(StakingPositionRow.key)
+        )
+        return list(rows)
+
+    async def sync_state(self, chain: Chain) -> list[ChainSyncRow]:
+        rows = await self._session.scalars(
+            select(ChainSyncRow)
+            .where(ChainSyncRow.chain == chain.value)
+            .order_by(ChainSyncRow.step)
+        )
+        return list(rows)

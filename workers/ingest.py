@@ -1,0 +1,164 @@
+"""One chain's ingest: validators, positions of every linked wallet, observations of the
+validators that matter, chain metrics — each stored as soon as it is read.
+
+A failing step raises after recording the failure with its time in `chain_sync`; the
+data it would have replaced stays as it was. Chains are independent: one chain's ingest
+never touches another's rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from domain.addresses import shorten
+from domain.models import Chain
+from infrastructure.chains.factory import ChainSources
+from infrastructure.db.repositories.chain_data import ChainDataRepository
+from infrastructure.logging import get_logger
+
+log = get_logger(__name__)
+Progress = Callable[[str, int], None]  # (step, items done so far)
+
+
+def _no_progress(step: str, done: int) -> None:
+    pass
+
+
+@dataclass
+class IngestReport:
+    chain: Chain
+    counts: dict[str, int] = field(default_factory=dict)
+    failed_addresses: int = 0
+
+
+class Ingest:
+    def __init__(
+        self,
+        sources: ChainSources,
+        engine: AsyncEngine,
+        session_factory: async_sessionmaker[AsyncSession],
+    ) -> None:
+        self._sources = sources
+        self._engine = engine
+        self._sessions = session_factory
+
+    async def _write(self, action: Callable[[ChainDataRepository], Any]) -> None:
+        async with self._sessions() as session, session.begin():
+            await action(ChainDataRepository(session))
+
+    async def _read(self, query: Callable[[ChainDataRepository], Any]) -> Any:
+        async with self._sessions() as session:
+            return await query(ChainDataRepository(session))
+
+    async def _step(self, chain: Chain, step: str, now: datetime, work: Any) -> Any:
+        try:
+            result = await work
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            await self._write(lambda repo: repo.record_sync(chain, step, now, error=error))
+            log.warning("ingest_step_failed", chain=chain.value, step=step, error=error)
+            raise
+        items = result if isinstance(result, int) else None
+        await self._write(lambda repo: repo.record_sync(chain, step, now, items=items))
+        return result
+
+    async def run(self, chain: Chain, progress: Progress = _no_progress) -> IngestReport:
+        now = self._sources.clock()
+        hour = now.replace(minute=0, second=0, microsecond=0)
+        adapter = self._sources.adapters[chain]
+        report = IngestReport(chain)
+
+        report.counts["validators"] = await self._step(
+            chain, "validators", now, self._validators(chain, progress)
+        )
+        report.counts["positions"] = await self._step(
+            chain, "positions", now, self._positions(chain, report, progress)
+        )
+        ids = await self._read(
+            lambda repo: (
+                repo.watched_ids(chain) if chain is Chain.ETH else repo.validator_ids(chain)
+            )
+        )
+        report.counts["observations"] = await self._step(
+            chain, "observations", now, self._observations(chain, ids, hour)
+        )
+        progress("observations", report.counts["observations"])
+        metrics = await self._step(chain, "metrics", now, adapter.fetch_metrics())
+        await self._write(lambda repo: repo.add_metrics(metrics, hour))
+        progress("metrics", 1)
+        log.info("ingested", chain=chain.value, **report.counts)
+        return report
+
+    async def _validators(self, chain: Chain, progress: Progress) -> int:
+        adapter = self._sources.adapters[chain]
+        if chain is Chain.ETH:
+            from infrastructure.db.eth_validator_set import replace_validator_set
+
+            count = await replace_validator_set(
+                self._engine,
+                _counted(adapter.stream_validator_set(), progress),  # type: ignore[attr-defined]
+            )
+            return int(count)
+        validators = await adapter.fetch_validators()
+        await self._write(lambda repo: repo.upsert_validators(validators))
+        progress("validators", len(validators))
+        return len(validators)
+
+    async def _positions(self, chain: Chain, report: IngestReport, progress: Progress) -> int:
+        adapter = self._sources.adapters[chain]
+        addresses = await self._read(lambda repo: repo.linked_addresses(chain))
+        stored = 0
+        for done, address in enumerate(addresses, 1):
+            try:
+                positions = await adapter.fetch_positions(address)
+            except Exception as exc:  # one bad wallet must not hold up everyone else's
+                report.failed_addresses += 1
+                log.warning(
+                    "positions_failed", chain=chain.value, wallet=shorten(address), error=str(exc)
+                )
+                continue
+            await self._write(
+                lambda repo, a=address, p=positions: repo.replace_positions(chain, a, p)
+            )
+            stored += len(positions)
+            progress("positions", done)
+        if addresses and report.failed_addresses == len(addresses):
+            raise RuntimeError(f"positions failed for all {len(addresses)} wallets")
+        return stored
+
+    async def _observations(self, chain: Chain, ids: list[str], hour: datetime) -> int:
+        if not ids:
+            return 0
+        adapter = self._sources.adapters[chain]
+        if chain is Chain.ETH:  # keep the staked/watched ETH validators' details fresh
+            validators = await adapter.fetch_validators(ids)
+            await self._write(lambda repo: repo.upsert_validators(validators))
+        observations = await adapter.fetch_observations(ids)
+        await self._write(lambda repo: repo.add_observations(observations, hour))
+        return len(observations)
+
+    async def wallet_positions(self, chain: Chain, address: str) -> int:
+        """Fetch one wallet's positions now (a wallet was just linked)."""
+        positions = await self._sources.adapters[chain].fetch_positions(address)
+        await self._write(lambda repo: repo.replace_positions(chain, address, positions))
+        return len(positions)
+
+    async def prices(self) -> int:
+        prices = await self._sources.prices.fetch_prices()
+        await self._write(lambda repo: repo.add_prices(prices))
+        return len(prices)
+
+
+async def _counted(
+    batches: AsyncIterator[list[Any]], progress: Progress
+) -> AsyncIterator[list[Any]]:
+    done = 0
+    async for batch in batches:
+        done += len(batch)
+        progress("validators", done)
+        yield batch
