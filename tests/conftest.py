@@ -38,7 +38,13 @@ def make_settings(tmp_path: Path) -> Any:
     """Build validated settings on a temporary DATA_DIR, ignoring the caller's environment."""
 
     def build(**overrides: Any) -> Settings:
-        values: dict[str, Any] = {"data_dir": tmp_path / "data", "secret_key": TEST_SECRET}
+        # the demo network: tests never reach public chain endpoints
+        values: dict[str, Any] = {
+            "data_dir": tmp_path / "data",
+            "secret_key": TEST_SECRET,
+            "network": "demo",
+            "demo_eth_validators": 2_000,
+        }
         values.update(overrides)
         return load_settings(**values)
 

@@ -49,7 +49,7 @@ async def test_link_a_wallet_of_each_other_chain_then_list_them(start_app: Any) 
         linked = [await _link(client, auth, w) for w in (sol, atom)]
         listed = (await client.get("/api/me/wallets", headers=auth)).json()["data"]
     assert [r.status_code for r in linked] == [201, 201]
-    assert linked[0].json()["data"]["positionsJobId"] is None  # no chain data job yet
+    assert linked[0].json()["data"]["positionsJobId"].startswith("positions:sol:")
     assert [(w["chain"], w["address"], w["isPrimary"]) for w in listed] == [
         ("eth", first.address, True),
         ("sol", sol.address, False),
