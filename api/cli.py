@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from domain.errors import DomainError
 from infrastructure.settings import ConfigError, Settings, load_settings
 
 
@@ -74,14 +75,15 @@ def _quiet_logging(settings: Settings) -> None:
     configure_logging(settings.model_copy(update={"log_level": "WARNING"}))
 
 
+CHAIN_CHOICES = ["eth", "sol", "atom", "all"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="staketrack", description="StakeTrack AI service")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="serve the API (HOST, PORT)")
     sub.add_parser("worker", help="run the arq job worker and cron (needs REDIS_URL)")
     sub.add_parser("migrate", help="apply database migrations")
-    from api.cli_chains import CHAIN_CHOICES
-
     fetch = sub.add_parser("fetch", help="ingest chain data now (validators, positions, metrics)")
     fetch.add_argument("--chain", choices=CHAIN_CHOICES, default="all")
     pos = sub.add_parser("positions", help="show an address's staking positions")
@@ -103,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
             return with_args[args.command](settings, args)
     except ConfigError as exc:
         sys.stderr.write(f"staketrack: {exc}\n")
+        return 2
+    except DomainError as exc:  # bad input or an unreachable chain: a message, not a traceback
+        sys.stderr.write(f"staketrack: {exc.message} ({exc.code})\n")
         return 2
     except KeyboardInterrupt:
         return 130

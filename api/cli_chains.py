@@ -19,7 +19,6 @@ from infrastructure.resources import Resources, open_resources
 from infrastructure.settings import ConfigError, Network, Settings
 from workers.ingest import Ingest
 
-CHAIN_CHOICES = [c.value for c in Chain] + ["all"]
 SYMBOLS = {Chain.ETH: "ETH", Chain.SOL: "SOL", Chain.ATOM: "ATOM"}
 err = Console(stderr=True)
 
