@@ -70,7 +70,6 @@ class Ingest:
     async def run(self, chain: Chain, progress: Progress = _no_progress) -> IngestReport:
         now = self._sources.clock()
         hour = now.replace(minute=0, second=0, microsecond=0)
-        adapter = self._sources.adapters[chain]
         report = IngestReport(chain)
 
         report.counts["validators"] = await self._step(
@@ -88,8 +87,7 @@ class Ingest:
             chain, "observations", now, self._observations(chain, ids, hour)
         )
         progress("observations", report.counts["observations"])
-        metrics = await self._step(chain, "metrics", now, adapter.fetch_metrics())
-        await self._write(lambda repo: repo.add_metrics(metrics, hour))
+        await self.metrics(chain)
         progress("metrics", 1)
         log.info("ingested", chain=chain.value, **report.counts)
         return report
@@ -147,6 +145,16 @@ class Ingest:
         positions = await self._sources.adapters[chain].fetch_positions(address)
         await self._write(lambda repo: repo.replace_positions(chain, address, positions))
         return len(positions)
+
+    async def metrics(self, chain: Chain) -> int:
+        """Chain metrics alone (the daily step)."""
+        now = self._sources.clock()
+        metrics = await self._step(
+            chain, "metrics", now, self._sources.adapters[chain].fetch_metrics()
+        )
+        hour = now.replace(minute=0, second=0, microsecond=0)
+        await self._write(lambda repo: repo.add_metrics(metrics, hour))
+        return 1
 
     async def prices(self) -> int:
         prices = await self._sources.prices.fetch_prices()

@@ -7,12 +7,13 @@ in-process one) execute exactly these. Later issues add their steps here.
 from __future__ import annotations
 
 from workers.context import JobFunction
-from workers.jobs.fetch import fetch_chain, fetch_prices, fetch_wallet_positions
+from workers.jobs.fetch import fetch_chain, fetch_metrics, fetch_prices, fetch_wallet_positions
 from workers.jobs.heartbeat import heartbeat
 
 JOBS: dict[str, JobFunction] = {
     "heartbeat": heartbeat,
     "fetch_chain": fetch_chain,
     "fetch_wallet_positions": fetch_wallet_positions,
+    "fetch_metrics": fetch_metrics,
     "fetch_prices": fetch_prices,
 }

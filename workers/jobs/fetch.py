@@ -33,5 +33,9 @@ async def fetch_wallet_positions(deps: JobDeps, wallet_id: str) -> int:
     return await _ingest(deps).wallet_positions(Chain(wallet.chain), wallet.address)
 
 
+async def fetch_metrics(deps: JobDeps, chain: str) -> int:
+    return await _ingest(deps).metrics(Chain(chain))
+
+
 async def fetch_prices(deps: JobDeps) -> int:
     return await _ingest(deps).prices()

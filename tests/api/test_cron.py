@@ -1,0 +1,114 @@
+"""Signed cron triggers: valid, missing, tampered, wrong key, old or future timestamps,
+key rotation, replay."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from typing import Any
+
+import pytest
+
+from domain.ports import JobStatus
+
+KEYS = ["new-cron-key-0123456789abcdef", "old-cron-key-0123456789abcdef"]
+
+
+def signed(
+    body: dict[str, Any] | None, key: str = KEYS[0], at: float | None = None
+) -> dict[str, Any]:
+    raw = json.dumps(body).encode() if body is not None else b""
+    timestamp = str(int(at if at is not None else time.time()))
+    digest = hmac.new(key.encode(), timestamp.encode() + b"." + raw, hashlib.sha256).hexdigest()
+    return {
+        "content": raw,
+        "headers": {
+            "X-Staketrack-Timestamp": timestamp,
+            "X-Staketrack-Signature": f"v1={digest}",
+            "content-type": "application/json",
+        },
+    }
+
+
+@pytest.fixture
+def cron_app(start_app: Any) -> Any:
+    return start_app(cron_hmac_keys=KEYS)
+
+
+async def test_a_valid_trigger_enqueues_one_job_per_chain(cron_app: Any) -> None:
+    async with cron_app as (app, client):
+        response = await client.post("/api/cron/metrics", **signed({"chain": "sol"}))
+        everything = await client.post("/api/cron/metrics", **signed({"chain": None}))
+        data = response.json()["data"]
+        infos = [await app.state.jobs.info(jid) for jid in everything.json()["data"]["jobIds"]]
+    assert response.status_code == 202
+    assert data["step"] == "metrics" and len(data["jobIds"]) == 1
+    assert data["jobIds"][0].startswith("metrics:sol:")
+    assert len(infos) == 3 and all(i.status is not JobStatus.NOT_FOUND for i in infos)
+
+
+async def test_the_older_key_still_works_during_rotation(cron_app: Any) -> None:
+    async with cron_app as (_, client):
+        response = await client.post("/api/cron/metrics", **signed({"chain": "eth"}, key=KEYS[1]))
+    assert response.status_code == 202
+
+
+async def test_a_replayed_delivery_has_no_second_effect(cron_app: Any) -> None:
+    delivery = signed({"chain": "atom"})
+    async with cron_app as (_, client):
+        first = await client.post("/api/cron/metrics", **delivery)
+        replay = await client.post("/api/cron/metrics", **delivery)
+    assert first.json()["data"]["duplicate"] is False
+    assert replay.status_code == 202 and replay.json()["data"]["duplicate"] is True
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        pytest.param(lambda d: d["headers"].pop("X-Staketrack-Signature"), id="no-signature"),
+        pytest.param(lambda d: d["headers"].pop("X-Staketrack-Timestamp"), id="no-timestamp"),
+        pytest.param(
+            lambda d: d.update(content=d["content"].replace(b"sol", b"eth")), id="tampered-body"
+        ),
+        pytest.param(
+            lambda d: d["headers"].update({"X-Staketrack-Signature": "v2=abc"}), id="bad-version"
+        ),
+    ],
+)
+async def test_missing_or_tampered_deliveries_are_401(cron_app: Any, tamper: Any) -> None:
+    delivery = signed({"chain": "sol"})
+    tamper(delivery)
+    async with cron_app as (_, client):
+        response = await client.post("/api/cron/metrics", **delivery)
+    assert (response.status_code, response.json()["code"]) == (401, "UNAUTHORIZED")
+
+
+@pytest.mark.parametrize(
+    ("key", "offset"),
+    [("not-our-key-0123456789abcdef", 0), (KEYS[0], -301), (KEYS[0], 301)],
+    ids=["wrong-key", "old", "future"],
+)
+async def test_wrong_key_or_time_is_401(cron_app: Any, key: str, offset: int) -> None:
+    async with cron_app as (_, client):
+        response = await client.post(
+            "/api/cron/metrics", **signed({"chain": "sol"}, key=key, at=time.time() + offset)
+        )
+    assert response.status_code == 401
+
+
+async def test_bad_bodies_and_steps(cron_app: Any) -> None:
+    async with cron_app as (_, client):
+        bad_chain = await client.post("/api/cron/metrics", **signed({"chain": "btc"}))
+        unknown = await client.post("/api/cron/reboot", **signed({"chain": "sol"}))
+        not_yet = await client.post("/api/cron/vrs", **signed({"chain": "sol"}))
+    assert (bad_chain.status_code, bad_chain.json()["code"]) == (422, "VALIDATION_ERROR")
+    assert unknown.status_code == 422
+    assert (not_yet.status_code, not_yet.json()["code"]) == (404, "NOT_FOUND")
+
+
+async def test_without_keys_cron_is_disabled(start_app: Any) -> None:
+    async with start_app() as (_, client):
+        response = await client.post("/api/cron/metrics", **signed({"chain": "sol"}))
+    assert response.status_code == 401
