@@ -41,7 +41,7 @@ async def _with_resources(settings: Settings, work: Any) -> Any:
 
 
 def _ingest(resources: Resources) -> Ingest:
-    return Ingest(resources.chains(), resources.engine, resources.session_factory)
+    return Ingest(resources.chains(), resources.engine, resources.session_factory, resources.reads)
 
 
 def fetch(settings: Settings, chain: str) -> int:

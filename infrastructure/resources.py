@@ -18,6 +18,7 @@ from domain.email import EmailSender
 from domain.ports import Cache, KeyStore
 from infrastructure.auth.turnstile import TurnstileVerifier
 from infrastructure.cache.memory import MemoryCache
+from infrastructure.cache.reads import CachedReads
 from infrastructure.cache.redis import RedisCache
 from infrastructure.db.engine import create_engine, create_session_factory
 from infrastructure.email.outbox import OutboxEmailSender
@@ -46,6 +47,14 @@ class Resources:
     turnstile: TurnstileVerifier | None = None
     redis: Redis | None = None
     _chains: ChainSources | None = None
+    _reads: CachedReads | None = None
+
+    @property
+    def reads(self) -> CachedReads:
+        """Cache-aside for API reads, with hit/miss counters."""
+        if self._reads is None:
+            self._reads = CachedReads(self.cache)
+        return self._reads
 
     def chains(self) -> ChainSources:
         """The chain adapters and price source (built on first use)."""

@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     rate_limit_auth: str = "10/minute"
     rate_limit_email: str = "5/hour"
     job_keep_result_seconds: int = Field(default=3600, ge=0)
+    cache_ttl_validators: int = Field(default=300, ge=1)
+    cache_ttl_portfolio: int = Field(default=300, ge=1)
+    cache_ttl_vrs: int = Field(default=3600, ge=1)
+    cache_ttl_yield: int = Field(default=86_400, ge=1)
 
     @field_validator("siwe_chain_ids", "admin_wallets", "cron_hmac_keys", mode="before")
     @classmethod

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.addresses import shorten
 from domain.models import Chain
+from infrastructure.cache.reads import CachedReads
 from infrastructure.chains.factory import ChainSources
 from infrastructure.db.repositories.chain_data import ChainDataRepository
 from infrastructure.logging import get_logger
@@ -42,10 +43,20 @@ class Ingest:
         sources: ChainSources,
         engine: AsyncEngine,
         session_factory: async_sessionmaker[AsyncSession],
+        reads: CachedReads | None = None,
     ) -> None:
         self._sources = sources
         self._engine = engine
         self._sessions = session_factory
+        self._reads = reads
+
+    async def _changed(self, chain: Chain, *entities: str) -> None:
+        """Invalidate cached reads right after a write that changed them."""
+        if self._reads is not None:
+            prefixes = []
+            for entity in entities:  # per-chain entries and the all-chains ones
+                prefixes += [f"staketrack:{entity}:{chain.value}:", f"staketrack:{entity}:all:"]
+            await self._reads.invalidate(*prefixes)
 
     async def _write(self, action: Callable[[ChainDataRepository], Any]) -> None:
         async with self._sessions() as session, session.begin():
@@ -75,9 +86,11 @@ class Ingest:
         report.counts["validators"] = await self._step(
             chain, "validators", now, self._validators(chain, progress)
         )
+        await self._changed(chain, "validators", "validator", "portfolio")
         report.counts["positions"] = await self._step(
             chain, "positions", now, self._positions(chain, report, progress)
         )
+        await self._changed(chain, "portfolio")
         ids = await self._read(
             lambda repo: (
                 repo.watched_ids(chain) if chain is Chain.ETH else repo.validator_ids(chain)
@@ -86,6 +99,7 @@ class Ingest:
         report.counts["observations"] = await self._step(
             chain, "observations", now, self._observations(chain, ids, hour)
         )
+        await self._changed(chain, "validator")
         progress("observations", report.counts["observations"])
         await self.metrics(chain)
         progress("metrics", 1)
@@ -144,6 +158,7 @@ class Ingest:
         """Fetch one wallet's positions now (a wallet was just linked)."""
         positions = await self._sources.adapters[chain].fetch_positions(address)
         await self._write(lambda repo: repo.replace_positions(chain, address, positions))
+        await self._changed(chain, "portfolio")
         return len(positions)
 
     async def metrics(self, chain: Chain) -> int:

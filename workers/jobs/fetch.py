@@ -11,7 +11,7 @@ from workers.ingest import Ingest
 
 def _ingest(deps: JobDeps) -> Ingest:
     resources = deps.resources
-    return Ingest(resources.chains(), resources.engine, resources.session_factory)
+    return Ingest(resources.chains(), resources.engine, resources.session_factory, resources.reads)
 
 
 async def fetch_chain(deps: JobDeps, chain: str) -> dict[str, int]:
