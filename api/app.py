@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.middleware import RequestContextMiddleware
-from api.routers import auth, cron, health, me
+from api.routers import auth, cron, health, me, portfolio, validators
 from api.routers import jobs as job_status
 from infrastructure.resources import Resources, open_resources
 from infrastructure.settings import Settings, load_settings
@@ -80,4 +80,6 @@ def create_app(
     app.include_router(me.router)
     app.include_router(job_status.router)
     app.include_router(cron.router)
+    app.include_router(portfolio.router)
+    app.include_router(validators.router)
     return app

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, select, union
+from sqlalchemy import delete, func, select, tuple_, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -193,3 +194,45 @@ class ChainDataRepository:
             .order_by(ChainSyncRow.step)
         )
         return list(rows)
+
+    async def positions_of(self, wallets: Sequence[tuple[str, str]]) -> list[StakingPositionRow]:
+        """Positions of these (chain, address) pairs, largest first."""
+        if not wallets:
+            return []
+        rows = await self._session.scalars(
+            select(StakingPositionRow)
+            .where(tuple_(StakingPositionRow.chain, StakingPositionRow.owner).in_(wallets))
+            .order_by(StakingPositionRow.chain, StakingPositionRow.amount.desc())
+        )
+        return list(rows)
+
+    async def validators_by_id(
+        self, ids: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], ValidatorRow]:
+        if not ids:
+            return {}
+        rows = await self._session.scalars(
+            select(ValidatorRow).where(tuple_(ValidatorRow.chain, ValidatorRow.address).in_(ids))
+        )
+        return {(row.chain, row.address): row for row in rows}
+
+    async def latest_prices(self) -> dict[tuple[str, str], Decimal]:
+        """(chain, currency) -> the newest price."""
+        newest = (
+            select(PriceRow.chain, PriceRow.currency, func.max(PriceRow.fetched_at).label("at"))
+            .group_by(PriceRow.chain, PriceRow.currency)
+            .subquery()
+        )
+        rows = await self._session.execute(
+            select(PriceRow.chain, PriceRow.currency, PriceRow.price).join(
+                newest,
+                (PriceRow.chain == newest.c.chain)
+                & (PriceRow.currency == newest.c.currency)
+                & (PriceRow.fetched_at == newest.c.at),
+            )
+        )
+        return {(chain, currency): price for chain, currency, price in rows}
+
+    async def sync_by_chain(self, step: str) -> dict[str, ChainSyncRow]:
+        rows = await self._session.scalars(select(ChainSyncRow).where(ChainSyncRow.step == step))
+        return {row.chain: row for row in rows}

@@ -1,0 +1,43 @@
+"""GET /api/portfolio: the signed-in user's positions, served as cached JSON bytes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from starlette.responses import Response
+
+from api.deps import RateLimitedRoute, ResourcesDep, UowDep
+from api.portfolio import build_portfolio
+from api.schemas.common import Envelope, ok
+from api.schemas.portfolio import PortfolioOut
+from api.security import CurrentPrincipal
+from domain.models import Chain
+from infrastructure.cache.reads import cache_key
+
+router = APIRouter(prefix="/api", tags=["portfolio"], dependencies=[RateLimitedRoute])
+
+
+@router.get(
+    "/portfolio",
+    summary="Staking positions across all linked wallets and chains",
+    response_model=Envelope[PortfolioOut],
+)
+async def portfolio(
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    resources: ResourcesDep,
+    chain: Annotated[Chain | None, Query(description="Only this chain")] = None,
+) -> Response:
+    async def build() -> bytes:
+        data = await build_portfolio(uow, principal.user.id, chain, datetime.now(UTC))
+        return ok(data).model_dump_json().encode()
+
+    body = await resources.reads.get_or_build(
+        "portfolio",
+        cache_key("portfolio", chain.value if chain else None, str(principal.user.id)),
+        resources.settings.cache_ttl_portfolio,
+        build,
+    )
+    return Response(body, media_type="application/json")

@@ -1,0 +1,168 @@
+"""Public validator list (searchable, sortable, keyset-paginated) and detail."""
+
+from __future__ import annotations
+
+import base64
+import json
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from sqlalchemy import func, or_, select, tuple_
+from starlette.responses import Response
+
+from api.deps import RateLimitedRoute, ResourcesDep, UowDep
+from api.portfolio import amount
+from api.schemas.common import ok
+from api.schemas.validators import ObservationOut, ValidatorDetailOut, ValidatorOut, ValidatorPage
+from domain.errors import InvalidInput, NotFound
+from domain.models import Chain
+from infrastructure.cache.reads import cache_key
+from infrastructure.db.models import ValidatorObservationRow, ValidatorRow
+
+router = APIRouter(prefix="/api/validators", tags=["validators"], dependencies=[RateLimitedRoute])
+Sort = Literal["stake", "commission", "name"]
+OBSERVATIONS_SHOWN = 48
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _out(row: ValidatorRow) -> dict[str, Any]:
+    chain = Chain(row.chain)
+    return {
+        "id": f"{row.chain}:{row.address}",
+        "chain": chain,
+        "address": row.address,
+        "name": row.name,
+        "status": row.status,
+        "stake": str(row.stake),
+        "stake_display": amount(chain, row.stake, {}).display,
+        "commission": _text(row.commission),
+        "jailed": row.jailed,
+        "slashed": row.slashed,
+        "identity": row.identity,
+        "fetched_at": row.fetched_at,
+    }
+
+
+def _cursor(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def _uncursor(cursor: str) -> list[Any]:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        assert isinstance(values, list) and len(values) == 2
+        return values
+    except Exception as exc:
+        raise InvalidInput("Invalid cursor.", details={"field": "cursor"}) from exc
+
+
+@router.get("", summary="Validators of one chain: search, sort, paginate", response_model=None)
+async def list_validators(
+    uow: UowDep,
+    resources: ResourcesDep,
+    chain: Chain,
+    sort: Sort = "stake",
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    async def build() -> bytes:
+        # keyset pagination: (sort key, address) is unique and stable between pages
+        key = {
+            "stake": -ValidatorRow.stake,
+            "commission": func.coalesce(ValidatorRow.commission, "1"),
+            "name": func.lower(func.coalesce(ValidatorRow.name, "")),
+        }[sort]
+        query = select(ValidatorRow).where(ValidatorRow.chain == chain.value)
+        if q:
+            needle = q.strip().lower()
+            query = query.where(
+                or_(
+                    func.lower(ValidatorRow.name).contains(needle, autoescape=True),
+                    func.lower(ValidatorRow.address).startswith(needle, autoescape=True),
+                )
+            )
+        if cursor:
+            after = _uncursor(cursor)
+            query = query.where(tuple_(key, ValidatorRow.address) > tuple_(*after))
+        rows = list(
+            await uow.session.scalars(query.order_by(key, ValidatorRow.address).limit(limit + 1))
+        )
+        more = len(rows) > limit
+        rows = rows[:limit]
+        next_cursor = None
+        if more:
+            last = rows[-1]
+            last_key = {
+                "stake": -last.stake,
+                "commission": format(last.commission, "f") if last.commission is not None else "1",
+                "name": (last.name or "").lower(),
+            }[sort]
+            next_cursor = _cursor([last_key, last.address])
+        page = ValidatorPage(items=[ValidatorOut(**_out(r)) for r in rows], next_cursor=next_cursor)
+        return ok(page, chain=chain.value, sort=sort).model_dump_json().encode()
+
+    ident = _cursor([sort, cursor or "", limit, q or ""])
+    body = await resources.reads.get_or_build(
+        "validators",
+        cache_key("validators", chain.value, ident),
+        resources.settings.cache_ttl_validators,
+        build,
+    )
+    return Response(body, media_type="application/json")
+
+
+@router.get(
+    "/{validator_id}", summary="One validator with its latest observations", response_model=None
+)
+async def validator(validator_id: str, uow: UowDep, resources: ResourcesDep) -> Response:
+    chain_name, _, address = validator_id.partition(":")
+    if chain_name not in {c.value for c in Chain} or not address:
+        raise NotFound("Validator ids look like 'sol:<vote account>' or 'eth:<index>'.")
+
+    async def build() -> bytes:
+        row = await uow.session.get(ValidatorRow, (chain_name, address))
+        if row is None:
+            raise NotFound("No such validator.")
+        observations = await uow.session.scalars(
+            select(ValidatorObservationRow)
+            .where(
+                ValidatorObservationRow.chain == chain_name,
+                ValidatorObservationRow.validator == address,
+            )
+            .order_by(ValidatorObservationRow.observed_at.desc())
+            .limit(OBSERVATIONS_SHOWN)
+        )
+        detail = ValidatorDetailOut(
+            **_out(row),
+            observations=[
+                ObservationOut(
+                    observed_at=o.observed_at,
+                    status=o.status,
+                    stake=None if o.stake is None else str(o.stake),
+                    commission=_text(o.commission),
+                    jailed=o.jailed,
+                    slashed=o.slashed,
+                    tombstoned=o.tombstoned,
+                    uptime=_text(o.uptime),
+                    performance=_text(o.performance),
+                    skip_rate=_text(o.skip_rate),
+                    missed_blocks=o.missed_blocks,
+                    version=o.version,
+                )
+                for o in observations
+            ],
+        )
+        return ok(detail).model_dump_json().encode()
+
+    body = await resources.reads.get_or_build(
+        "validator",
+        cache_key("validator", chain_name, address),
+        resources.settings.cache_ttl_validators,
+        build,
+    )
+    return Response(body, media_type="application/json")
