@@ -28,7 +28,7 @@ class ValidatorStatus(StrEnum):
     TOMBSTONED = "tombstoned"  # ATOM: double-signed, permanently out
     SLASHED = "slashed"  # ETH: slashed (exiting)
     EXITING = "exiting"  # ETH: voluntary exit in progress; ATOM: unbonding
-    EXITED = "exited"  # ETH: exited / withdrawable; ATOM: unbonded
+    EXITED = "exited"  # ETH: exited / withdrawable (ATOM unbonded validators are INACTIVE)
 
 
 class PositionKind(StrEnum):

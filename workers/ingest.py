@@ -20,7 +20,7 @@ from domain.models import Chain
 from infrastructure.cache.reads import CachedReads
 from infrastructure.chains.factory import ChainSources
 from infrastructure.db.repositories.chain_data import ChainDataRepository
-from infrastructure.logging import get_logger
+from infrastructure.logging import get_logger, redact
 
 log = get_logger(__name__)
 Progress = Callable[[str, int], None]  # (step, items done so far)
@@ -70,7 +70,7 @@ class Ingest:
         try:
             result = await work
         except Exception as exc:
-            error = f"{type(exc).__name__}: {exc}"
+            error = redact(f"{type(exc).__name__}: {exc}")  # stored: no full addresses
             await self._write(lambda repo: repo.record_sync(chain, step, now, error=error))
             log.warning("ingest_step_failed", chain=chain.value, step=step, error=error)
             raise
