@@ -42,7 +42,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock up front, so concurrent writers (a request and an
+    # in-process job) wait on busy_timeout instead of failing with "database is locked"
+    # when a deferred transaction would upgrade; WAL readers are not blocked.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

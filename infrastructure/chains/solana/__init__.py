@@ -1,0 +1,1 @@
+"""Solana: JSON-RPC adapter, Stake program account decoder and warmup/cooldown math."""
