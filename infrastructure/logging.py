@@ -76,6 +76,8 @@ def configure_logging(settings: Settings, stream: Any = None) -> None:
         logger.handlers.clear()
         logger.propagate = True
     logging.getLogger("uvicorn.access").disabled = True  # our middleware logs requests
+    # one INFO line per outgoing chain request is noise (failures are logged by ChainHttp)
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
 
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],

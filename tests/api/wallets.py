@@ -43,6 +43,14 @@ class Wallet:
         key = PrivateKey()
         return cls(chain, str(Address(key.public_key, prefix="cosmos")), key)
 
+    @classmethod
+    def demo(cls, chain: Chain, name: str) -> Wallet:
+        """One of the demo network's wallets (its keys derive from a public seed)."""
+        from infrastructure.chains.demo.wallets import DEMO_WALLETS, demo_address, demo_key
+
+        seed = DEMO_WALLETS[name]
+        return cls(chain, demo_address(chain, seed), demo_key(chain, seed))
+
     def message(self, nonce: str, **overrides: Any) -> str:
         fields: dict[str, Any] = {
             "chain": self.chain,

@@ -1,0 +1,188 @@
+"""The portfolio and validator reads over ingested demo-network data: content,
+freshness, empty states, caching and invalidation, Redis outage."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+
+from domain.models import Chain
+from infrastructure.cache.reads import CachedReads
+from infrastructure.cache.redis import RedisCache
+from infrastructure.db.models import ChainSyncRow
+from infrastructure.resources import open_redis
+from tests.api.conftest import bearer, get_nonce, sign_in
+from tests.api.wallets import Wallet
+from workers.ingest import Ingest
+
+
+def ingest(app: Any) -> Ingest:
+    r = app.state.resources
+    return Ingest(r.chains(), r.engine, r.session_factory, r.reads)
+
+
+@pytest.fixture
+async def whale(start_app: Any) -> AsyncIterator[tuple[Any, Any, dict[str, str]]]:
+    """An app whose user owns the demo whale's wallets on all three chains, ingested."""
+    async with start_app() as (app, client):
+        data = await sign_in(client, Wallet.demo(Chain.ETH, "whale"))
+        client.cookies.clear()
+        auth = bearer(data["accessToken"])
+        for chain in (Chain.SOL, Chain.ATOM):
+            wallet = Wallet.demo(chain, "whale")
+            body = wallet.proof(await get_nonce(client))
+            assert (
+                await client.post(f"/api/me/wallets/{chain.value}", json=body, headers=auth)
+            ).status_code == 201
+        runner = ingest(app)
+        for chain in Chain:
+            await runner.run(chain)
+        await runner.prices()
+        yield app, client, auth
+
+
+async def test_portfolio_across_three_chains(whale: Any) -> None:
+    _, client, auth = whale
+    response = await client.get("/api/portfolio", headers=auth)
+    assert response.status_code == 200
+    data = response.json()["data"]
+    assert data["wallets"] == 3 and data["chainCount"] == 3
+    assert {p["chain"] for p in data["positions"]} == {"eth", "sol", "atom"}
+    position = data["positions"][0]
+    assert set(position) >= {
+        "chain",
+        "wallet",
+        "validator",
+        "amount",
+        "status",
+        "kind",
+        "fetchedAt",
+    }
+    assert "…" in position["wallet"]
+    assert position["amount"]["baseUnits"].isdigit()
+    assert position["amount"]["fiat"]["usd"] is not None
+    assert position["validator"]["id"] == f"{position['chain']}:{position['validator']['address']}"
+    for block in data["chains"]:
+        assert block["stale"] is False and block["fetchedAt"] and block["lastError"] is None
+        assert int(block["total"]["baseUnits"]) == sum(
+            int(p["amount"]["baseUnits"]) for p in data["positions"] if p["chain"] == block["chain"]
+        )
+    assert data["totalFiat"]["usd"] is not None and float(data["totalFiat"]["usd"]) > 0
+    atom = [p for p in data["positions"] if p["chain"] == "atom"]
+    assert all(p["validator"]["address"].startswith("cosmosvaloper1") for p in atom)
+    assert any(p["validator"]["name"] for p in atom)
+
+
+async def test_chain_filter(whale: Any) -> None:
+    _, client, auth = whale
+    data = (await client.get("/api/portfolio?chain=sol", headers=auth)).json()["data"]
+    assert {p["chain"] for p in data["positions"]} == {"sol"}
+    assert [b["chain"] for b in data["chains"]] == ["sol"]
+    bad = await client.get("/api/portfolio?chain=btc", headers=auth)
+    assert (bad.status_code, bad.json()["code"]) == (422, "VALIDATION_ERROR")
+
+
+async def test_empty_states_are_explicit(start_app: Any) -> None:
+    async with start_app() as (_, client):
+        data = await sign_in(client, Wallet.new(Chain.SOL))
+        client.cookies.clear()
+        body = (await client.get("/api/portfolio", headers=bearer(data["accessToken"]))).json()[
+            "data"
+        ]
+    assert body["wallets"] == 1 and body["positions"] == []
+    assert body["chains"][0]["stale"] is True  # never fetched: no freshness to claim
+
+
+async def test_stale_and_failed_chains_still_serve_the_last_data(whale: Any) -> None:
+    app, client, auth = whale
+    three_hours_ago = datetime.now(UTC) - timedelta(hours=3)
+    async with app.state.resources.session_factory() as session, session.begin():
+        await session.execute(
+            update(ChainSyncRow)
+            .where(ChainSyncRow.chain == "atom", ChainSyncRow.step == "positions")
+            .values(
+                last_success_at=three_hours_ago,
+                last_error="ChainUnavailable",
+                last_error_at=datetime.now(UTC),
+            )
+        )
+    await app.state.resources.reads.invalidate("staketrack:portfolio:")
+    data = (await client.get("/api/portfolio", headers=auth)).json()["data"]
+    atom = next(b for b in data["chains"] if b["chain"] == "atom")
+    sol = next(b for b in data["chains"] if b["chain"] == "sol")
+    assert atom["stale"] is True and atom["lastError"] is not None and atom["positions"] > 0
+    assert sol["stale"] is False
+
+
+async def test_reads_hit_the_cache_and_ingest_invalidates(whale: Any) -> None:
+    app, client, auth = whale
+    reads = app.state.resources.reads
+    before = reads.counts("portfolio")
+    first = await client.get("/api/portfolio", headers=auth)
+    second = await client.get("/api/portfolio", headers=auth)
+    middle = reads.counts("portfolio")
+    await ingest(app).run(Chain.SOL)
+    third = await client.get("/api/portfolio", headers=auth)
+    after = reads.counts("portfolio")
+    assert first.content == second.content
+    assert middle["miss"] - before["miss"] == 1 and middle["hit"] - before["hit"] == 1
+    assert after["miss"] - middle["miss"] == 1  # the ingest dropped the entry
+    assert third.status_code == 200
+
+
+@pytest.mark.redis
+async def test_redis_down_still_answers_from_the_database(start_app: Any, redis_url: str) -> None:
+    async with start_app(redis_url=redis_url) as (app, client):
+        data = await sign_in(client, Wallet.new(Chain.ETH))
+        client.cookies.clear()
+        dead = open_redis("redis://127.0.0.1:1/0")
+        app.state.resources._reads = CachedReads(RedisCache(dead))
+        response = await client.get("/api/portfolio", headers=bearer(data["accessToken"]))
+        await dead.aclose()
+    assert response.status_code == 200
+    assert app.state.resources.reads.counts("portfolio")["error"] == 1
+
+
+# --- validators ---------------------------------------------------------------------------
+
+
+async def test_validator_list_sorts_searches_and_pages(whale: Any) -> None:
+    _, client, _ = whale
+    first = (await client.get("/api/validators?chain=sol&limit=20")).json()
+    items = first["data"]["items"]
+    stakes = [int(v["stake"]) for v in items]
+    assert len(items) == 20 and stakes == sorted(stakes, reverse=True)
+    second = (
+        await client.get(f"/api/validators?chain=sol&limit=20&cursor={first['data']['nextCursor']}")
+    ).json()
+    assert not {v["id"] for v in items} & {v["id"] for v in second["data"]["items"]}
+    assert int(second["data"]["items"][0]["stake"]) <= stakes[-1]
+    by_commission = (
+        await client.get("/api/validators?chain=atom&sort=commission&limit=200")
+    ).json()
+    commissions = [
+        float(v["commission"]) for v in by_commission["data"]["items"] if v["commission"]
+    ]
+    assert commissions == sorted(commissions)
+    name = next(v["name"] for v in by_commission["data"]["items"] if v["name"])
+    found = (
+        await client.get("/api/validators", params={"chain": "atom", "q": name[:5].upper()})
+    ).json()
+    assert any(v["name"] == name for v in found["data"]["items"])
+
+
+async def test_validator_detail_and_errors(whale: Any) -> None:
+    _, client, _ = whale
+    listed = (await client.get("/api/validators?chain=atom&limit=1")).json()["data"]["items"][0]
+    detail = await client.get(f"/api/validators/{listed['id']}")
+    missing = await client.get("/api/validators/atom:cosmosvaloper1nothing")
+    malformed = await client.get("/api/validators/nonsense")
+    bad_cursor = await client.get("/api/validators?chain=sol&cursor=%%%")
+    assert detail.status_code == 200
+    assert detail.json()["data"]["observations"][0]["observedAt"]
+    assert missing.status_code == 404 and malformed.status_code == 404
+    assert (bad_cursor.status_code, bad_cursor.json()["code"]) == (422, "VALIDATION_ERROR")

@@ -1,0 +1,90 @@
+"""`staketrack fetch` and `staketrack positions` on the demo network, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from domain.models import Chain
+from infrastructure.chains.demo.wallets import demo_addresses
+
+STAKETRACK = str(Path(sys.executable).with_name("staketrack"))
+
+
+@pytest.fixture(scope="module")
+def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    data = tmp_path_factory.mktemp("demo")
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(DATA_DIR=str(data), NETWORK="demo", DEMO_ETH_VALIDATORS="3000", COLUMNS="120")
+    subprocess.run([STAKETRACK, "migrate"], env=env, check=True, capture_output=True, timeout=60)
+    fetched = subprocess.run(
+        [STAKETRACK, "fetch", "--chain", "all"], env=env, capture_output=True, timeout=300
+    )
+    assert fetched.returncode == 0, fetched.stderr.decode()[-2000:]
+    return env
+
+
+@pytest.mark.parametrize("chain", [Chain.ETH, Chain.SOL, Chain.ATOM])
+def test_positions_of_the_demo_whale_as_json(demo_env: dict[str, str], chain: Chain) -> None:
+    address = demo_addresses(chain)["whale"]
+    result = subprocess.run(
+        [STAKETRACK, "positions", "--chain", chain.value, "--address", address, "--json"],
+        env=demo_env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    positions = json.loads(result.stdout)
+    assert len(positions) >= 2
+    for position in positions:
+        assert position["chain"] == chain.value and position["address"] == address
+        assert position["amount"].isdigit() and int(position["amount"]) > 0
+        assert position["kind"] in {"stake", "unbonding"}
+        assert position["status"]
+    validators = {p["validator"] for p in positions}
+    if chain is Chain.ETH:
+        assert all(v.isdigit() for v in validators)
+    if chain is Chain.ATOM:
+        assert all(v.startswith("cosmosvaloper1") for v in validators)
+
+
+def test_positions_table_and_the_empty_wallet(demo_env: dict[str, str]) -> None:
+    whale = demo_addresses(Chain.SOL)["whale"]
+    table = subprocess.run(
+        [STAKETRACK, "positions", "--chain", "sol", "--address", whale],
+        env=demo_env,
+        capture_output=True,
+        timeout=120,
+    )
+    empty = subprocess.run(
+        [
+            STAKETRACK,
+            "positions",
+            "--chain",
+            "sol",
+            "--address",
+            demo_addresses(Chain.SOL)["empty"],
+            "--json",
+        ],
+        env=demo_env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert "SOL positions of" in table.stdout.decode() and " SOL" in table.stdout.decode()
+    assert json.loads(empty.stdout) == []
+
+
+def test_a_malformed_address_is_a_clear_error(demo_env: dict[str, str]) -> None:
+    result = subprocess.run(
+        [STAKETRACK, "positions", "--chain", "atom", "--address", "cosmos1nope"],
+        env=demo_env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr.decode()

@@ -1,0 +1,152 @@
+"""Ingest per chain against the demo network, on SQLite and PostgreSQL: validators,
+the demo wallets' positions, observations, metrics; idempotent; failures isolated."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from domain.errors import ChainUnavailable
+from domain.models import Chain
+from infrastructure.chains.demo.wallets import demo_addresses
+from infrastructure.chains.http import ChainHttp
+from infrastructure.db.models import (
+    ChainMetricsRow,
+    ChainSyncRow,
+    EthValidatorRow,
+    StakingPositionRow,
+    ValidatorObservationRow,
+    ValidatorRow,
+)
+from infrastructure.db.uow import SqlUnitOfWork
+from infrastructure.resources import Resources, open_resources
+from workers.ingest import Ingest
+
+
+@pytest.fixture
+async def resources(
+    make_settings: Any, database_url: str, tmp_path: Path
+) -> AsyncIterator[Resources]:
+    if database_url.startswith("sqlite"):  # a fresh copy of the migrated file per test
+        path = tmp_path / "ingest.db"
+        shutil.copyfile(database_url.removeprefix("sqlite+aiosqlite:///"), path)
+        database_url = f"sqlite+aiosqlite:///{path}"
+    settings = make_settings(database_url=database_url)
+    resources = open_resources(settings)
+    async with SqlUnitOfWork(resources.session_factory) as uow:  # the demo wallets, linked
+        for chain in Chain:
+            for address in demo_addresses(chain).values():
+                if await uow.wallets.owner_of(chain, address) is None:
+                    user = await uow.users.create()
+                    await uow.wallets.link(user.id, chain, address, is_primary=True)
+        await uow.commit()
+    yield resources
+    await resources.close()
+
+
+def ingest(resources: Resources) -> Ingest:
+    return Ingest(resources.chains(), resources.engine, resources.session_factory)
+
+
+async def count(resources: Resources, model: Any, *where: Any) -> int:
+    async with resources.session_factory() as session:
+        return int(await session.scalar(select(func.count()).select_from(model).where(*where)))
+
+
+async def positions_of(resources: Resources, chain: Chain, name: str) -> list[StakingPositionRow]:
+    owner = demo_addresses(chain)[name]
+    async with resources.session_factory() as session:
+        rows = await session.scalars(
+            select(StakingPositionRow).where(
+                StakingPositionRow.chain == chain.value, StakingPositionRow.owner == owner
+            )
+        )
+        return list(rows)
+
+
+@pytest.mark.parametrize("chain", [Chain.ETH, Chain.SOL, Chain.ATOM])
+async def test_ingest_fills_a_chain_from_the_demo_network(
+    resources: Resources, chain: Chain
+) -> None:
+    report = await ingest(resources).run(chain)
+
+    if chain is Chain.ETH:
+        assert await count(resources, EthValidatorRow) == 2_000
+    else:
+        stored = await count(resources, ValidatorRow, ValidatorRow.chain == chain.value)
+        assert stored == report.counts["validators"] > 100
+    whale = await positions_of(resources, chain, "whale")
+    assert len(whale) >= 2 and all(p.amount > 0 for p in whale)
+    assert await positions_of(resources, chain, "empty") == []
+    assert report.counts["observations"] > 0
+    assert await count(resources, ChainMetricsRow, ChainMetricsRow.chain == chain.value) >= 1
+    async with resources.session_factory() as session:
+        sync = {
+            row.step: row
+            for row in await session.scalars(
+                select(ChainSyncRow).where(ChainSyncRow.chain == chain.value)
+            )
+        }
+    assert set(sync) == {"validators", "positions", "observations", "metrics"}
+    assert all(row.last_success_at is not None for row in sync.values())
+
+
+async def test_a_second_ingest_in_the_same_hour_adds_no_rows(resources: Resources) -> None:
+    runner = ingest(resources)
+    await runner.run(Chain.ATOM)
+    first = (
+        await count(resources, ValidatorObservationRow, ValidatorObservationRow.chain == "atom"),
+        await count(resources, ChainMetricsRow, ChainMetricsRow.chain == "atom"),
+        await count(resources, StakingPositionRow, StakingPositionRow.chain == "atom"),
+    )
+    await runner.run(Chain.ATOM)
+    second = (
+        await count(resources, ValidatorObservationRow, ValidatorObservationRow.chain == "atom"),
+        await count(resources, ChainMetricsRow, ChainMetricsRow.chain == "atom"),
+        await count(resources, StakingPositionRow, StakingPositionRow.chain == "atom"),
+    )
+    assert first == second
+
+
+async def test_a_failing_chain_keeps_its_data_and_records_the_failure(resources: Resources) -> None:
+    from infrastructure.chains.cosmos.adapter import CosmosAdapter
+
+    runner = ingest(resources)
+    await runner.run(Chain.ATOM)
+    before = await positions_of(resources, Chain.ATOM, "whale")
+    validators_before = await count(resources, ValidatorRow, ValidatorRow.chain == "atom")
+
+    async def no_wait(_: float) -> None:
+        pass
+
+    # a real adapter whose node is gone (nothing listens on port 1)
+    dead = ChainHttp("cosmos-lcd", ["http://127.0.0.1:1"], attempts=2, sleep=no_wait, timeout=2)
+    resources.chains().adapters[Chain.ATOM] = CosmosAdapter(dead)
+    with pytest.raises(ChainUnavailable):
+        await runner.run(Chain.ATOM)
+    await dead.aclose()
+    await runner.run(Chain.SOL)  # other chains are unaffected
+
+    assert [p.key for p in await positions_of(resources, Chain.ATOM, "whale")] == [
+        p.key for p in before
+    ]
+    assert await count(resources, ValidatorRow, ValidatorRow.chain == "atom") == validators_before
+    async with resources.session_factory() as session:
+        failed = await session.get(ChainSyncRow, ("atom", "validators"))
+        sol = await session.get(ChainSyncRow, ("sol", "validators"))
+    assert failed is not None and failed.last_error_at is not None
+    assert "ChainUnavailable" in (failed.last_error or "")
+    assert sol is not None and sol.last_success_at is not None
+    assert sol.last_error_at is None or sol.last_error_at < sol.last_success_at
+
+
+async def test_wallet_positions_and_prices(resources: Resources) -> None:
+    runner = ingest(resources)
+    stored = await runner.wallet_positions(Chain.SOL, demo_addresses(Chain.SOL)["staker"])
+    assert stored >= 1
+    assert await runner.prices() == 6
