@@ -15,6 +15,7 @@ from rich.table import Table
 
 from domain.chains import BASE_UNIT_DECIMALS, Position
 from domain.models import Chain
+from infrastructure.db.repositories.chain_data import ChainDataRepository
 from infrastructure.resources import Resources, open_resources
 from infrastructure.settings import ConfigError, Network, Settings
 from workers.ingest import Ingest
@@ -117,17 +118,22 @@ def _position_json(p: Position) -> dict[str, Any]:
 def positions(settings: Settings, chain: str, address: str, as_json: bool) -> int:
     c = Chain(chain)
 
-    async def work(resources: Resources) -> list[Position]:
-        result: list[Position] = await resources.chains().adapters[c].fetch_positions(address)
-        return result
+    async def work(resources: Resources) -> tuple[list[Position], dict[str, str]]:
+        found: list[Position] = await resources.chains().adapters[c].fetch_positions(address)
+        async with resources.session_factory() as session:  # names, when fetched before
+            rows = await ChainDataRepository(session).validators_by_id(
+                sorted({(c.value, p.validator) for p in found})
+            )
+        return found, {address: row.name for (_, address), row in rows.items() if row.name}
 
-    found = asyncio.run(_with_resources(settings, work))
+    found, names = asyncio.run(_with_resources(settings, work))
     if as_json:
         sys.stdout.write(json.dumps([_position_json(p) for p in found], indent=2) + "\n")
         return 0
     table = Table(title=f"{SYMBOLS[c]} positions of {address}", title_justify="left")
     for column, justify in (
         ("validator", "left"),
+        ("name", "left"),
         ("kind", "left"),
         ("status", "left"),
         ("amount", "right"),
@@ -137,6 +143,7 @@ def positions(settings: Settings, chain: str, address: str, as_json: bool) -> in
     for p in found:
         table.add_row(
             p.validator,
+            names.get(p.validator, ""),
             p.kind.value,
             p.status,
             display(c, p.amount),
@@ -145,7 +152,7 @@ def positions(settings: Settings, chain: str, address: str, as_json: bool) -> in
     if found:
         table.add_section()
         table.add_row(
-            f"{len(found)} positions", "", "", display(c, sum(p.amount for p in found)), ""
+            f"{len(found)} positions", "", "", "", display(c, sum(p.amount for p in found)), ""
         )
     Console().print(table if found else f"No {SYMBOLS[c]} positions for {address}.")
     return 0
