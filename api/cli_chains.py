@@ -159,34 +159,47 @@ def positions(settings: Settings, chain: str, address: str, as_json: bool) -> in
 
 
 def demo_seed(settings: Settings, days: int) -> int:
-    """Backfill `days` of daily observations and metrics from the demo network."""
+    """Fetch every chain now, then backfill `days` of daily observations and metrics —
+    for all SOL and ATOM validators and the demo wallets' ETH validators."""
     if settings.network is not Network.DEMO:
         raise ConfigError("NETWORK: `staketrack demo seed` needs NETWORK=demo")
 
     async def work(resources: Resources) -> int:
+        from infrastructure.chains.demo.wallets import demo_addresses
+        from infrastructure.db.eth_validator_set import SqlWithdrawalIndex
+
         sources = resources.chains()
         ingest = _ingest(resources)
+        for c in Chain:
+            await ingest.run(c)
+        await ingest.prices()
+        index = SqlWithdrawalIndex(resources.engine)
+        ids = {
+            Chain.ETH: sorted(
+                {i for a in demo_addresses(Chain.ETH).values() for i in await index.indices_for(a)}
+            ),
+            **{c: await ingest.validator_ids(c) for c in (Chain.SOL, Chain.ATOM)},
+        }
         now = sources.clock()
-        with Progress(
-            TextColumn("{task.description:<24}"),
+        columns = (
+            TextColumn("{task.description:<26}"),
             BarColumn(),
             TextColumn("{task.completed}/{task.total} days"),
-            console=err,
-        ) as progress:
-            task = progress.add_task("backfilling", total=days)
-            for day in range(days, 0, -1):
-                sources.clock.fixed = now - timedelta(days=day)
-                for c in Chain:
-                    await ingest.run(c)
-                progress.update(
-                    task, advance=1, description=f"backfilling {sources.clock.fixed:%Y-%m-%d}"
-                )
-            sources.clock.fixed = None
-            for c in Chain:
-                await ingest.run(c)
-            await ingest.prices()
+        )
+        with Progress(*columns, console=err) as progress:
+            task = progress.add_task("backfilling", total=days + 1)
+            try:
+                for day in range(days, -1, -1):  # down to today: ETH's demo validators too
+                    at = now - timedelta(days=day)
+                    sources.clock.fixed = at
+                    hour = at.replace(minute=0, second=0, microsecond=0)
+                    for c in Chain:
+                        await ingest.backfill(c, ids[c], hour)
+                    progress.update(task, advance=1, description=f"backfilling {at:%Y-%m-%d}")
+            finally:
+                sources.clock.fixed = None
         err.print(
-            f"Seeded {days} days of demo history; all chains fetched at {now:%Y-%m-%d %H:%M} UTC."
+            f"Fetched all chains at {now:%Y-%m-%d %H:%M} UTC and backfilled {days} days of history."
         )
         return 0
 

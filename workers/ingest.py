@@ -154,12 +154,24 @@ class Ingest:
         await self._write(lambda repo: repo.add_observations(observations, hour))
         return len(observations)
 
+    async def backfill(self, chain: Chain, ids: list[str], hour: datetime) -> int:
+        """Observations and metrics as of `hour` (the sources' clock must say so)."""
+        observations = await self._sources.adapters[chain].fetch_observations(ids) if ids else []
+        metrics = await self._sources.adapters[chain].fetch_metrics()
+        await self._write(lambda repo: repo.add_observations(observations, hour))
+        await self._write(lambda repo: repo.add_metrics(metrics, hour))
+        return len(observations)
+
     async def wallet_positions(self, chain: Chain, address: str) -> int:
         """Fetch one wallet's positions now (a wallet was just linked)."""
         positions = await self._sources.adapters[chain].fetch_positions(address)
         await self._write(lambda repo: repo.replace_positions(chain, address, positions))
         await self._changed(chain, "portfolio")
         return len(positions)
+
+    async def validator_ids(self, chain: Chain) -> list[str]:
+        ids: list[str] = await self._read(lambda repo: repo.validator_ids(chain))
+        return ids
 
     async def metrics(self, chain: Chain) -> int:
         """Chain metrics alone (the daily step)."""

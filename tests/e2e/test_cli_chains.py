@@ -88,3 +88,30 @@ def test_a_malformed_address_is_a_clear_error(demo_env: dict[str, str]) -> None:
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr.decode()
+
+
+def test_demo_seed_backfills_daily_history_for_every_chain(demo_env: dict[str, str]) -> None:
+    import sqlite3
+
+    result = subprocess.run(
+        [STAKETRACK, "demo", "seed", "--days", "3"], env=demo_env, capture_output=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    with sqlite3.connect(Path(demo_env["DATA_DIR"]) / "staketrack.db") as db:
+        days = dict(
+            db.execute(
+                "SELECT chain, count(DISTINCT substr(observed_at, 1, 10)) "
+                "FROM validator_observations GROUP BY chain"
+            ).fetchall()
+        )
+        metrics = dict(
+            db.execute("SELECT chain, count(*) FROM chain_metrics GROUP BY chain").fetchall()
+        )
+    assert days == {"eth": 4, "sol": 4, "atom": 4}  # three days back and today
+    assert all(count >= 4 for count in metrics.values())
+
+
+def test_demo_seed_refuses_mainnet(demo_env: dict[str, str]) -> None:
+    env = dict(demo_env, NETWORK="mainnet")
+    result = subprocess.run([STAKETRACK, "demo", "seed"], env=env, capture_output=True, timeout=60)
+    assert result.returncode == 2 and "NETWORK" in result.stderr.decode()
