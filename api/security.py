@@ -22,6 +22,7 @@ from infrastructure.auth.tokens import (
     parse_api_key,
 )
 from infrastructure.db.uow import SqlUnitOfWork
+from infrastructure.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # don't write last_used_at on every call
@@ -53,7 +54,7 @@ async def _from_api_key(uow: SqlUnitOfWork, key: str) -> Principal:
     return Principal(user, "api_key", api_key_id=stored.id)
 
 
-async def _from_access_token(uow: SqlUnitOfWork, settings: SettingsDep, token: str) -> Principal:
+async def _from_access_token(uow: SqlUnitOfWork, settings: Settings, token: str) -> Principal:
     assert settings.secret_key is not None
     claims = decode_access_token(settings.secret_key.get_secret_value(), token)
     user = await uow.users.get(claims.user_id)

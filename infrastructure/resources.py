@@ -104,26 +104,16 @@ def open_resources(settings: Settings) -> Resources:
         if settings.turnstile_secret is not None
         else None
     )
-    common = {
-        "settings": settings,
-        "engine": engine,
-        "session_factory": create_session_factory(engine),
-        "email": _email_sender(settings),
-        "http": http,
-        "turnstile": turnstile,
-    }
-    if settings.redis_url:
-        redis = open_redis(settings.redis_url)
-        return Resources(
-            **common,  # type: ignore[arg-type]
-            cache=RedisCache(redis),
-            keystore=RedisKeyStore(redis),
-            rate_limiter=LimitsRateLimiter.redis(redis),
-            redis=redis,
-        )
+    redis = open_redis(settings.redis_url) if settings.redis_url else None
     return Resources(
-        **common,  # type: ignore[arg-type]
-        cache=MemoryCache(),
-        keystore=MemoryKeyStore(),
-        rate_limiter=LimitsRateLimiter.in_memory(),
+        settings=settings,
+        engine=engine,
+        session_factory=create_session_factory(engine),
+        cache=RedisCache(redis) if redis else MemoryCache(),
+        keystore=RedisKeyStore(redis) if redis else MemoryKeyStore(),
+        rate_limiter=LimitsRateLimiter.redis(redis) if redis else LimitsRateLimiter.in_memory(),
+        email=_email_sender(settings),
+        http=http,
+        turnstile=turnstile,
+        redis=redis,
     )

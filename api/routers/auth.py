@@ -40,6 +40,7 @@ from domain.errors import (
     TurnstileFailed,
 )
 from domain.models import Chain, User
+from infrastructure.auth.tokens import hash_secret
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger
 
@@ -149,8 +150,6 @@ async def email_sign_in(
 async def email_verify(
     body: TokenIn, uow: UowDep, resources: ResourcesDep, response: Response
 ) -> Envelope[SessionOut]:
-    from infrastructure.auth.tokens import hash_secret
-
     now = datetime.now(UTC)
     link = await uow.magic_links.consume(hash_secret(body.token), now)
     if link is None:
