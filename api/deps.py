@@ -49,13 +49,18 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def default_rate_limit(request: Request, resources: ResourcesDep) -> None:
-    """Per-client limit on every API route (RATE_LIMIT_DEFAULT)."""
-    result = await resources.rate_limiter.hit(
-        resources.settings.rate_limit_default, f"api:{client_ip(request)}"
-    )
+async def enforce_limit(resources: Resources, rule: str, key: str) -> None:
+    result = await resources.rate_limiter.hit(rule, key)
     if not result.allowed:
-        raise RateLimited(result.retry_after)
+        raise RateLimited(result.retry_after, limit=result.limit)
+
+
+async def default_rate_limit(request: Request, resources: ResourcesDep) -> None:
+    """Per-IP limit on public routes (RATE_LIMIT_DEFAULT); authenticated routes are
+    limited per user or API key as part of authentication."""
+    await enforce_limit(
+        resources, resources.settings.rate_limit_default, f"api:ip:{client_ip(request)}"
+    )
 
 
 RateLimitedRoute = Depends(default_rate_limit)

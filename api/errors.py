@@ -73,7 +73,14 @@ def _domain_status(exc: DomainError) -> int:
 
 async def _domain_error(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    headers = None
+    if isinstance(exc, RateLimited):  # Retry-After plus the IETF RateLimit fields
+        headers = {
+            "Retry-After": str(exc.retry_after),
+            "RateLimit-Limit": str(exc.limit),
+            "RateLimit-Remaining": "0",
+            "RateLimit-Reset": str(exc.retry_after),
+        }
     return error_response(_domain_status(exc), exc.message, exc.code, exc.details, headers)
 
 

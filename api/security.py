@@ -11,9 +11,10 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Request
 
-from api.deps import SettingsDep, UowDep, client_ip
+from api import principal_cache
+from api.deps import ResourcesDep, UowDep, client_ip, enforce_limit
 from api.sessions import ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER
-from domain.errors import AuthenticationFailed, CsrfFailed, Forbidden, InvalidToken, RateLimited
+from domain.errors import AuthenticationFailed, CsrfFailed, Forbidden, InvalidToken
 from domain.models import User
 from infrastructure.auth.tokens import (
     API_KEY_PREFIX,
@@ -22,7 +23,7 @@ from infrastructure.auth.tokens import (
     parse_api_key,
 )
 from infrastructure.db.uow import SqlUnitOfWork
-from infrastructure.settings import Settings
+from infrastructure.resources import Resources
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # don't write last_used_at on every call
@@ -54,18 +55,21 @@ async def _from_api_key(uow: SqlUnitOfWork, key: str) -> Principal:
     return Principal(user, "api_key", api_key_id=stored.id)
 
 
-async def _from_access_token(uow: SqlUnitOfWork, settings: Settings, token: str) -> Principal:
-    assert settings.secret_key is not None
-    claims = decode_access_token(settings.secret_key.get_secret_value(), token)
-    user = await uow.users.get(claims.user_id)
-    if user is None:  # deleted since the token was issued
-        raise InvalidToken("The account no longer exists.")
-    if await uow.refresh_tokens.family_revoked(claims.session_id):
-        raise InvalidToken("The session has ended; sign in again.")
+async def _from_access_token(uow: SqlUnitOfWork, resources: Resources, token: str) -> Principal:
+    assert resources.settings.secret_key is not None
+    claims = decode_access_token(resources.settings.secret_key.get_secret_value(), token)
+    user = await principal_cache.load(resources.cache, claims.user_id, claims.session_id)
+    if user is None:
+        user = await uow.users.get(claims.user_id)
+        if user is None:  # deleted since the token was issued
+            raise InvalidToken("The account no longer exists.")
+        if await uow.refresh_tokens.family_revoked(claims.session_id):
+            raise InvalidToken("The session has ended; sign in again.")
+        await principal_cache.store(resources.cache, user, claims.session_id)
     return Principal(user, "session", session_id=claims.session_id)
 
 
-async def current_principal(request: Request, uow: UowDep, settings: SettingsDep) -> Principal:
+async def _authenticate(request: Request, uow: SqlUnitOfWork, resources: Resources) -> Principal:
     authorization = request.headers.get("authorization")
     if authorization:
         scheme, _, credential = authorization.partition(" ")
@@ -74,13 +78,21 @@ async def current_principal(request: Request, uow: UowDep, settings: SettingsDep
             raise InvalidToken("Use 'Authorization: Bearer <token or API key>'.")
         if credential.startswith(API_KEY_PREFIX):
             return await _from_api_key(uow, credential)
-        return await _from_access_token(uow, settings, credential)
+        return await _from_access_token(uow, resources, credential)
     cookie = request.cookies.get(ACCESS_COOKIE)
     if not cookie:
         raise AuthenticationFailed("Authentication required.")
     if request.method not in SAFE_METHODS:
         require_csrf(request)
-    return await _from_access_token(uow, settings, cookie)
+    return await _from_access_token(uow, resources, cookie)
+
+
+async def current_principal(request: Request, uow: UowDep, resources: ResourcesDep) -> Principal:
+    """The caller, rate limited per user (or per API key) with RATE_LIMIT_DEFAULT."""
+    principal = await _authenticate(request, uow, resources)
+    who = f"key:{principal.api_key_id}" if principal.api_key_id else f"user:{principal.user.id}"
+    await enforce_limit(resources, resources.settings.rate_limit_default, f"api:{who}")
+    return principal
 
 
 def require_csrf(request: Request) -> None:
@@ -103,9 +115,8 @@ async def session_principal(principal: CurrentPrincipal) -> Principal:
 SessionPrincipal = Annotated[Principal, Depends(session_principal)]
 
 
-async def auth_rate_limit(request: Request, settings: SettingsDep) -> None:
+async def auth_rate_limit(request: Request, resources: ResourcesDep) -> None:
     """RATE_LIMIT_AUTH per client IP on every sign-in route."""
-    limiter = request.app.state.resources.rate_limiter
-    result = await limiter.hit(settings.rate_limit_auth, f"auth:ip:{client_ip(request)}")
-    if not result.allowed:
-        raise RateLimited(result.retry_after)
+    await enforce_limit(
+        resources, resources.settings.rate_limit_auth, f"auth:ip:{client_ip(request)}"
+    )

@@ -11,8 +11,10 @@ from urllib.parse import urlsplit
 
 from starlette.responses import Response
 
+from api import principal_cache
 from domain.errors import InvalidToken, TokenReused
 from domain.models import User
+from domain.ports import Cache
 from infrastructure.auth.tokens import (
     ACCESS_TTL,
     REFRESH_TTL,
@@ -66,8 +68,15 @@ async def start_session(
     return await _issue(uow, settings, user, uuid.uuid4(), now)
 
 
+async def _revoke(
+    uow: SqlUnitOfWork, cache: Cache, user_id: uuid.UUID, family: uuid.UUID, now: datetime
+) -> None:
+    await uow.refresh_tokens.revoke_family(family, now)
+    await principal_cache.forget(cache, user_id, family)
+
+
 async def rotate_session(
-    uow: SqlUnitOfWork, settings: Settings, refresh_token: str, now: datetime
+    uow: SqlUnitOfWork, settings: Settings, cache: Cache, refresh_token: str, now: datetime
 ) -> IssuedSession:
     """Trade a refresh token for a new pair. Presenting an already-rotated token
     revokes its whole family (it was stolen, or the client is confused) — the caller
@@ -76,7 +85,7 @@ async def rotate_session(
     if token is None:
         raise InvalidToken("Unknown refresh token.")
     if token.used_at is not None or token.revoked_at is not None:
-        await uow.refresh_tokens.revoke_family(token.family_id, now)
+        await _revoke(uow, cache, token.user_id, token.family_id, now)
         raise TokenReused()
     # a concurrent reuse may have revoked the family before this token was committed
     if await uow.refresh_tokens.family_revoked(token.family_id):
@@ -84,7 +93,7 @@ async def rotate_session(
     if token.expires_at <= now:
         raise InvalidToken("The refresh token has expired; sign in again.")
     if not await uow.refresh_tokens.mark_used(token.id, now):  # lost a concurrent race
-        await uow.refresh_tokens.revoke_family(token.family_id, now)
+        await _revoke(uow, cache, token.user_id, token.family_id, now)
         raise TokenReused()
     user = await uow.users.get(token.user_id)
     if user is None:
@@ -92,8 +101,10 @@ async def rotate_session(
     return await _issue(uow, settings, user, token.family_id, now)
 
 
-async def end_session(uow: SqlUnitOfWork, session_id: uuid.UUID, now: datetime) -> None:
-    await uow.refresh_tokens.revoke_family(session_id, now)
+async def end_session(
+    uow: SqlUnitOfWork, cache: Cache, user_id: uuid.UUID, session_id: uuid.UUID, now: datetime
+) -> None:
+    await _revoke(uow, cache, user_id, session_id, now)
 
 
 def _secure(settings: Settings) -> bool:

@@ -72,9 +72,10 @@ class RateLimited(DomainError):
     code = "RATE_LIMITED"
     message = "Too many requests; try again later."
 
-    def __init__(self, retry_after: int, message: str | None = None) -> None:
+    def __init__(self, retry_after: int, message: str | None = None, *, limit: int = 0) -> None:
         super().__init__(message, details={"retryAfter": retry_after})
         self.retry_after = retry_after
+        self.limit = limit
 
 
 class InvalidInput(DomainError):

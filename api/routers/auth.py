@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from api import principal_cache
 from api.accounts import on_wallet_linked, user_for_wallet, user_out
-from api.deps import JobQueueDep, ResourcesDep, SettingsDep, UowDep, client_ip
+from api.deps import JobQueueDep, ResourcesDep, UowDep, client_ip
 from api.magic_links import normalise_email, send_link
 from api.schemas.auth import (
     AcceptedOut,
@@ -168,6 +169,7 @@ async def email_verify(
             user = await uow.users.get(user.id)
     if user is None:
         raise InvalidToken()
+    await principal_cache.forget(resources.cache, user.id)  # the user row changed
     session = await start_session(uow, resources.settings, user, now)
     return await _session_response(uow, resources, response, session)
 
@@ -181,7 +183,9 @@ async def refresh(
         raise InvalidToken("No refresh token; sign in again.")
     require_csrf(request)
     try:
-        session = await rotate_session(uow, resources.settings, token, datetime.now(UTC))
+        session = await rotate_session(
+            uow, resources.settings, resources.cache, token, datetime.now(UTC)
+        )
     except TokenReused:
         await uow.commit()  # keep the family's revocation although the request fails
         log.warning("refresh_token_reused")
@@ -191,9 +195,11 @@ async def refresh(
 
 @router.post("/logout", summary="End this session (all its tokens) and clear the cookies")
 async def logout(
-    principal: CurrentPrincipal, uow: UowDep, settings: SettingsDep, response: Response
+    principal: CurrentPrincipal, uow: UowDep, resources: ResourcesDep, response: Response
 ) -> Envelope[dict[str, bool]]:
     if principal.session_id is not None:
-        await end_session(uow, principal.session_id, datetime.now(UTC))
-    clear_session_cookies(response, settings)
+        await end_session(
+            uow, resources.cache, principal.user.id, principal.session_id, datetime.now(UTC)
+        )
+    clear_session_cookies(response, resources.settings)
     return ok({"loggedOut": True})

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, Response
 
+from api import principal_cache
 from api.accounts import on_wallet_linked, user_out, wallet_out
-from api.deps import JobQueueDep, RateLimitedRoute, ResourcesDep, SettingsDep, UowDep
+from api.deps import JobQueueDep, ResourcesDep, UowDep
 from api.magic_links import normalise_email, send_link
 from api.schemas.auth import (
     AcceptedOut,
@@ -36,13 +37,15 @@ from infrastructure.auth.tokens import new_api_key
 from infrastructure.db.personal_data import delete_personal_data
 from infrastructure.logging import get_logger
 
-router = APIRouter(prefix="/api/me", tags=["account"], dependencies=[RateLimitedRoute])
+router = APIRouter(prefix="/api/me", tags=["account"])  # limited per user at authentication
 log = get_logger(__name__)
 
 
 @router.get("", summary="The signed-in account")
-async def me(principal: CurrentPrincipal, uow: UowDep, settings: SettingsDep) -> Envelope[UserOut]:
-    return ok(await user_out(uow, settings, principal.user))
+async def me(
+    principal: CurrentPrincipal, uow: UowDep, resources: ResourcesDep
+) -> Envelope[UserOut]:
+    return ok(await user_out(uow, resources.settings, principal.user))
 
 
 @router.post(
@@ -176,11 +179,13 @@ async def delete_account(
     body: DeleteAccountIn,
     principal: SessionPrincipal,
     uow: UowDep,
-    settings: SettingsDep,
+    resources: ResourcesDep,
     response: Response,
 ) -> Envelope[DeletedOut]:
     user = principal.user
     await delete_personal_data(uow.session, user.id, user.email)
-    clear_session_cookies(response, settings)
+    await uow.commit()
+    await principal_cache.forget(resources.cache, user.id)  # every session ends now
+    clear_session_cookies(response, resources.settings)
     log.info("account_deleted", user_id=str(user.id))
     return ok(DeletedOut(id=user.id))

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from api.deps import RateLimitedRoute, ResourcesDep, UowDep
+from api.deps import ResourcesDep, UowDep
 from api.portfolio import build_portfolio
 from api.schemas.common import Envelope, ok
 from api.schemas.portfolio import PortfolioOut
@@ -16,7 +16,7 @@ from api.security import CurrentPrincipal
 from domain.models import Chain
 from infrastructure.cache.reads import cache_key
 
-router = APIRouter(prefix="/api", tags=["portfolio"], dependencies=[RateLimitedRoute])
+router = APIRouter(prefix="/api", tags=["portfolio"])  # limited per user at authentication
 
 
 @router.get(

@@ -211,3 +211,21 @@ async def test_cookies_are_secure_off_localhost(start_app: Any) -> None:
         response = await client.post("/api/auth/siwe", json=body)
     assert response.status_code == 200, response.text
     assert all("secure" in c.lower() for c in response.headers.get_list("set-cookie"))
+
+
+async def test_authenticated_calls_are_limited_per_user_with_ratelimit_headers(
+    start_app: Any,
+) -> None:
+    async with start_app(rate_limit_default="3/minute") as (_, client):
+        alice = bearer((await sign_in(client, Wallet.new(Chain.ETH)))["accessToken"])
+        bob = bearer((await sign_in(client, Wallet.new(Chain.SOL)))["accessToken"])
+        client.cookies.clear()
+        statuses = [(await client.get("/api/me", headers=alice)).status_code for _ in range(3)]
+        refused = await client.get("/api/me", headers=alice)
+        other = await client.get("/api/me", headers=bob)  # same IP, another user
+    assert statuses == [200, 200, 200]
+    assert (refused.status_code, refused.json()["code"]) == (429, "RATE_LIMITED")
+    assert refused.headers["ratelimit-limit"] == "3"
+    assert refused.headers["ratelimit-remaining"] == "0"
+    assert int(refused.headers["retry-after"]) >= 1
+    assert other.status_code == 200
