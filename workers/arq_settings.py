@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from arq import Retry, cron
@@ -22,6 +22,7 @@ from infrastructure.logging import configure_logging
 from infrastructure.resources import open_resources
 from infrastructure.settings import Settings
 from workers.context import RETRY_DELAYS, JobDeps, JobFunction
+from workers.failures import record_final_failure
 from workers.schedule import ScheduledJob
 
 QUEUE_NAME = "staketrack:queue"
@@ -37,12 +38,18 @@ _STATUS = {
 
 def _arq_function(name: str, function: JobFunction, retry_delays: Sequence[float]) -> Function:
     async def run(ctx: dict[str, Any], **kwargs: Any) -> Any:
-        deps = replace(ctx["deps"], job_id=ctx["job_id"], attempt=ctx["job_try"])
+        deps = replace(
+            ctx["deps"],
+            job_id=ctx["job_id"],
+            attempt=ctx["job_try"],
+            queue=ArqJobQueue(ctx["redis"]),
+        )
         try:
             return await function(deps, **kwargs)
         except Exception as exc:
             if ctx["job_try"] <= len(retry_delays):
                 raise Retry(defer=retry_delays[ctx["job_try"] - 1]) from exc
+            await record_final_failure(deps.resources, name, ctx["job_id"], exc, ctx["job_try"])
             raise
 
     return func(run, name=name, max_tries=len(retry_delays) + 1)
@@ -50,7 +57,8 @@ def _arq_function(name: str, function: JobFunction, retry_delays: Sequence[float
 
 def _cron_job(entry: ScheduledJob, function: JobFunction) -> Any:
     async def tick(ctx: dict[str, Any]) -> Any:
-        return await function(replace(ctx["deps"], job_id=ctx["job_id"]), **entry.kwargs)
+        deps = replace(ctx["deps"], job_id=ctx["job_id"], queue=ArqJobQueue(ctx["redis"]))
+        return await function(deps, **entry.kwargs)
 
     tick.__qualname__ = f"cron.{entry.name}"
     return cron(
@@ -77,6 +85,12 @@ def worker_settings(
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["deps"] = JobDeps(resources=open_resources(settings))
+        queue, now = ArqJobQueue(ctx["redis"]), datetime.now(UTC)
+        for entry in schedule:
+            if entry.run_at_startup and not entry.periodic:  # periodic ones: arq's cron
+                await queue.enqueue(
+                    entry.job, f"startup:{entry.name}:{now:%Y-%m-%dT%H:%M}", entry.kwargs
+                )
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         if "deps" in ctx:
@@ -84,7 +98,7 @@ def worker_settings(
 
     return {
         "functions": [_arq_function(n, f, retry_delays) for n, f in functions.items()],
-        "cron_jobs": [_cron_job(e, functions[e.job]) for e in schedule],
+        "cron_jobs": [_cron_job(e, functions[e.job]) for e in schedule if e.periodic],
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "queue_name": QUEUE_NAME,
         "on_startup": startup,

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from domain.ports import JobQueue
 from infrastructure.resources import Resources
 
 
@@ -14,6 +15,7 @@ class JobDeps:
     resources: Resources
     job_id: str = ""
     attempt: int = 1
+    queue: JobQueue | None = None  # to enqueue follow-up jobs (same runner)
 
 
 JobFunction = Callable[..., Awaitable[Any]]

@@ -18,6 +18,7 @@ from typing import Any
 from domain.ports import JobInfo, JobStatus
 from infrastructure.logging import get_logger
 from workers.context import RETRY_DELAYS, JobDeps, JobFunction
+from workers.failures import record_final_failure
 from workers.schedule import ScheduledJob
 
 log = get_logger(__name__)
@@ -103,7 +104,7 @@ class InProcessJobQueue:
                 started = time.perf_counter()
                 try:
                     record.result = await function(
-                        replace(self._deps, job_id=job_id, attempt=attempt), **kwargs
+                        replace(self._deps, job_id=job_id, attempt=attempt, queue=self), **kwargs
                     )
                 except asyncio.CancelledError:
                     raise
@@ -121,6 +122,7 @@ class InProcessJobQueue:
                         continue
                     record.status = JobStatus.FAILED
                     record.error = f"{type(exc).__name__}: {exc}"
+                    await record_final_failure(self._deps.resources, name, job_id, exc, attempt)
                 else:
                     record.status = JobStatus.COMPLETE
                     log.info(
@@ -141,13 +143,14 @@ class InProcessScheduler:
     def __init__(self, queue: InProcessJobQueue, schedule: Sequence[ScheduledJob]) -> None:
         self._queue = queue
         self._schedule = tuple(schedule)
+        self._periodic = tuple(entry for entry in self._schedule if entry.periodic)
         self._task: asyncio.Task[None] | None = None
 
     async def tick(self, now: datetime) -> list[str]:
         """Enqueue every entry due at `now` (minute resolution); returns the new job ids."""
         started = []
         minute = now.replace(second=0, microsecond=0)
-        for entry in self._schedule:
+        for entry in self._periodic:
             if entry.next_run(minute - timedelta(seconds=1)) == minute:
                 run_id = entry.run_id(minute)
                 if await self._queue.enqueue(entry.job, run_id, entry.kwargs):
@@ -155,9 +158,10 @@ class InProcessScheduler:
         return started
 
     async def start(self) -> None:
-        if self._schedule and self._task is None:
+        if self._task is None:
             await self.run_startup_jobs(datetime.now(UTC))
-            self._task = asyncio.create_task(self._loop())
+            if self._periodic:
+                self._task = asyncio.create_task(self._loop())
 
     async def run_startup_jobs(self, now: datetime) -> list[str]:
         started = []
@@ -178,7 +182,7 @@ class InProcessScheduler:
     async def _loop(self) -> None:
         while True:
             now = datetime.now(UTC)
-            due = min(entry.next_run(now) for entry in self._schedule)
+            due = min(entry.next_run(now) for entry in self._periodic)
             await asyncio.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()))
             try:
                 for run_id in await self.tick(due):

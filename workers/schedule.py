@@ -19,6 +19,7 @@ class ScheduledJob:
     hour: int | frozenset[int] | None = None  # None: every hour
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     run_at_startup: bool = False
+    periodic: bool = True  # False: runs at start-up only (minute/hour ignored)
 
     def next_run(self, after: datetime) -> datetime:
         return next_cron(
@@ -38,4 +39,20 @@ class ScheduledJob:
 
 SCHEDULE: tuple[ScheduledJob, ...] = (
     ScheduledJob(name="heartbeat", job="heartbeat", minute=None, run_at_startup=True),
+    ScheduledJob(name="catch-up", job="catch_up", run_at_startup=True, periodic=False),
+    # hourly, the three chains in parallel (one job each)
+    *(
+        ScheduledJob(
+            name=f"pipeline-{chain}", job="schedule_pipeline", minute=5, kwargs={"chain": chain}
+        )
+        for chain in ("eth", "sol", "atom")
+    ),
+    ScheduledJob(name="prices", job="fetch_prices", minute=2),
+    *(
+        ScheduledJob(
+            name=f"metrics-{chain}", job="fetch_metrics", minute=15, hour=0, kwargs={"chain": chain}
+        )
+        for chain in ("eth", "sol", "atom")
+    ),
+    ScheduledJob(name="prune-observations", job="prune_observations", minute=30, hour=3),
 )

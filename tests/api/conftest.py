@@ -16,6 +16,10 @@ from fastapi import FastAPI
 
 from api.app import create_app
 from infrastructure.logging import configure_logging
+from workers.schedule import SCHEDULE
+
+# test apps run the heartbeat, not the start-up catch-up ingest (tests ingest explicitly)
+HEARTBEAT_ONLY = tuple(entry for entry in SCHEDULE if entry.job == "heartbeat")
 
 
 class Logs:
@@ -58,7 +62,7 @@ def start_app(make_settings: Any, logs: Logs, migrated_template: Path) -> Callab
             settings.data_dir.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(migrated_template, settings.data_dir / "staketrack.db")
         configure_logging(settings, stream=logs.stream)
-        app = create_app(settings)
+        app = create_app(settings, schedule=HEARTBEAT_ONLY)
         if setup is not None:
             setup(app)
         async with app.router.lifespan_context(app):

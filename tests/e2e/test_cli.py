@@ -17,7 +17,16 @@ STAKETRACK = str(Path(sys.executable).with_name("staketrack"))
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update({"DATA_DIR": str(tmp_path / "data"), "LOG_FORMAT": "json"}, **extra)
+    # the demo network: the server's start-up catch-up never reaches public endpoints
+    env.update(
+        {
+            "DATA_DIR": str(tmp_path / "data"),
+            "LOG_FORMAT": "json",
+            "NETWORK": "demo",
+            "DEMO_ETH_VALIDATORS": "2000",
+        },
+        **extra,
+    )
     return env
 
 

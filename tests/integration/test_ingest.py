@@ -3,9 +3,6 @@ the demo wallets' positions, observations, metrics; idempotent; failures isolate
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,30 +20,8 @@ from infrastructure.db.models import (
     ValidatorObservationRow,
     ValidatorRow,
 )
-from infrastructure.db.uow import SqlUnitOfWork
-from infrastructure.resources import Resources, open_resources
+from infrastructure.resources import Resources
 from workers.ingest import Ingest
-
-
-@pytest.fixture
-async def resources(
-    make_settings: Any, database_url: str, tmp_path: Path
-) -> AsyncIterator[Resources]:
-    if database_url.startswith("sqlite"):  # a fresh copy of the migrated file per test
-        path = tmp_path / "ingest.db"
-        shutil.copyfile(database_url.removeprefix("sqlite+aiosqlite:///"), path)
-        database_url = f"sqlite+aiosqlite:///{path}"
-    settings = make_settings(database_url=database_url)
-    resources = open_resources(settings)
-    async with SqlUnitOfWork(resources.session_factory) as uow:  # the demo wallets, linked
-        for chain in Chain:
-            for address in demo_addresses(chain).values():
-                if await uow.wallets.owner_of(chain, address) is None:
-                    user = await uow.users.create()
-                    await uow.wallets.link(user.id, chain, address, is_primary=True)
-        await uow.commit()
-    yield resources
-    await resources.close()
 
 
 def ingest(resources: Resources) -> Ingest:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from workers.context import JobFunction
 from workers.jobs.fetch import fetch_chain, fetch_metrics, fetch_prices, fetch_wallet_positions
 from workers.jobs.heartbeat import heartbeat
+from workers.jobs.pipeline import catch_up, prune_observations, run_pipeline, schedule_pipeline
 
 JOBS: dict[str, JobFunction] = {
     "heartbeat": heartbeat,
@@ -16,4 +17,8 @@ JOBS: dict[str, JobFunction] = {
     "fetch_wallet_positions": fetch_wallet_positions,
     "fetch_metrics": fetch_metrics,
     "fetch_prices": fetch_prices,
+    "pipeline": run_pipeline,
+    "schedule_pipeline": schedule_pipeline,
+    "catch_up": catch_up,
+    "prune_observations": prune_observations,
 }

@@ -4,6 +4,7 @@ from infrastructure.db.models.auth import ApiKeyRow, MagicLinkRow, RefreshTokenR
 from infrastructure.db.models.chain_data import (
     ChainMetricsRow,
     ChainSyncRow,
+    ErrorLogRow,
     EthValidatorRow,
     PriceRow,
     StakingPositionRow,
@@ -17,6 +18,7 @@ __all__ = [
     "ApiKeyRow",
     "ChainMetricsRow",
     "ChainSyncRow",
+    "ErrorLogRow",
     "EthValidatorRow",
     "LinkedWalletRow",
     "MagicLinkRow",

@@ -162,3 +162,16 @@ class ChainSyncRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     items: Mapped[int | None] = mapped_column(Integer)
+
+
+class ErrorLogRow(Base):
+    """Final failures for the operator (jobs that failed after all retries)."""
+
+    __tablename__ = "error_log"
+    __table_args__ = (Index("ix_error_log_occurred_at", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    source: Mapped[str] = mapped_column(String(100))
+    message: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
