@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.middleware import RequestContextMiddleware
-from api.routers import auth, cron, health, me, portfolio, validators
+from api.routers import auth, cron, health, me, metrics, portfolio, validators
 from api.routers import jobs as job_status
 from infrastructure.resources import Resources, open_resources
 from infrastructure.settings import Settings, load_settings
@@ -76,6 +76,7 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(auth.router)
     app.include_router(me.router)
     app.include_router(job_status.router)

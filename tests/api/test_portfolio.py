@@ -186,3 +186,12 @@ async def test_validator_detail_and_errors(whale: Any) -> None:
     assert detail.json()["data"]["observations"][0]["observedAt"]
     assert missing.status_code == 404 and malformed.status_code == 404
     assert (bad_cursor.status_code, bad_cursor.json()["code"]) == (422, "VALIDATION_ERROR")
+
+
+async def test_cache_counters_are_exported_for_prometheus(whale: Any) -> None:
+    _, client, auth = whale
+    await client.get("/api/portfolio?chain=atom", headers=auth)
+    await client.get("/api/portfolio?chain=atom", headers=auth)
+    text = (await client.get("/api/metrics")).text
+    assert 'staketrack_cache_lookups_total{entity="portfolio",result="hit"}' in text
+    assert 'staketrack_cache_lookups_total{entity="portfolio",result="miss"}' in text
