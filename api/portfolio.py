@@ -13,6 +13,7 @@ from api.schemas.portfolio import Amount, ChainBlock, Fiat, PortfolioOut, Positi
 from domain.addresses import shorten
 from domain.chains import BASE_UNIT_DECIMALS
 from domain.models import Chain
+from infrastructure.db.models import ChainSyncRow
 from infrastructure.db.repositories.chain_data import ChainDataRepository
 from infrastructure.db.uow import SqlUnitOfWork
 
@@ -44,6 +45,17 @@ def amount(chain: Chain, base_units: int, prices: Prices) -> Amount:
     return Amount(
         base_units=str(base_units), display=_text(coins), fiat=_fiat(chain, coins, prices)
     )
+
+
+def freshness(
+    state: ChainSyncRow | None, now: datetime
+) -> tuple[datetime | None, bool, datetime | None]:
+    """(fetchedAt, stale, lastError) of a chain step: stale after 2 hours or when never
+    fetched; lastError only when the last attempt failed after the last success."""
+    fetched_at = state.last_success_at if state else None
+    failed = state.last_error_at if state else None
+    last_error = failed if failed and (fetched_at is None or failed > fetched_at) else None
+    return fetched_at, fetched_at is None or now - fetched_at > STALE_AFTER, last_error
 
 
 async def build_portfolio(
@@ -88,15 +100,7 @@ async def build_portfolio(
     blocks = []
     for c in sorted({w.chain for w in wallets}, key=list(Chain).index):
         mine = by_chain[c]
-        state = sync.get(c.value)
-        fetched_at = state.last_success_at if state else None
-        failed_since = (
-            state.last_error_at
-            if state
-            and state.last_error_at
-            and (not fetched_at or state.last_error_at > fetched_at)
-            else None
-        )
+        fetched_at, stale, failed_since = freshness(sync.get(c.value), now)
         blocks.append(
             ChainBlock(
                 chain=c,
@@ -105,7 +109,7 @@ async def build_portfolio(
                 validators=len({p.validator.address for p in mine}),
                 total=amount(c, sum(int(p.amount.base_units) for p in mine), prices),
                 fetched_at=fetched_at,
-                stale=fetched_at is None or now - fetched_at > STALE_AFTER,
+                stale=stale,
                 last_error=failed_since,
             )
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -12,13 +13,14 @@ from sqlalchemy import func, or_, select, tuple_
 from starlette.responses import Response
 
 from api.deps import RateLimitedRoute, ResourcesDep, UowDep
-from api.portfolio import amount
+from api.portfolio import amount, freshness
 from api.schemas.common import ok
 from api.schemas.validators import ObservationOut, ValidatorDetailOut, ValidatorOut, ValidatorPage
 from domain.errors import InvalidInput, NotFound
 from domain.models import Chain
 from infrastructure.cache.reads import cache_key
 from infrastructure.db.models import ValidatorObservationRow, ValidatorRow
+from infrastructure.db.repositories.chain_data import ChainDataRepository
 
 router = APIRouter(prefix="/api/validators", tags=["validators"], dependencies=[RateLimitedRoute])
 Sort = Literal["stake", "commission", "name"]
@@ -104,7 +106,16 @@ async def list_validators(
             }[sort]
             next_cursor = _cursor([last_key, last.address])
         page = ValidatorPage(items=[ValidatorOut(**_out(r)) for r in rows], next_cursor=next_cursor)
-        return ok(page, chain=chain.value, sort=sort).model_dump_json().encode()
+        sync = await ChainDataRepository(uow.session).sync_by_chain("validators")
+        fetched_at, stale, last_error = freshness(sync.get(chain.value), datetime.now(UTC))
+        meta = {
+            "chain": chain.value,
+            "sort": sort,
+            "fetchedAt": fetched_at.isoformat() if fetched_at else None,
+            "stale": stale,
+            "lastError": last_error.isoformat() if last_error else None,
+        }
+        return ok(page, **meta).model_dump_json().encode()
 
     ident = _cursor([sort, cursor or "", limit, q or ""])
     body = await resources.reads.get_or_build(

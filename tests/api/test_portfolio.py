@@ -4,6 +4,7 @@ freshness, empty states, caching and invalidation, Redis outage."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,10 +26,9 @@ def ingest(app: Any) -> Ingest:
     return Ingest(r.chains(), r.engine, r.session_factory, r.reads)
 
 
-@pytest.fixture
-async def whale(start_app: Any) -> AsyncIterator[tuple[Any, Any, dict[str, str]]]:
-    """An app whose user owns the demo whale's wallets on all three chains, ingested."""
-    async with start_app() as (app, client):
+@asynccontextmanager
+async def _whale(start_app: Any, **settings: Any) -> AsyncIterator[tuple[Any, Any, dict[str, str]]]:
+    async with start_app(**settings) as (app, client):
         data = await sign_in(client, Wallet.demo(Chain.ETH, "whale"))
         client.cookies.clear()
         auth = bearer(data["accessToken"])
@@ -43,6 +43,13 @@ async def whale(start_app: Any) -> AsyncIterator[tuple[Any, Any, dict[str, str]]
             await runner.run(chain)
         await runner.prices()
         yield app, client, auth
+
+
+@pytest.fixture
+async def whale(start_app: Any) -> AsyncIterator[tuple[Any, Any, dict[str, str]]]:
+    """An app whose user owns the demo whale's wallets on all three chains, ingested."""
+    async with _whale(start_app) as whale:
+        yield whale
 
 
 async def test_portfolio_across_three_chains(whale: Any) -> None:
@@ -118,8 +125,23 @@ async def test_stale_and_failed_chains_still_serve_the_last_data(whale: Any) -> 
     assert sol["stale"] is False
 
 
-async def test_reads_hit_the_cache_and_ingest_invalidates(whale: Any) -> None:
-    app, client, auth = whale
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+def cache_settings(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Embedded (in-process cache) or production mode (Redis, flushed)."""
+    if request.param == "memory":
+        return {}
+    request.getfixturevalue("redis")
+    return {"redis_url": request.getfixturevalue("redis_url")}
+
+
+@pytest.fixture
+async def whale_any_cache(start_app: Any, cache_settings: dict[str, str]) -> AsyncIterator[Any]:
+    async with _whale(start_app, **cache_settings) as whale:
+        yield whale
+
+
+async def test_reads_hit_the_cache_and_ingest_invalidates(whale_any_cache: Any) -> None:
+    app, client, auth = whale_any_cache
     reads = app.state.resources.reads
     before = reads.counts("portfolio")
     first = await client.get("/api/portfolio", headers=auth)
@@ -153,6 +175,7 @@ async def test_redis_down_still_answers_from_the_database(start_app: Any, redis_
 async def test_validator_list_sorts_searches_and_pages(whale: Any) -> None:
     _, client, _ = whale
     first = (await client.get("/api/validators?chain=sol&limit=20")).json()
+    assert first["meta"]["stale"] is False and first["meta"]["fetchedAt"]
     items = first["data"]["items"]
     stakes = [int(v["stake"]) for v in items]
     assert len(items) == 20 and stakes == sorted(stakes, reverse=True)
