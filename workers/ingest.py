@@ -8,6 +8,7 @@ never touches another's rows.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +25,7 @@ from infrastructure.logging import get_logger, redact
 
 log = get_logger(__name__)
 Progress = Callable[[str, int], None]  # (step, items done so far)
+POSITION_FETCHES_IN_FLIGHT = 8  # wallets fetched at once: fast, yet polite to public nodes
 
 
 def _no_progress(step: str, done: int) -> None:
@@ -124,21 +126,29 @@ class Ingest:
     async def _positions(self, chain: Chain, report: IngestReport, progress: Progress) -> int:
         adapter = self._sources.adapters[chain]
         addresses = await self._read(lambda repo: repo.linked_addresses(chain))
-        stored = 0
-        for done, address in enumerate(addresses, 1):
-            try:
-                positions = await adapter.fetch_positions(address)
-            except Exception as exc:  # one bad wallet must not hold up everyone else's
-                report.failed_addresses += 1
-                log.warning(
-                    "positions_failed", chain=chain.value, wallet=shorten(address), error=str(exc)
-                )
-                continue
-            await self._write(
-                lambda repo, a=address, p=positions: repo.replace_positions(chain, a, p)
-            )
+        slots = asyncio.Semaphore(POSITION_FETCHES_IN_FLIGHT)
+        stored = done = 0
+
+        async def one(address: str) -> None:
+            nonlocal stored, done
+            async with slots:
+                try:
+                    positions = await adapter.fetch_positions(address)
+                except Exception as exc:  # one bad wallet must not hold up everyone else's
+                    report.failed_addresses += 1
+                    log.warning(
+                        "positions_failed",
+                        chain=chain.value,
+                        wallet=shorten(address),
+                        error=str(exc),
+                    )
+                    return
+                await self._write(lambda repo: repo.replace_positions(chain, address, positions))
             stored += len(positions)
+            done += 1
             progress("positions", done)
+
+        await asyncio.gather(*(one(address) for address in addresses))
         if addresses and report.failed_addresses == len(addresses):
             raise RuntimeError(f"positions failed for all {len(addresses)} wallets")
         return stored
