@@ -14,17 +14,18 @@ from infrastructure.resources import Resources
 from infrastructure.settings import Settings
 
 
-def get_resources(request: Request) -> Resources:
+# async: a plain `def` dependency would cost a threadpool hop on every request
+async def get_resources(request: Request) -> Resources:
     resources: Resources = request.app.state.resources
     return resources
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_job_queue(request: Request) -> JobQueue:
+async def get_job_queue(request: Request) -> JobQueue:
     queue: JobQueue = request.app.state.jobs
     return queue
 

@@ -47,8 +47,10 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if not self.session.in_transaction():
+            return  # nothing began (e.g. a cached read) or it was committed: nothing to undo
         try:
-            await self.session.rollback()  # no-op after commit(); undoes anything uncommitted
+            await self.session.rollback()  # undoes anything uncommitted
         finally:
             await self.session.close()
 
