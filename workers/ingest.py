@@ -132,6 +132,7 @@ class Ingest:
         async def one(address: str) -> None:
             nonlocal stored, done
             async with slots:
+                started = self._sources.clock()
                 try:
                     positions = await adapter.fetch_positions(address)
                 except Exception as exc:  # one bad wallet must not hold up everyone else's
@@ -143,7 +144,9 @@ class Ingest:
                         error=str(exc),
                     )
                     return
-                await self._write(lambda repo: repo.replace_positions(chain, address, positions))
+                await self._write(
+                    lambda repo: repo.replace_positions(chain, address, positions, started)
+                )
             stored += len(positions)
             done += 1
             progress("positions", done)
@@ -174,8 +177,9 @@ class Ingest:
 
     async def wallet_positions(self, chain: Chain, address: str) -> int:
         """Fetch one wallet's positions now (a wallet was just linked)."""
+        started = self._sources.clock()
         positions = await self._sources.adapters[chain].fetch_positions(address)
-        await self._write(lambda repo: repo.replace_positions(chain, address, positions))
+        await self._write(lambda repo: repo.replace_positions(chain, address, positions, started))
         await self._changed(chain, "portfolio")
         return len(positions)
 

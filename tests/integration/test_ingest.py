@@ -125,3 +125,20 @@ async def test_wallet_positions_and_prices(resources: Resources) -> None:
     stored = await runner.wallet_positions(Chain.SOL, demo_addresses(Chain.SOL)["staker"])
     assert stored >= 1
     assert await runner.prices() == 6
+
+
+async def test_an_older_fetch_never_overwrites_newer_positions(resources: Resources) -> None:
+    from datetime import timedelta
+
+    from infrastructure.db.repositories.chain_data import ChainDataRepository
+
+    await ingest(resources).run(Chain.SOL)
+    whale = demo_addresses(Chain.SOL)["whale"]
+    before = [p.key for p in await positions_of(resources, Chain.SOL, "whale")]
+    stale = before and (await positions_of(resources, Chain.SOL, "whale"))[
+        0
+    ].fetched_at - timedelta(minutes=5)
+    async with resources.session_factory() as session, session.begin():
+        written = await ChainDataRepository(session).replace_positions(Chain.SOL, whale, [], stale)
+    assert written is False  # a slow job's empty answer from before the ingest is dropped
+    assert [p.key for p in await positions_of(resources, Chain.SOL, "whale")] == before

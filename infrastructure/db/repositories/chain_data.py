@@ -87,8 +87,23 @@ class ChainDataRepository:
         )
 
     async def replace_positions(
-        self, chain: Chain, owner: str, positions: Sequence[Position]
-    ) -> None:
+        self, chain: Chain, owner: str, positions: Sequence[Position], fetched_at: datetime
+    ) -> bool:
+        """Store a wallet's positions as fetched at `fetched_at`, unless a newer fetch is
+        already stored (a slow job must not overwrite a later ingest). False when skipped."""
+        # serialise writers of this wallet (PostgreSQL; SQLite transactions are exclusive)
+        await self._session.execute(
+            select(LinkedWalletRow.id)
+            .where(LinkedWalletRow.chain == chain.value, LinkedWalletRow.address == owner)
+            .with_for_update()
+        )
+        newest = await self._session.scalar(
+            select(func.max(StakingPositionRow.fetched_at)).where(
+                StakingPositionRow.chain == chain.value, StakingPositionRow.owner == owner
+            )
+        )
+        if newest is not None and newest > fetched_at:
+            return False
         await self._session.execute(
             delete(StakingPositionRow).where(
                 StakingPositionRow.chain == chain.value, StakingPositionRow.owner == owner
@@ -105,12 +120,13 @@ class ChainDataRepository:
                 "status": p.status,
                 "rewards": p.rewards,
                 "completes_at": p.completes_at,
-                "fetched_at": p.fetched_at,
+                "fetched_at": max(p.fetched_at, fetched_at),
             }
             for p in positions
         ]
         if rows:
             await self._upsert(StakingPositionRow, rows, ("chain", "owner", "key"), update=True)
+        return True
 
     async def add_metrics(self, metrics: ChainMetrics, hour: datetime) -> None:
         row = asdict(metrics)
