@@ -195,22 +195,6 @@ class ChainDataRepository:
         )
         return list(rows)
 
-    async def positions(self, chain: Chain, owner: str) -> list[StakingPositionRow]:
-        rows = await self._session.scalars(
-            select(StakingPositionRow)
-            .where(StakingPositionRow.chain == chain.value, StakingPositionRow.owner == owner)
-            .order_by(StakingPositionRow.key)
-        )
-        return list(rows)
-
-    async def sync_state(self, chain: Chain) -> list[ChainSyncRow]:
-        rows = await self._session.scalars(
-            select(ChainSyncRow)
-            .where(ChainSyncRow.chain == chain.value)
-            .order_by(ChainSyncRow.step)
-        )
-        return list(rows)
-
     async def positions_of(self, wallets: Sequence[tuple[str, str]]) -> list[StakingPositionRow]:
         """Positions of these (chain, address) pairs, largest first."""
         if not wallets:
