@@ -40,17 +40,18 @@ def wallet_out(wallet: LinkedWallet) -> WalletOut:
     )
 
 
-async def user_for_wallet(uow: SqlUnitOfWork, chain: Chain, address: str) -> tuple[User, bool]:
+async def user_for_wallet(
+    uow: SqlUnitOfWork, chain: Chain, address: str
+) -> tuple[User, LinkedWallet | None]:
     """The wallet's account; a new free account with it as primary on first sign-in.
-    Returns (user, created)."""
+    Returns (user, the newly linked wallet or None when the account existed)."""
     owner = await uow.wallets.owner_of(chain, address)
     if owner is not None:
         user = await uow.users.get(owner.user_id)
         assert user is not None  # the foreign key guarantees it
-        return user, False
+        return user, None
     user = await uow.users.create()
-    await uow.wallets.link(user.id, chain, address, is_primary=True)
-    return user, True
+    return user, await uow.wallets.link(user.id, chain, address, is_primary=True)
 
 
 async def on_wallet_linked(jobs: JobQueue, wallet: LinkedWallet) -> str | None:

@@ -78,14 +78,15 @@ async def _wallet_sign_in(
     except AuthenticationFailed as exc:
         log.info("sign_in_refused", chain=chain.value, code=exc.code)  # never the address
         raise
-    user, created = await user_for_wallet(uow, chain, address)
+    user, new_wallet = await user_for_wallet(uow, chain, address)
     session = await start_session(uow, resources.settings, user, datetime.now(UTC))
     body = await _session_response(uow, resources, response, session)
     await uow.commit()
-    if created:
-        [wallet] = await uow.wallets.list_for_user(user.id)
-        await on_wallet_linked(jobs, wallet)
-    log.info("signed_in", chain=chain.value, user_id=str(user.id), new_account=created)
+    if new_wallet is not None:
+        await on_wallet_linked(jobs, new_wallet)
+    log.info(
+        "signed_in", chain=chain.value, user_id=str(user.id), new_account=new_wallet is not None
+    )
     return body
 
 
