@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.middleware import RequestContextMiddleware
-from api.routers import auth, cron, health, me, metrics, portfolio, validators
+from api.routers import auth, cron, health, me, metrics, portfolio, validators, vrs, yields
 from api.routers import jobs as job_status
 from infrastructure.resources import Resources, open_resources
 from infrastructure.settings import Settings, load_settings
@@ -87,4 +87,6 @@ def create_app(
     app.include_router(cron.router)
     app.include_router(portfolio.router)
     app.include_router(validators.router)
+    app.include_router(yields.router)
+    app.include_router(vrs.router)
     return app

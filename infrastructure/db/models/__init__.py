@@ -12,6 +12,7 @@ from infrastructure.db.models.chain_data import (
     ValidatorRow,
     WatchedValidatorRow,
 )
+from infrastructure.db.models.tiers import TierLimitsRow
 from infrastructure.db.models.users import LinkedWalletRow, UserRow
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "PriceRow",
     "RefreshTokenRow",
     "StakingPositionRow",
+    "TierLimitsRow",
     "UserRow",
     "ValidatorObservationRow",
     "ValidatorRow",
