@@ -9,6 +9,7 @@ must too) deletes the entries at once. A cache outage falls back to the database
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 import orjson
@@ -25,16 +26,32 @@ def _key(user_id: uuid.UUID, session_id: uuid.UUID | str) -> str:
     return f"staketrack:principal:{user_id}:{session_id}"
 
 
-async def load(cache: Cache, user_id: uuid.UUID, session_id: uuid.UUID) -> User | None:
+@dataclass(frozen=True, slots=True)
+class Peeked:
+    """A cache entry read in the same round trip as the session snapshot."""
+
+    key: str
+    value: bytes | None
+
+
+async def load(
+    cache: Cache, user_id: uuid.UUID, session_id: uuid.UUID, *, peek: str | None = None
+) -> tuple[User | None, Peeked | None]:
+    """The session's user snapshot (None: not cached) and, when `peek` names a cache key
+    the request will read next, that entry too, in one round trip (None: not looked up)."""
     try:
-        raw = await cache.get(_key(user_id, session_id))
+        if peek is None:
+            raw, peeked = await cache.get(_key(user_id, session_id)), None
+        else:
+            raw, value = await cache.get_many(_key(user_id, session_id), peek)
+            peeked = Peeked(peek, value)
     except Exception as exc:
         log.warning("cache_unavailable", entity="principal", error=type(exc).__name__)
-        return None
+        return None, None
     if raw is None:
-        return None
+        return None, peeked
     data = orjson.loads(raw)
-    return User(
+    user = User(
         id=uuid.UUID(data["id"]),
         tier=Tier(data["tier"]),
         created_at=datetime.fromisoformat(data["createdAt"]),
@@ -43,6 +60,7 @@ async def load(cache: Cache, user_id: uuid.UUID, session_id: uuid.UUID) -> User 
             datetime.fromisoformat(data["emailVerifiedAt"]) if data["emailVerifiedAt"] else None
         ),
     )
+    return user, peeked
 
 
 async def store(cache: Cache, user: User, session_id: uuid.UUID) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
@@ -13,6 +14,7 @@ from fastapi import Depends, Request
 
 from api import principal_cache
 from api.deps import ResourcesDep, UowDep, client_ip, enforce_limit
+from api.principal_cache import Peeked
 from api.sessions import ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER
 from domain.errors import AuthenticationFailed, CsrfFailed, Forbidden, InvalidToken
 from domain.models import User
@@ -27,6 +29,7 @@ from infrastructure.resources import Resources
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # don't write last_used_at on every call
+Peek = Callable[[uuid.UUID], str]  # user id -> the cache key a handler will read
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +58,17 @@ async def _from_api_key(uow: SqlUnitOfWork, key: str) -> Principal:
     return Principal(user, "api_key", api_key_id=stored.id)
 
 
-async def _from_access_token(uow: SqlUnitOfWork, resources: Resources, token: str) -> Principal:
+async def _from_access_token(
+    uow: SqlUnitOfWork, resources: Resources, token: str, peek: Peek | None
+) -> tuple[Principal, Peeked | None]:
     assert resources.settings.secret_key is not None
     claims = decode_access_token(resources.settings.secret_key.get_secret_value(), token)
-    user = await principal_cache.load(resources.cache, claims.user_id, claims.session_id)
+    user, peeked = await principal_cache.load(
+        resources.cache,
+        claims.user_id,
+        claims.session_id,
+        peek=peek(claims.user_id) if peek else None,
+    )
     if user is None:
         user = await uow.users.get(claims.user_id)
         if user is None:  # deleted since the token was issued
@@ -66,10 +76,12 @@ async def _from_access_token(uow: SqlUnitOfWork, resources: Resources, token: st
         if await uow.refresh_tokens.family_revoked(claims.session_id):
             raise InvalidToken("The session has ended; sign in again.")
         await principal_cache.store(resources.cache, user, claims.session_id)
-    return Principal(user, "session", session_id=claims.session_id)
+    return Principal(user, "session", session_id=claims.session_id), peeked
 
 
-async def _authenticate(request: Request, uow: SqlUnitOfWork, resources: Resources) -> Principal:
+async def _authenticate(
+    request: Request, uow: SqlUnitOfWork, resources: Resources, peek: Peek | None
+) -> tuple[Principal, Peeked | None]:
     authorization = request.headers.get("authorization")
     if authorization:
         scheme, _, credential = authorization.partition(" ")
@@ -77,21 +89,32 @@ async def _authenticate(request: Request, uow: SqlUnitOfWork, resources: Resourc
         if scheme.lower() != "bearer" or not credential:
             raise InvalidToken("Use 'Authorization: Bearer <token or API key>'.")
         if credential.startswith(API_KEY_PREFIX):
-            return await _from_api_key(uow, credential)
-        return await _from_access_token(uow, resources, credential)
+            return await _from_api_key(uow, credential), None
+        return await _from_access_token(uow, resources, credential, peek)
     cookie = request.cookies.get(ACCESS_COOKIE)
     if not cookie:
         raise AuthenticationFailed("Authentication required.")
     if request.method not in SAFE_METHODS:
         require_csrf(request)
-    return await _from_access_token(uow, resources, cookie)
+    return await _from_access_token(uow, resources, cookie, peek)
+
+
+async def authenticate(
+    request: Request, uow: SqlUnitOfWork, resources: Resources, *, peek: Peek | None = None
+) -> tuple[Principal, Peeked | None]:
+    """The caller, rate limited per user (or per API key) with RATE_LIMIT_DEFAULT.
+
+    `peek(user_id)` names the cache entry the handler reads next: for a session it is
+    fetched together with the session snapshot (one cache round trip for both)."""
+    principal, peeked = await _authenticate(request, uow, resources, peek)
+    who = f"key:{principal.api_key_id}" if principal.api_key_id else f"user:{principal.user.id}"
+    await enforce_limit(resources, resources.settings.rate_limit_default, f"api:{who}")
+    return principal, peeked
 
 
 async def current_principal(request: Request, uow: UowDep, resources: ResourcesDep) -> Principal:
     """The caller, rate limited per user (or per API key) with RATE_LIMIT_DEFAULT."""
-    principal = await _authenticate(request, uow, resources)
-    who = f"key:{principal.api_key_id}" if principal.api_key_id else f"user:{principal.user.id}"
-    await enforce_limit(resources, resources.settings.rate_limit_default, f"api:{who}")
+    principal, _ = await authenticate(request, uow, resources)
     return principal
 
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from api.deps import ResourcesDep, UowDep
 from api.portfolio import build_portfolio
 from api.schemas.common import Envelope, ok
 from api.schemas.portfolio import PortfolioOut
-from api.security import CurrentPrincipal
+from api.security import authenticate
 from domain.models import Chain
 from infrastructure.cache.reads import cache_key
 
@@ -25,19 +26,26 @@ router = APIRouter(prefix="/api", tags=["portfolio"])  # limited per user at aut
     response_model=Envelope[PortfolioOut],
 )
 async def portfolio(
-    principal: CurrentPrincipal,
+    request: Request,
     uow: UowDep,
     resources: ResourcesDep,
     chain: Annotated[Chain | None, Query(description="Only this chain")] = None,
 ) -> Response:
+    def key(user_id: uuid.UUID) -> str:
+        return cache_key("portfolio", chain.value if chain else None, str(user_id))
+
+    # the session snapshot and this user's cached portfolio come in one cache round trip
+    principal, peeked = await authenticate(request, uow, resources, peek=key)
+
     async def build() -> bytes:
         data = await build_portfolio(uow, principal.user.id, chain, datetime.now(UTC))
         return ok(data).model_dump_json().encode()
 
     body = await resources.reads.get_or_build(
         "portfolio",
-        cache_key("portfolio", chain.value if chain else None, str(principal.user.id)),
+        key(principal.user.id),
         resources.settings.cache_ttl_portfolio,
         build,
+        known=(peeked.key, peeked.value) if peeked else None,
     )
     return Response(body, media_type="application/json")

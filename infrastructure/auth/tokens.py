@@ -13,6 +13,7 @@ import uuid
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import jwt
@@ -69,7 +70,20 @@ def issue_access_token(
     return jwt.encode(claims, key, algorithm=ALGORITHM), expires_at
 
 
-def decode_access_token(key: str, token: str) -> AccessClaims:
+LEEWAY = timedelta(seconds=10)
+
+
+def decode_access_token(key: str, token: str, *, now: datetime | None = None) -> AccessClaims:
+    """Verify an access token. A token already verified is not verified again (its
+    signature and claims cannot have changed); its expiry is checked on every call."""
+    claims = _verified_claims(key, token)
+    if (now or datetime.now(UTC)) >= claims.expires_at + LEEWAY:
+        raise InvalidToken("The access token has expired.")
+    return claims
+
+
+@lru_cache(maxsize=16_384)  # exceptions are not cached: a bad token is checked every time
+def _verified_claims(key: str, token: str) -> AccessClaims:
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
@@ -78,7 +92,7 @@ def decode_access_token(key: str, token: str) -> AccessClaims:
             audience=AUDIENCE,
             issuer=ISSUER,
             options={"require": ["sub", "sid", "tier", "iss", "aud", "iat", "exp", "jti", "typ"]},
-            leeway=timedelta(seconds=10),
+            leeway=LEEWAY,
         )
         if claims["typ"] != "access":
             raise InvalidToken("Not an access token.")

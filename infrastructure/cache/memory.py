@@ -22,6 +22,9 @@ class MemoryCache:
         self._entries.move_to_end(key)
         return value
 
+    async def get_many(self, *keys: str) -> list[bytes | None]:
+        return [await self.get(key) for key in keys]
+
     async def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
         self._entries[key] = (time.monotonic() + ttl_seconds, value)
         self._entries.move_to_end(key)

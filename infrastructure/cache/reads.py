@@ -32,14 +32,26 @@ class CachedReads:
         )
 
     async def get_or_build(
-        self, entity: str, key: str, ttl_seconds: float, build: Callable[[], Awaitable[bytes]]
+        self,
+        entity: str,
+        key: str,
+        ttl_seconds: float,
+        build: Callable[[], Awaitable[bytes]],
+        *,
+        known: tuple[str, bytes | None] | None = None,
     ) -> bytes:
-        try:
-            cached = await self._cache.get(key)
-        except Exception as exc:  # Redis down: serve from the database, say so in the log
-            self._lookups.labels(entity, "error").inc()
-            log.warning("cache_unavailable", entity=entity, error=type(exc).__name__)
-            return await build()
+        """The cached bytes under `key`, else `build()` stored for `ttl_seconds`.
+        `known` is (key, value) already read from the cache in this request (None: not
+        read); it saves the lookup when it is the same key."""
+        if known is not None and known[0] == key:
+            cached = known[1]
+        else:
+            try:
+                cached = await self._cache.get(key)
+            except Exception as exc:  # Redis down: serve from the database, say so in the log
+                self._lookups.labels(entity, "error").inc()
+                log.warning("cache_unavailable", entity=entity, error=type(exc).__name__)
+                return await build()
         if cached is not None:
             self._lookups.labels(entity, "hit").inc()
             return cached

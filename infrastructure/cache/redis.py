@@ -15,6 +15,10 @@ class RedisCache:
         value: bytes | None = await self._redis.get(key)
         return value
 
+    async def get_many(self, *keys: str) -> list[bytes | None]:
+        values: list[bytes | None] = await self._redis.mget(keys)
+        return values
+
     async def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
         await self._redis.set(key, value, px=max(1, int(ttl_seconds * 1000)))
 

@@ -9,6 +9,7 @@ Leaving the block without `commit()` (or with an exception) rolls everything bac
 
 from __future__ import annotations
 
+from functools import cached_property
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -22,23 +23,40 @@ from infrastructure.db.repositories.users import UserRepository, WalletRepositor
 
 
 class SqlUnitOfWork:
-    session: AsyncSession
-    users: UserRepository
-    wallets: WalletRepository
-    refresh_tokens: RefreshTokenRepository
-    magic_links: MagicLinkRepository
-    api_keys: ApiKeyRepository
+    """The session (and each repository) is made on first use: a request answered from
+    the cache never builds one."""
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            self._session = self._session_factory()
+        return self._session
+
+    @cached_property
+    def users(self) -> UserRepository:
+        return UserRepository(self.session)
+
+    @cached_property
+    def wallets(self) -> WalletRepository:
+        return WalletRepository(self.session)
+
+    @cached_property
+    def refresh_tokens(self) -> RefreshTokenRepository:
+        return RefreshTokenRepository(self.session)
+
+    @cached_property
+    def magic_links(self) -> MagicLinkRepository:
+        return MagicLinkRepository(self.session)
+
+    @cached_property
+    def api_keys(self) -> ApiKeyRepository:
+        return ApiKeyRepository(self.session)
 
     async def __aenter__(self) -> SqlUnitOfWork:
-        self.session = session = self._session_factory()
-        self.users = UserRepository(session)
-        self.wallets = WalletRepository(session)
-        self.refresh_tokens = RefreshTokenRepository(session)
-        self.magic_links = MagicLinkRepository(session)
-        self.api_keys = ApiKeyRepository(session)
         return self
 
     async def __aexit__(
@@ -47,15 +65,18 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if not self.session.in_transaction():
-            return  # nothing began (e.g. a cached read) or it was committed: nothing to undo
+        session = self._session
+        if session is None or not session.in_transaction():
+            return  # never used (e.g. a cached read), or committed: nothing to undo
         try:
-            await self.session.rollback()  # undoes anything uncommitted
+            await session.rollback()  # undoes anything uncommitted
         finally:
-            await self.session.close()
+            await session.close()
 
     async def commit(self) -> None:
-        await self.session.commit()
+        if self._session is not None:
+            await self._session.commit()
 
     async def rollback(self) -> None:
-        await self.session.rollback()
+        if self._session is not None:
+            await self._session.rollback()

@@ -162,7 +162,8 @@ async def test_redis_down_still_answers_from_the_database(start_app: Any, redis_
         data = await sign_in(client, Wallet.new(Chain.ETH))
         client.cookies.clear()
         dead = open_redis("redis://127.0.0.1:1/0")
-        app.state.resources._reads = CachedReads(RedisCache(dead))
+        app.state.resources.cache = RedisCache(dead)  # session snapshots and reads alike
+        app.state.resources._reads = CachedReads(app.state.resources.cache)
         response = await client.get("/api/portfolio", headers=bearer(data["accessToken"]))
         await dead.aclose()
     assert response.status_code == 200

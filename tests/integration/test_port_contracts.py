@@ -51,6 +51,15 @@ async def test_cache_miss_then_hit(cache: Cache) -> None:
     assert await cache.get("staketrack:validators:eth:1") == b'{"data":[]}'
 
 
+async def test_cache_get_many_answers_in_order_with_gaps(cache: Cache) -> None:
+    await cache.set("staketrack:a", b"1", ttl_seconds=60)
+    await cache.set("staketrack:c", b"3", ttl_seconds=60)
+    await cache.set("staketrack:gone", b"x", ttl_seconds=0.05)
+    await asyncio.sleep(0.15)
+    values = await cache.get_many("staketrack:c", "staketrack:b", "staketrack:gone", "staketrack:a")
+    assert values == [b"3", None, None, b"1"]
+
+
 async def test_cache_entries_expire(cache: Cache) -> None:
     await cache.set("k", b"v", ttl_seconds=0.05)
     await asyncio.sleep(0.15)
