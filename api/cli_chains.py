@@ -19,8 +19,12 @@ from infrastructure.db.repositories.chain_data import ChainDataRepository
 from infrastructure.resources import Resources, open_resources
 from infrastructure.settings import ConfigError, Network, Settings
 from workers.ingest import Ingest
+from workers.jobs.vrs import score_chain
 
 SYMBOLS = {Chain.ETH: "ETH", Chain.SOL: "SOL", Chain.ATOM: "ATOM"}
+# risk scores are computed as of each of the last seeded days: the pro tier's 30-day
+# history plus the 7 days before it that its drop flag looks back on
+VRS_SEED_DAYS = 37
 err = Console(stderr=True)
 
 
@@ -160,7 +164,8 @@ def positions(settings: Settings, chain: str, address: str, as_json: bool) -> in
 
 def demo_seed(settings: Settings, days: int) -> int:
     """Fetch every chain now, then backfill `days` of daily observations and metrics —
-    for all SOL and ATOM validators and the demo wallets' ETH validators."""
+    for all SOL and ATOM validators and the demo wallets' ETH validators — and compute the
+    risk scores as of each of the last VRS_SEED_DAYS days (so the VRS history has points)."""
     if settings.network is not Network.DEMO:
         raise ConfigError("NETWORK: `staketrack demo seed` needs NETWORK=demo")
 
@@ -198,8 +203,13 @@ def demo_seed(settings: Settings, days: int) -> int:
                     progress.update(task, advance=1, description=f"backfilling {at:%Y-%m-%d}")
             finally:
                 sources.clock.fixed = None
+        moments = [now - timedelta(days=day) for day in range(min(days, VRS_SEED_DAYS), -1, -1)]
+        scored = 0
+        for c in Chain:  # as of each backfilled day's hour, as the hourly pipeline would have
+            scored += (await score_chain(resources, c, moments))["scored"]
         err.print(
-            f"Fetched all chains at {now:%Y-%m-%d %H:%M} UTC and backfilled {days} days of history."
+            f"Fetched all chains at {now:%Y-%m-%d %H:%M} UTC and backfilled {days} days of history"
+            f"; {scored:,} risk scores over the last {len(moments)} days."
         )
         return 0
 

@@ -21,6 +21,7 @@ from domain.errors import (
     NotFound,
     RateLimited,
 )
+from domain.real_yield import YieldDataMissing
 
 DOMAIN_STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
@@ -30,6 +31,7 @@ DOMAIN_STATUS: dict[type[DomainError], int] = {
     AuthenticationFailed: 401,
     Forbidden: 403,
     EmailDeliveryFailed: 503,
+    YieldDataMissing: 503,
 }
 
 HTTP_CODES: dict[int, tuple[str, str]] = {

@@ -128,6 +128,20 @@ def require_csrf(request: Request) -> None:
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
+async def optional_principal(
+    request: Request, uow: UowDep, resources: ResourcesDep
+) -> Principal | None:
+    """For public routes that serve signed-in callers more: None when the request carries
+    no credential at all; a credential that is present is checked exactly as by
+    `current_principal` (a wrong or expired one is still 401, never anonymous)."""
+    if not request.headers.get("authorization") and not request.cookies.get(ACCESS_COOKIE):
+        return None
+    return await current_principal(request, uow, resources)
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
 async def session_principal(principal: CurrentPrincipal) -> Principal:
     """Account-level actions (API keys, deletion) need a signed-in session, not a key."""
     if principal.via != "session":

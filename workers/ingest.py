@@ -92,7 +92,7 @@ class Ingest:
         report.counts["positions"] = await self._step(
             chain, "positions", now, self._positions(chain, report, progress)
         )
-        await self._changed(chain, "portfolio")
+        await self._changed(chain, "portfolio", "yield")
         ids = await self._read(
             lambda repo: (
                 repo.watched_ids(chain) if chain is Chain.ETH else repo.validator_ids(chain)
@@ -180,7 +180,7 @@ class Ingest:
         started = self._sources.clock()
         positions = await self._sources.adapters[chain].fetch_positions(address)
         await self._write(lambda repo: repo.replace_positions(chain, address, positions, started))
-        await self._changed(chain, "portfolio")
+        await self._changed(chain, "portfolio", "yield")
         return len(positions)
 
     async def validator_ids(self, chain: Chain) -> list[str]:

@@ -55,4 +55,17 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         for chain in ("eth", "sol", "atom")
     ),
     ScheduledJob(name="prune-observations", job="prune_observations", minute=30, hour=3),
+    # the hourly pipeline's yield step writes each day's snapshots on its first success; this
+    # late run writes them (from the last known figures, marked as fallback) on a day the
+    # chain's fetch failed every hour — otherwise it changes nothing
+    *(
+        ScheduledJob(
+            name=f"yield-snapshot-{chain}",
+            job="compute_yield",
+            minute=50,
+            hour=23,
+            kwargs={"chain": chain},
+        )
+        for chain in ("eth", "sol", "atom")
+    ),
 )

@@ -102,7 +102,7 @@ async def test_bad_bodies_and_steps(cron_app: Any) -> None:
     async with cron_app as (_, client):
         bad_chain = await client.post("/api/cron/metrics", **signed({"chain": "btc"}))
         unknown = await client.post("/api/cron/reboot", **signed({"chain": "sol"}))
-        not_yet = await client.post("/api/cron/vrs", **signed({"chain": "sol"}))
+        not_yet = await client.post("/api/cron/alerts", **signed({"chain": "sol"}))
     assert (bad_chain.status_code, bad_chain.json()["code"]) == (422, "VALIDATION_ERROR")
     assert unknown.status_code == 422
     assert (not_yet.status_code, not_yet.json()["code"]) == (404, "NOT_FOUND")

@@ -107,8 +107,15 @@ def test_demo_seed_backfills_daily_history_for_every_chain(demo_env: dict[str, s
         metrics = dict(
             db.execute("SELECT chain, count(*) FROM chain_metrics GROUP BY chain").fetchall()
         )
+        scored = dict(  # risk scores as of each seeded day; four days of history: pending
+            db.execute(
+                "SELECT chain || ':' || status, count(DISTINCT calculated_at) FROM vrs_scores "
+                "GROUP BY chain, status"
+            ).fetchall()
+        )
     assert days == {"eth": 4, "sol": 4, "atom": 4}  # three days back and today
     assert all(count >= 4 for count in metrics.values())
+    assert scored == {"eth:pending": 4, "sol:pending": 4, "atom:pending": 4}
 
 
 def test_demo_seed_refuses_mainnet(demo_env: dict[str, str]) -> None:

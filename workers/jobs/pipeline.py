@@ -17,11 +17,14 @@ from infrastructure.logging import get_logger
 from workers.context import JobDeps, JobFunction
 from workers.ids import Period, job_id
 from workers.jobs.fetch import fetch_chain
+from workers.jobs.vrs import compute_vrs
+from workers.jobs.yields import compute_yield
 
 log = get_logger(__name__)
 
-# (step name, fn(deps, chain=...)) run in order after a successful fetch
-AFTER_FETCH: list[tuple[str, JobFunction]] = []
+# (step name, fn(deps, chain=...)) run in order after a successful fetch; the VRS step
+# goes before yield (the yield's slashing factor is to come from the VRS score)
+AFTER_FETCH: list[tuple[str, JobFunction]] = [("vrs", compute_vrs), ("yield", compute_yield)]
 FRESH_FOR = timedelta(hours=1)
 OBSERVATIONS_KEPT = timedelta(days=90)
 

@@ -159,10 +159,13 @@ class CosmosAdapter:
 
     def _validator(self, view: ValidatorView, fetched_at: datetime) -> Validator:
         v = view.validator
+        max_rate = v.commission.commission_rates.max_rate
         identity = {
             "consensusAddress": view.consensus_address or "",
             "website": v.description.website,
             "identity": v.description.identity,
+            # the ceiling the validator committed to (the risk score's commission factor)
+            "maxCommissionRate": "" if max_rate is None else format(max_rate.normalize(), "f"),
         }
         return Validator(
             chain=self.chain,

@@ -14,6 +14,8 @@ from infrastructure.db.models.chain_data import (
 )
 from infrastructure.db.models.tiers import TierLimitsRow
 from infrastructure.db.models.users import LinkedWalletRow, UserRow
+from infrastructure.db.models.vrs import VrsConfigRow, VrsScoreRow
+from infrastructure.db.models.yields import YieldConfigRow, YieldSnapshotRow
 
 __all__ = [
     "ApiKeyRow",
@@ -30,5 +32,9 @@ __all__ = [
     "UserRow",
     "ValidatorObservationRow",
     "ValidatorRow",
+    "VrsConfigRow",
+    "VrsScoreRow",
     "WatchedValidatorRow",
+    "YieldConfigRow",
+    "YieldSnapshotRow",
 ]

@@ -376,6 +376,7 @@ async def test_validator_fields_map_from_the_staking_record(adapter: CosmosAdapt
         "consensusAddress": valcons(SMARTNODES),
         "website": "https://smartnodes.co",
         "identity": "D372724899D1EDC8",
+        "maxCommissionRate": "0.2",
     }
     tombstoned = (await adapter.fetch_validators([DOUBLE_SIGNER["operator_address"]]))[0]
     assert tombstoned.jailed and tombstoned.slashed

@@ -1,0 +1,105 @@
+"""Wire models of real yield: the breakdown (decimal fractions as strings, 0.05 = 5 %),
+the public calculator's request and answer, the signed-in user's positions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import Field
+
+from api.schemas.common import ApiModel
+from api.schemas.portfolio import Amount, ValidatorRef
+from domain.models import Chain
+
+
+class YieldBreakdown(ApiModel):
+    chain: Chain
+    validator_id: str | None = Field(
+        description='"<chain>:<address>" as in /api/validators; null: the network average'
+    )
+    nominal_apy: str = Field(description="Gross reward rate before commission, per year")
+    inflation_rate: str
+    validator_fee: str = Field(description="nominalApy × commission")
+    slashing_risk: str = Field(description="Expected annual loss from slashing")
+    real_yield: str = Field(description="nominalApy − inflationRate − validatorFee − slashingRisk")
+    real_yield_compounded: str = Field(
+        description="(1 + nominalApy − validatorFee − slashingRisk) / (1 + inflationRate) − 1"
+    )
+    commission: str
+    slashing_factor: str = Field(description="The validator's risk relative to the network (1)")
+    performance: str | None = Field(
+        default=None, description="SOL: vote-credit performance scaling the nominal rate"
+    )
+    earning: bool = Field(description="False: earns no rewards in its current state")
+    confidence: Literal["exact", "fallback"]
+    fallback_inputs: list[str] = Field(
+        description="Inputs that used a last known value or a configured default"
+    )
+    estimated_inputs: list[str] = Field(description="Inputs that are configured estimates")
+    fetched_at: datetime = Field(description="When the chain figures used were observed")
+
+
+class CalculateIn(ApiModel):
+    chain: str = Field(description="eth, sol or atom (anything else: 404)", examples=["sol"])
+    amount: Any = Field(
+        description="Whole coins (ETH, SOL, ATOM) as a decimal string or number",
+        examples=["100"],
+    )
+    validator_id: str | None = Field(
+        default=None, max_length=200, description='"<chain>:<address>" or a bare address'
+    )
+
+
+class YearlyAmounts(ApiModel):
+    """What `amount` earns or loses in a year by each part (base units, display, fiat)."""
+
+    nominal: Amount
+    validator_fee: Amount
+    slashing_risk: Amount
+    inflation: Amount = Field(description="The dilution of the stake's share of the supply")
+    real: Amount
+    real_compounded: Amount
+
+
+class CalculateOut(YieldBreakdown):
+    amount: Amount
+    yearly: YearlyAmounts
+    formula: str
+
+
+class PositionYield(ApiModel):
+    chain: Chain
+    wallet: str  # shortened
+    validator: ValidatorRef
+    amount: Amount
+    status: str
+    kind: str
+    breakdown: YieldBreakdown | None = Field(description="null: no chain data yet")
+    yearly_real: Amount | None = Field(description="amount × realYield, per year")
+
+
+class YieldAverageOut(ApiModel):
+    nominal_apy: str
+    inflation_rate: str
+    validator_fee: str
+    slashing_risk: str
+    real_yield: str
+    real_yield_compounded: str
+
+
+class ChainYield(ApiModel):
+    chain: Chain
+    positions: int
+    total: Amount
+    weighting: Literal["native"] = "native"
+    average: YieldAverageOut | None
+
+
+class YieldPortfolioOut(ApiModel):
+    positions: list[PositionYield]
+    chains: list[ChainYield]
+    overall: YieldAverageOut | None = Field(
+        description="Weighted by USD value; null when a chain with positions has no price"
+    )
+    overall_weighting: Literal["usd"] | None

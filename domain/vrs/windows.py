@@ -1,0 +1,116 @@
+"""Time weighting: the recent window (the last 30 days) and the older one (days 31-90)
+each give a factor value; the factor is their weighted mean (70/30 by default). Samples
+older than the horizon never count. Incidents are spells of consecutive samples."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from itertools import pairwise
+
+from domain.chains import Observation
+from domain.vrs.config import VrsConfig
+
+HOUR = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    start: datetime  # inclusive
+    end: datetime | None  # exclusive; None: open-ended (the recent window)
+    weight: Decimal
+    samples: tuple[Observation, ...] = ()  # the validator's samples inside it, oldest first
+
+    def holds(self, at: datetime) -> bool:
+        return at >= self.start and (self.end is None or at < self.end)
+
+
+def windows(
+    config: VrsConfig, as_of: datetime, samples: Sequence[Observation] = ()
+) -> tuple[Window, Window]:
+    """(recent, older): age 0-30 days, and more than 30 up to 90 days; each with the
+    samples (already cut to the horizon, oldest first) that fall in it."""
+    boundary = as_of - timedelta(days=config.recent_days)
+    split = bisect_left([o.observed_at for o in samples], boundary)
+    return (
+        Window(boundary, None, config.recent_weight, tuple(samples[split:])),
+        Window(
+            as_of - timedelta(days=config.horizon_days),
+            boundary,
+            config.older_weight,
+            tuple(samples[:split]),
+        ),
+    )
+
+
+def time_weighted(values: Iterable[tuple[Decimal | None, Decimal]]) -> Decimal | None:
+    """Σ weight·value / Σ weight over the windows that have a value (a window without
+    data does not drag the factor down: its weight goes to the other)."""
+    present = [(value, weight) for value, weight in values if value is not None and weight > 0]
+    total = sum((weight for _, weight in present), Decimal(0))
+    if not present or total <= 0:
+        return None
+    return sum((value * weight for value, weight in present), Decimal(0)) / total
+
+
+def mean(values: Iterable[Decimal]) -> Decimal | None:
+    items = list(values)
+    return sum(items, Decimal(0)) / len(items) if items else None
+
+
+def per_window_mean(
+    wins: Sequence[Window], value: Callable[[Observation], Decimal | None]
+) -> Decimal | None:
+    """Time-weighted mean of a per-sample value (samples without one are skipped)."""
+    results = []
+    for window in wins:
+        found = [v for o in window.samples if (v := value(o)) is not None]
+        results.append((mean(found), window.weight))
+    return time_weighted(results)
+
+
+@dataclass(frozen=True, slots=True)
+class Spell:
+    """Consecutive samples in some state, from the first such sample to the next sample
+    not in it (or one sampling interval past the last, while it lasts)."""
+
+    start: datetime
+    end: datetime
+
+    @property
+    def hours(self) -> Decimal:
+        return Decimal((self.end - self.start) // timedelta(seconds=1)) / 3600
+
+    def hours_in(self, window: Window) -> Decimal:
+        start = max(self.start, window.start)
+        end = self.end if window.end is None else min(self.end, window.end)
+        if end <= start:
+            return Decimal(0)
+        return Decimal((end - start) // timedelta(seconds=1)) / 3600
+
+
+def sampling_interval(samples: Sequence[Observation]) -> timedelta:
+    """The typical gap between samples (hourly in production, daily in a seeded demo)."""
+    gaps = sorted(b.observed_at - a.observed_at for a, b in pairwise(samples))
+    if not gaps:
+        return HOUR
+    return max(gaps[(len(gaps) - 1) // 2], HOUR)
+
+
+def spells(samples: Sequence[Observation], state: Callable[[Observation], bool]) -> list[Spell]:
+    interval = sampling_interval(samples)
+    found = []
+    start: datetime | None = None
+    for index, sample in enumerate(samples):
+        if state(sample):
+            if start is None:
+                start = sample.observed_at
+            if index == len(samples) - 1:
+                found.append(Spell(start, sample.observed_at + interval))
+        elif start is not None:
+            found.append(Spell(start, sample.observed_at))
+            start = None
+    return found

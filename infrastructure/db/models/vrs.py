@@ -1,0 +1,56 @@
+"""Validator Risk Score: its tunable numbers (`vrs_config`, editable rows read at run
+time) and the scores (`vrs_scores`, immutable: PostgreSQL rejects UPDATE, DELETE and
+TRUNCATE by trigger; the repository offers no update or delete)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Index, SmallInteger, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from infrastructure.db.base import Base, DecimalText, UTCDateTime, utcnow
+from infrastructure.db.models.chain_data import BigIntId
+
+
+class VrsConfigRow(Base):
+    """One number of domain/vrs/config.py: `weight.<factor>`, `window.*`, `pending_days` …"""
+
+    __tablename__ = "vrs_config"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(48))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class VrsScoreRow(Base):
+    """A validator's score as of `calculated_at` (the pipeline's hour: one row per
+    validator and hour). Factor columns NULL: unavailable (or pending)."""
+
+    __tablename__ = "vrs_scores"
+    __table_args__ = (
+        UniqueConstraint("chain", "validator", "calculated_at"),  # also the lookup index
+        Index("ix_vrs_scores_chain_calculated_at", "chain", "calculated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    chain: Mapped[str] = mapped_column(String(8))
+    validator: Mapped[str] = mapped_column(String(128))
+    calculated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(8))  # scored | pending
+    total: Mapped[int | None] = mapped_column(SmallInteger)
+    uptime_score: Mapped[int | None] = mapped_column(SmallInteger)
+    slashing_score: Mapped[int | None] = mapped_column(SmallInteger)
+    commission_score: Mapped[int | None] = mapped_column(SmallInteger)
+    performance_score: Mapped[int | None] = mapped_column(SmallInteger)
+    decentralization_score: Mapped[int | None] = mapped_column(SmallInteger)
+    uptime_weight: Mapped[Decimal] = mapped_column(DecimalText())
+    slashing_weight: Mapped[Decimal] = mapped_column(DecimalText())
+    commission_weight: Mapped[Decimal] = mapped_column(DecimalText())
+    performance_weight: Mapped[Decimal] = mapped_column(DecimalText())
+    decentralization_weight: Mapped[Decimal] = mapped_column(DecimalText())
+    data_days: Mapped[int] = mapped_column(SmallInteger)
+    confidence: Mapped[str] = mapped_column(String(8))  # high | medium | low
+    methodology_version: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

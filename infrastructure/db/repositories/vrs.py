@@ -1,0 +1,162 @@
+"""Validator Risk Scores in and out, and their config rows.
+
+Scores are append-only: `add` inserts (a score already stored for the same validator and
+hour is left as it is — re-runs are no-ops) and there is deliberately no update or delete.
+Reads are batched: the latest score of many validators in one query, a validator's
+history in one query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.models import Chain
+from domain.vrs import FACTORS, Confidence, VrsConfig, VrsScore, VrsStatus
+from domain.vrs.history import last_per_day
+from infrastructure.db.models import VrsConfigRow, VrsScoreRow
+
+_CHUNK = 500  # rows per INSERT: 19 columns each, far below both drivers' parameter limits
+LATEST_WITHIN = timedelta(days=7)  # a validator's "latest" score is at most this stale
+
+
+def _row(score: VrsScore) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "chain": score.chain.value,
+        "validator": score.validator,
+        "calculated_at": score.calculated_at,
+        "status": score.status.value,
+        "total": score.total,
+        "data_days": score.data_days,
+        "confidence": score.confidence.value,
+        "methodology_version": score.methodology_version,
+    }
+    for factor in FACTORS:
+        row[f"{factor.value}_score"] = score.scores.get(factor)
+        row[f"{factor.value}_weight"] = score.weights[factor]
+    return row
+
+
+def _score(row: Any) -> VrsScore:
+    return VrsScore(
+        chain=Chain(row.chain),
+        validator=row.validator,
+        calculated_at=row.calculated_at,
+        status=VrsStatus(row.status),
+        total=row.total,
+        scores={f: getattr(row, f"{f.value}_score") for f in FACTORS},
+        weights={f: Decimal(getattr(row, f"{f.value}_weight")) for f in FACTORS},
+        data_days=row.data_days,
+        confidence=Confidence(row.confidence),
+        methodology_version=row.methodology_version,
+    )
+
+
+class VrsScoreRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        dialect = session.get_bind().dialect.name
+        self._insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+    async def add(self, scores: Sequence[VrsScore]) -> int:
+        """Insert the scores; one per (chain, validator, calculated_at) — an existing one
+        wins. Returns how many were new."""
+        rows = [_row(s) for s in scores]
+        added = 0
+        for start in range(0, len(rows), _CHUNK):
+            statement = (
+                self._insert(VrsScoreRow)
+                .values(rows[start : start + _CHUNK])
+                .on_conflict_do_nothing(index_elements=["chain", "validator", "calculated_at"])
+            )
+            result = await self._session.execute(statement)
+            added += max(int(getattr(result, "rowcount", 0) or 0), 0)
+        return added
+
+    async def latest(self, chain: Chain, validator: str) -> VrsScore | None:
+        row = await self._session.scalar(
+            select(VrsScoreRow)
+            .where(VrsScoreRow.chain == chain.value, VrsScoreRow.validator == validator)
+            .order_by(VrsScoreRow.calculated_at.desc())
+            .limit(1)
+        )
+        return None if row is None else _score(row)
+
+    async def latest_scores(
+        self, chain: Chain, validators: Iterable[str] | None = None
+    ) -> dict[str, VrsScore]:
+        """validator -> its newest score, for all of the chain's validators or the given
+        ones, in one query. Scores more than LATEST_WITHIN older than the chain's newest
+        run are not considered (a validator no longer scored has no current score), which
+        also bounds the rows read however long the history grows."""
+        newest = await self._session.scalar(
+            select(func.max(VrsScoreRow.calculated_at)).where(VrsScoreRow.chain == chain.value)
+        )
+        if newest is None:
+            return {}
+        conditions = [
+            VrsScoreRow.chain == chain.value,
+            VrsScoreRow.calculated_at >= newest - LATEST_WITHIN,
+        ]
+        if validators is not None:
+            wanted = sorted(set(validators))
+            if not wanted:
+                return {}
+            conditions.append(VrsScoreRow.validator.in_(wanted))
+        ranked = (
+            select(
+                VrsScoreRow.id,
+                func.row_number()
+                .over(
+                    partition_by=VrsScoreRow.validator,
+                    order_by=VrsScoreRow.calculated_at.desc(),
+                )
+                .label("rank"),
+            )
+            .where(*conditions)
+            .subquery()
+        )
+        rows = await self._session.scalars(
+            select(VrsScoreRow)
+            .join(ranked, ranked.c.id == VrsScoreRow.id)
+            .where(ranked.c.rank == 1)
+        )
+        return {row.validator: _score(row) for row in rows}
+
+    async def daily(self, chain: Chain, validator: str, since: datetime) -> list[VrsScore]:
+        """The last score of each day from `since` on, oldest first (one query)."""
+        rows = await self._session.scalars(
+            select(VrsScoreRow)
+            .where(
+                VrsScoreRow.chain == chain.value,
+                VrsScoreRow.validator == validator,
+                VrsScoreRow.calculated_at >= since,
+            )
+            .order_by(VrsScoreRow.calculated_at)
+        )
+        return last_per_day(_score(row) for row in rows)
+
+    async def first_calculated_at(self, chain: Chain, validator: str) -> datetime | None:
+        first: datetime | None = await self._session.scalar(
+            select(func.min(VrsScoreRow.calculated_at)).where(
+                VrsScoreRow.chain == chain.value, VrsScoreRow.validator == validator
+            )
+        )
+        return first
+
+
+class VrsConfigRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self) -> VrsConfig:
+        """The config from its rows (missing rows keep their defaults); a bad row raises
+        ValueError rather than scoring with numbers nobody chose."""
+        rows = await self._session.execute(select(VrsConfigRow.name, VrsConfigRow.value))
+        return VrsConfig.from_rows({name: value for name, value in rows})

@@ -1,0 +1,33 @@
+"""The pipeline's yield step for one chain: real yields of its active validators and its
+network average, today's snapshots (the first run of the day writes them; later runs
+change nothing), then the yield caches are dropped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.models import Chain
+from domain.real_yield import YieldDataMissing
+from infrastructure.cache.reads import cache_key
+from infrastructure.db.repositories.yields import YieldSnapshotRepository
+from infrastructure.logging import get_logger
+from infrastructure.yields import YieldService
+from workers.context import JobDeps
+
+log = get_logger(__name__)
+
+
+async def compute_yield(deps: JobDeps, chain: str) -> dict[str, Any]:
+    c = Chain(chain)
+    resources = deps.resources
+    now = resources.chains().clock()  # the sources' clock: a backfill computes its own day
+    try:
+        async with resources.session_factory() as session, session.begin():
+            results = await YieldService(session).chain_yields(c, now)
+            written = await YieldSnapshotRepository(session).add(results, now.date())
+    except YieldDataMissing as exc:  # never fetched: a retry cannot help, the next fetch will
+        log.warning("yield_inputs_missing", chain=c.value, missing=list(exc.missing))
+        return {"computed": 0, "snapshots": 0, "missing": list(exc.missing)}
+    await resources.reads.invalidate(cache_key("yield", c.value, ""), cache_key("yield", None, ""))
+    log.info("yield_computed", chain=c.value, validators=len(results) - 1, snapshots=written)
+    return {"computed": len(results), "snapshots": written}
