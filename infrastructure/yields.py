@@ -26,9 +26,12 @@ from domain.real_yield import (
     is_earning,
     real_yield,
     slashing_factor,
+    slashing_factor_from_score,
     stake_weighted_median,
 )
+from domain.vrs import Factor
 from infrastructure.db.models import ChainMetricsRow, ValidatorObservationRow, ValidatorRow
+from infrastructure.db.repositories.vrs import VrsScoreRepository
 from infrastructure.db.repositories.yields import YieldConfigRepository
 
 # --- the slashing factor: the one seam to the risk score ----------------------------------
@@ -45,9 +48,10 @@ async def slashing_factors(
     """Validator address -> slashing factor (1 = the network base risk); validators not in
     the mapping count as 1.
 
-    For now derived from each validator's record (slashed / tombstoned / jailed flags) and
-    its observations of the last `slashing_factor_window_days` (jailed hours, delinquent or
-    offline hours), bounded by yield_config; to be switched to the VRS slashing score."""
+    From the validator's latest VRS slashing-history score when it has one; otherwise
+    from its record (slashed / tombstoned / jailed flags) and its observations of the
+    last `slashing_factor_window_days` (jailed hours, delinquent or offline hours).
+    Bounded by yield_config."""
     params = parameters or await YieldConfigRepository(session).parameters()
     until = as_of or datetime.now(UTC)
     since = until - timedelta(days=int(params.slashing_factor_window_days))
@@ -88,7 +92,13 @@ async def slashing_factors(
             offline_hours=record.offline_hours,
             slashed=record.slashed or bool(slashed),
         )
-    return {address: slashing_factor(record, params) for address, record in records.items()}
+    factors = {address: slashing_factor(record, params) for address, record in records.items()}
+    scores = await VrsScoreRepository(session).latest_scores(chain, only, as_of=as_of)
+    for address, score in scores.items():
+        slashing = score.scores.get(Factor.SLASHING)
+        if slashing is not None:
+            factors[address] = slashing_factor_from_score(slashing, params)
+    return factors
 
 
 # --- loading ------------------------------------------------------------------------------

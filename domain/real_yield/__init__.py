@@ -29,7 +29,11 @@ from domain.real_yield.parameters import (
     default_rows,
     parameters_from_rows,
 )
-from domain.real_yield.slashing import SlashingRecord, slashing_factor
+from domain.real_yield.slashing import (
+    SlashingRecord,
+    slashing_factor,
+    slashing_factor_from_score,
+)
 
 NETWORK = "_network"  # the `validator` of a chain's network-average snapshot row
 
@@ -54,6 +58,7 @@ __all__ = [
     "parameters_from_rows",
     "real_yield",
     "slashing_factor",
+    "slashing_factor_from_score",
     "slashing_risk",
     "stake_weighted_median",
     "weighted_average",

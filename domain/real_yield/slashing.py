@@ -1,7 +1,8 @@
 """A validator's slashing factor: how its risk compares with the network base (1).
 
-Interim measure from the validator's own record and recent observations; it will be
-replaced by the VRS slashing score. Bounds and weights come from `yield_config`.
+From the validator's VRS slashing-history score when it has one (100: no incidents →
+the clean factor; 0 → the maximum), otherwise from its own record and recent
+observations. Bounds and weights come from `yield_config`.
 """
 
 from __future__ import annotations
@@ -33,4 +34,15 @@ def slashing_factor(record: SlashingRecord, params: YieldParameters) -> Decimal:
             + params.slashing_factor_jailed_hour * record.jailed_hours
             + params.slashing_factor_offline_hour * record.offline_hours
         )
+        return min(params.slashing_factor_max, max(params.slashing_factor_min, factor))
+
+
+def slashing_factor_from_score(score: int, params: YieldParameters) -> Decimal:
+    """The VRS slashing-history score (0–100, 100 = clean) as a factor: linear from the
+    clean factor at 100 to slashing_factor_max at 0, within the bounds."""
+    with exact():
+        clamped = min(100, max(0, score))
+        factor = params.slashing_factor_clean + (
+            params.slashing_factor_max - params.slashing_factor_clean
+        ) * (Decimal(100 - clamped) / 100)
         return min(params.slashing_factor_max, max(params.slashing_factor_min, factor))

@@ -1,6 +1,7 @@
 """The yield step on the demo network, on SQLite and PostgreSQL: one snapshot per active
 validator and chain per day however often it runs, last known figures on a day without
-a fetch, caches dropped; snapshots immutable; the slashing factor from observations."""
+a fetch, caches dropped; snapshots immutable; the slashing factor from the VRS slashing
+score or, without one, from observations."""
 
 from __future__ import annotations
 
@@ -23,10 +24,12 @@ from domain.real_yield import (
     ValidatorInputs,
     real_yield,
 )
+from domain.vrs import FACTORS, Confidence, Factor, VrsConfig, VrsScore, VrsStatus
 from infrastructure.cache.reads import cache_key
 from infrastructure.db.engine import create_engine
 from infrastructure.db.models import ValidatorRow, YieldSnapshotRow
 from infrastructure.db.repositories.chain_data import ChainDataRepository
+from infrastructure.db.repositories.vrs import VrsScoreRepository
 from infrastructure.db.repositories.yields import YieldSnapshotRepository
 from infrastructure.resources import Resources
 from infrastructure.yields import slashing_factors
@@ -268,3 +271,48 @@ async def test_slashing_factors_from_the_record_and_observations(
         old: Decimal(1),
         slashed: Decimal(5),  # 1 + 4 + 0.05, bounded by the maximum
     }  # `quiet`, never observed: absent, i.e. the network base
+
+
+async def test_a_vrs_slashing_score_decides_the_factor_when_there_is_one(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    now = datetime(2026, 11, 25, 12, tzinfo=UTC)
+    tag = uuid.uuid4().hex[:8]
+    scored, unscored = f"scored-{tag}", f"unscored-{tag}"
+
+    def score(at: datetime, slashing: int) -> VrsScore:
+        return VrsScore(
+            chain=Chain.ATOM,
+            validator=scored,
+            calculated_at=at,
+            status=VrsStatus.SCORED,
+            total=80,
+            scores={**dict.fromkeys(FACTORS, 90), Factor.SLASHING: slashing},
+            weights=VrsConfig().weights,
+            data_days=40,
+            confidence=Confidence.MEDIUM,
+        )
+
+    async with session_factory() as session, session.begin():
+        jailed = Observation(
+            chain=Chain.ATOM,
+            validator=unscored,
+            observed_at=now - timedelta(hours=1),
+            status=ValidatorStatus.JAILED,
+            jailed=True,
+        )
+        await ChainDataRepository(session).add_observations([jailed], now - timedelta(hours=1))
+        # the newest score as of `now` says 50; a later one (after `now`) is not used
+        await VrsScoreRepository(session).add(
+            [
+                score(now - timedelta(hours=2), 50),
+                score(now + timedelta(hours=1), 0),
+            ]
+        )
+        factors = await slashing_factors(
+            session, Chain.ATOM, as_of=now, only=[scored, unscored], parameters=DEFAULTS
+        )
+    assert factors == {
+        scored: Decimal(3),  # 1 + (5 − 1) × (100 − 50) / 100
+        unscored: Decimal("1.05"),  # no score: its record, one jailed hour
+    }

@@ -89,20 +89,29 @@ class VrsScoreRepository:
         return None if row is None else _score(row)
 
     async def latest_scores(
-        self, chain: Chain, validators: Iterable[str] | None = None
+        self,
+        chain: Chain,
+        validators: Iterable[str] | None = None,
+        *,
+        as_of: datetime | None = None,
     ) -> dict[str, VrsScore]:
-        """validator -> its newest score, for all of the chain's validators or the given
-        ones, in one query. Scores more than LATEST_WITHIN older than the chain's newest
-        run are not considered (a validator no longer scored has no current score), which
-        also bounds the rows read however long the history grows."""
-        newest = await self._session.scalar(
-            select(func.max(VrsScoreRow.calculated_at)).where(VrsScoreRow.chain == chain.value)
+        """validator -> its newest score (at or before `as_of` when given), for all of the
+        chain's validators or the given ones, in one query. Scores more than LATEST_WITHIN
+        older than the chain's newest run are not considered (a validator no longer scored
+        has no current score), which also bounds the rows read however long the history
+        grows."""
+        newest_query = select(func.max(VrsScoreRow.calculated_at)).where(
+            VrsScoreRow.chain == chain.value
         )
+        if as_of is not None:
+            newest_query = newest_query.where(VrsScoreRow.calculated_at <= as_of)
+        newest = await self._session.scalar(newest_query)
         if newest is None:
             return {}
         conditions = [
             VrsScoreRow.chain == chain.value,
             VrsScoreRow.calculated_at >= newest - LATEST_WITHIN,
+            VrsScoreRow.calculated_at <= newest,
         ]
         if validators is not None:
             wanted = sorted(set(validators))

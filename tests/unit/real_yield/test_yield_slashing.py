@@ -1,11 +1,11 @@
-"""The interim slashing factor from a validator's record and recent observations."""
+"""The slashing factor: from the VRS slashing score, else from the validator's record."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
 
-from domain.real_yield import DEFAULTS, SlashingRecord, slashing_factor
+from domain.real_yield import DEFAULTS, SlashingRecord, slashing_factor, slashing_factor_from_score
 
 
 def test_a_clean_record_is_the_network_base() -> None:
@@ -22,3 +22,10 @@ def test_the_factor_stays_within_its_bounds() -> None:
     assert slashing_factor(slashed, DEFAULTS) == Decimal(5)  # 1 + 4 + 0.5, capped
     generous = replace(DEFAULTS, slashing_factor_clean=Decimal("0.2"))
     assert slashing_factor(SlashingRecord(observed_hours=10), generous) == Decimal("0.5")
+
+
+def test_a_vrs_slashing_score_maps_linearly_onto_the_factor() -> None:
+    assert slashing_factor_from_score(100, DEFAULTS) == 1  # clean history: the network base
+    assert slashing_factor_from_score(0, DEFAULTS) == 5  # the worst: the maximum
+    assert slashing_factor_from_score(75, DEFAULTS) == 2  # 1 + (5 − 1) × 0.25
+    assert slashing_factor_from_score(75, DEFAULTS) < slashing_factor_from_score(74, DEFAULTS)
