@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
 from fastapi import Depends, Request
+from starlette.responses import Response
 
 from api import principal_cache
 from api.deps import ResourcesDep, UowDep, client_ip, enforce_limit
@@ -110,6 +111,30 @@ async def authenticate(
     who = f"key:{principal.api_key_id}" if principal.api_key_id else f"user:{principal.user.id}"
     await enforce_limit(resources, resources.settings.rate_limit_default, f"api:{who}")
     return principal, peeked
+
+
+async def cached_user_read(
+    request: Request,
+    uow: SqlUnitOfWork,
+    resources: Resources,
+    *,
+    entity: str,
+    key: Peek,
+    ttl_seconds: float,
+    build: Callable[[Principal], Awaitable[bytes]],
+) -> Response:
+    """An authenticated read served from the cache as JSON bytes: the caller's session
+    snapshot and their entry `key(user_id)` come in one cache round trip; on a miss
+    `build(principal)` makes the bytes, which are stored for `ttl_seconds`."""
+    principal, peeked = await authenticate(request, uow, resources, peek=key)
+    body = await resources.reads.get_or_build(
+        entity,
+        key(principal.user.id),
+        ttl_seconds,
+        lambda: build(principal),
+        known=(peeked.key, peeked.value) if peeked else None,
+    )
+    return Response(body, media_type="application/json")
 
 
 async def current_principal(request: Request, uow: UowDep, resources: ResourcesDep) -> Principal:

@@ -13,7 +13,7 @@ from api.deps import ResourcesDep, UowDep
 from api.portfolio import build_portfolio
 from api.schemas.common import Envelope, ok
 from api.schemas.portfolio import PortfolioOut
-from api.security import authenticate
+from api.security import Principal, cached_user_read
 from domain.models import Chain
 from infrastructure.cache.reads import cache_key
 
@@ -34,18 +34,16 @@ async def portfolio(
     def key(user_id: uuid.UUID) -> str:
         return cache_key("portfolio", chain.value if chain else None, str(user_id))
 
-    # the session snapshot and this user's cached portfolio come in one cache round trip
-    principal, peeked = await authenticate(request, uow, resources, peek=key)
-
-    async def build() -> bytes:
+    async def build(principal: Principal) -> bytes:
         data = await build_portfolio(uow, principal.user.id, chain, datetime.now(UTC))
         return ok(data).model_dump_json().encode()
 
-    body = await resources.reads.get_or_build(
-        "portfolio",
-        key(principal.user.id),
-        resources.settings.cache_ttl_portfolio,
-        build,
-        known=(peeked.key, peeked.value) if peeked else None,
+    return await cached_user_read(
+        request,
+        uow,
+        resources,
+        entity="portfolio",
+        key=key,
+        ttl_seconds=resources.settings.cache_ttl_portfolio,
+        build=build,
     )
-    return Response(body, media_type="application/json")

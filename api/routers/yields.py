@@ -14,7 +14,7 @@ from starlette.responses import Response
 from api.deps import RateLimitedRoute, ResourcesDep, UowDep
 from api.schemas.common import Envelope, ok
 from api.schemas.yields import CalculateIn, CalculateOut, YieldBreakdown, YieldPortfolioOut
-from api.security import authenticate
+from api.security import Principal, cached_user_read
 from api.yields import (
     breakdown,
     build_yield_portfolio,
@@ -82,18 +82,17 @@ async def portfolio_yield(
     def key(user_id: uuid.UUID) -> str:
         return cache_key("yield", chain.value if chain else None, f"user:{user_id}")
 
-    # authenticated and limited per user; the session and the cached entry in one round trip
-    principal, peeked = await authenticate(request, uow, resources, peek=key)
-
-    async def build() -> bytes:
+    async def build(principal: Principal) -> bytes:
         data = await build_yield_portfolio(uow, principal.user.id, chain, datetime.now(UTC))
         return ok(data).model_dump_json().encode()
 
-    body = await resources.reads.get_or_build(
-        "yield",
-        key(principal.user.id),
-        resources.settings.cache_ttl_yield,
-        build,
-        known=(peeked.key, peeked.value) if peeked else None,
+    # authenticated and limited per user; the session and the cached entry in one round trip
+    return await cached_user_read(
+        request,
+        uow,
+        resources,
+        entity="yield",
+        key=key,
+        ttl_seconds=resources.settings.cache_ttl_yield,
+        build=build,
     )
-    return Response(body, media_type="application/json")
