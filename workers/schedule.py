@@ -47,7 +47,8 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         )
         for chain in ("eth", "sol", "atom")
     ),
-    ScheduledJob(name="prices", job="fetch_prices", minute=2),
+    # at start-up too: fiat values (portfolio, calculator) should not wait for the hour
+    ScheduledJob(name="prices", job="fetch_prices", minute=2, run_at_startup=True),
     *(
         ScheduledJob(
             name=f"metrics-{chain}", job="fetch_metrics", minute=15, hour=0, kwargs={"chain": chain}
