@@ -4,9 +4,11 @@
 (Interchain Security's inactive validators), the rest unbonded or unbonding — with
 heavy-tailed stake and mostly 5–10 % commission. Events come from hashes of (seed,
 validator, hour/day): commission changes every few weeks, missed blocks, a validator or
-two jailed for some hours, one long jailed, exactly one tombstoned. The demo wallets:
-"whale" (6 delegations incl. a jailed and an inactive validator, 1–2 unbonding entries),
-"staker" (2 delegations), "empty" (nothing). `infrastructure/chains/demo/cosmos.py`
+two jailed for some hours, one long jailed, exactly one tombstoned. As on the Hub, where
+downtime jailing follows missed blocks, validators that often miss blocks (a reliability
+drawn once per validator; the FLAKY ones miss every hour) are jailed more often. The demo
+wallets: "whale" (6 delegations incl. a jailed and an inactive validator, 1–2 unbonding
+entries), "staker" (2 delegations), "empty" (nothing). `infrastructure/chains/demo/cosmos.py`
 serves it in the LCD's wire format.
 """
 
@@ -15,10 +17,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_DOWN, Context, Decimal
 from functools import lru_cache
+from itertools import accumulate
 
 from domain.models import Chain
 from infrastructure.chains.cosmos.consensus import CONSENSUS_HRP, OPERATOR_HRP, encode
@@ -36,6 +40,9 @@ LONG_JAILED = 234  # jailed for downtime long ago and never unjailed
 TOMBSTONED = 235  # double-signed
 UNBONDING = range(236, 240)  # voluntarily leaving
 FLAKY = frozenset({23, 71, 140, 166})  # miss blocks every hour
+# the chance of an hour with missed blocks: FLAKY every hour, the others 2-18 % (7 % on
+# average); jail victims are drawn in proportion to it
+MISS_CHANCE = (0.02, 0.16)
 SIGNED_BLOCKS_WINDOW = 10_000
 UNBONDING_DAYS = 21
 ANCHOR = datetime(2025, 1, 1, tzinfo=UTC)
@@ -101,6 +108,7 @@ class Profile:
     max_change_rate: Decimal
     commission_period: int  # days between possible commission changes
     created: datetime
+    miss_chance: float  # of an hour with missed blocks; also weighs its jailing odds
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +147,9 @@ class CosmosWorld:
         self._profiles = [self._profile(i, name) for i, name in enumerate(self._monikers())]
         self.by_index = {p.index: p for p in self._profiles}
         self._wallets = demo_addresses(Chain.ATOM)
+        self._jail_weights = list(
+            accumulate(self.by_index[i].miss_chance for i in BONDED_TIER)
+        )  # cumulative, for the weighted victim draw
         self._at = lru_cache(maxsize=32)(self._build)
 
     # --- the static validator set --------------------------------------------
@@ -188,18 +199,23 @@ class CosmosWorld:
             max_change_rate=Decimal("0.05") if i % 3 else Decimal("0.1"),
             commission_period=30 + hash_of(self._seed, "period", i) % 90,
             created=ANCHOR - timedelta(days=200 + hash_of(self._seed, "created", i) % 1800),
+            miss_chance=1.0
+            if i in FLAKY
+            else MISS_CHANCE[0] + MISS_CHANCE[1] * unit(self._seed, "reliability", i) ** 2,
         )
 
     # --- time-dependent events ------------------------------------------------
 
     def _jail_events(self, day: int) -> list[tuple[int, datetime, datetime]]:
         """(validator, jailed at, unjailed at) of the downtime jailings starting on `day`:
-        one on most days, a second now and then, each lasting 2-9 hours."""
+        one on most days, a second now and then, each lasting 2-9 hours; the victim drawn
+        from the bonded tier in proportion to its chance of missing blocks."""
         events = []
         for n, chance in ((0, 0.7), (1, 0.25)):
             if unit(self._seed, "jail", day, n) >= chance:
                 continue
-            victim = BONDED_TIER[hash_of(self._seed, "victim", day, n) % len(BONDED_TIER)]
+            draw = unit(self._seed, "victim", day, n) * self._jail_weights[-1]
+            victim = BONDED_TIER[bisect_right(self._jail_weights, draw)]
             start = datetime.fromtimestamp(day * 86400, UTC) + timedelta(
                 hours=hash_of(self._seed, "jail-hour", day, n) % 24
             )
@@ -327,7 +343,7 @@ class CosmosWorld:
             draw = unit(self._seed, "missed", p.index, hour.timestamp())
             if p.index in FLAKY:
                 missed = 300 + int(2_700 * draw)
-            elif draw < 0.08:
+            elif draw < p.miss_chance:
                 missed = 1 + int(200 * unit(self._seed, "missed-count", p.index, hour))
             missed = min(missed, tracked)
         return ValidatorState(
