@@ -25,6 +25,12 @@ from domain.vrs.windows import (
 
 FULL = Decimal(100)
 
+# --- uptime
+# ATOM: a sample whose signed-blocks window shows any missed block keeps at most this ...
+ATOM_MISSED_SAMPLE = Decimal("0.5")
+# ... falling linearly to 0 at this share of the window missed
+ATOM_MISS_TOLERANCE = Decimal("0.05")
+
 # --- slashing & penalty incidents
 # an incident is a spell longer than this: SOL/ETH punish only lasting outages with lost
 # rewards; every Hub jailing is a protocol punishment (slash and removal), however short
@@ -33,21 +39,29 @@ MIN_SPELL_HOURS: dict[Chain, Decimal] = {
     Chain.SOL: Decimal(1),
     Chain.ATOM: Decimal(0),
 }
+# ... and of at least this many consecutive samples: a validator that misses attestations
+# at random (say 15 %) shows two missed samples in a row dozens of times in 90 days, four
+# in a row about once; an offline node shows every sample missed for hours
+MIN_SPELL_SAMPLES: dict[Chain, int] = {
+    Chain.ETH: 4,
+    Chain.SOL: 1,
+    Chain.ATOM: 1,
+}
 # (points per incident, points per hour of it) deducted in each window the spell touches
 SPELL_POINTS: dict[Chain, tuple[Decimal, Decimal]] = {
     Chain.ETH: (Decimal(10), Decimal(1)),  # offline: inactivity penalties
     Chain.SOL: (Decimal(10), Decimal(1)),  # delinquent: lost rewards
     Chain.ATOM: (Decimal(30), Decimal(1)),  # jailed for downtime: slashed and out of the set
 }
-ETH_OFFLINE_BELOW = Decimal("0.5")  # uptime (liveness) under this: offline
+ETH_OFFLINE_AT = Decimal(0)  # uptime (liveness) at or below this: not live, offline
 
-# --- commission
-LEVEL_POINTS = Decimal(2)  # per percentage point of commission
-RAISE_POINTS = Decimal(10)  # per raise ...
-RAISE_POINTS_PER_PP = Decimal(2)  # ... plus per percentage point raised
+# --- commission: driven by the changes, the level a minor term
+LEVEL_POINTS = Decimal("0.2")  # per percentage point of commission (100 % costs 20)
+RAISE_POINTS = Decimal(25)  # per raise ...
+RAISE_POINTS_PER_PP = Decimal("0.25")  # ... plus per percentage point raised
 REVERT_MULTIPLIER = Decimal(2)  # a raise undone soon after (around an epoch boundary)
 REVERT_WITHIN = timedelta(hours=72)
-DECREASE_POINTS = Decimal(2)  # any other change
+DECREASE_POINTS = Decimal(0)  # a cut is not a raise
 MAX_RATE_POINTS_PER_PP = Decimal("0.5")  # ATOM: room left up to the max rate ...
 MAX_RATE_POINTS_CAP = Decimal(20)  # ... capped
 
@@ -75,15 +89,28 @@ def _removed(chain: Chain, o: Observation) -> bool:
     return False
 
 
+def _atom_uptime(o: Observation) -> Decimal | None:
+    if o.uptime is None:
+        return None
+    rate = max(Decimal(0), 1 - o.uptime)  # missed / signed-blocks window
+    missed = o.missed_blocks > 0 if o.missed_blocks is not None else rate > 0
+    if not missed:
+        return Decimal(1)
+    return ATOM_MISSED_SAMPLE * max(Decimal(0), 1 - rate / ATOM_MISS_TOLERANCE)
+
+
 def uptime(chain: Chain, wins: Sequence[Window]) -> Decimal | None:
     """Mean uptime sample × 100: ETH liveness/attestation, SOL voting (0 while delinquent,
-    else credits vs the cluster's best), ATOM 1 − missed / signed-blocks window. A validator
-    removed from duty for misbehaving is down: 0 while ETH-slashed, ATOM jailed or
-    tombstoned."""
+    else credits vs the cluster's best), ATOM 1 while the signed-blocks window shows no
+    missed block, else at most 0.5, falling to 0 at 5 % of the window missed (a near-1
+    fraction 1 − missed / window hardly separates validators). A validator removed from
+    duty for misbehaving is down: 0 while ETH-slashed, ATOM jailed or tombstoned."""
 
     def value(o: Observation) -> Decimal | None:
         if _removed(chain, o):
             return Decimal(0)
+        if chain is Chain.ATOM:
+            return _atom_uptime(o)
         return o.uptime
 
     found = per_window_mean(wins, value)
@@ -103,7 +130,7 @@ def _fatal(chain: Chain, o: Observation) -> bool:
 
 def _incident(chain: Chain, o: Observation) -> bool:
     if chain is Chain.ETH:
-        return o.uptime is not None and o.uptime < ETH_OFFLINE_BELOW
+        return o.uptime is not None and o.uptime <= ETH_OFFLINE_AT
     if chain is Chain.SOL:
         return o.status is ValidatorStatus.DELINQUENT
     return o.jailed and not o.tombstoned
@@ -113,16 +140,17 @@ def slashing(
     chain: Chain, samples: Sequence[Observation], wins: Sequence[Window]
 ) -> Decimal | None:
     """0 while ETH-slashed or ATOM-tombstoned (permanent: not an incident that ages);
-    else 100 less the incidents of each window: every ETH offline or SOL delinquent spell
-    longer than an hour, and every ATOM jailing, costs its base points plus points per
-    hour within that window."""
+    else 100 less the incidents of each window: every ETH offline spell (not live in at
+    least 4 consecutive samples, longer than an hour: sporadic misses are uptime and
+    performance, not an outage), every SOL delinquent spell longer than an hour, and every
+    ATOM jailing, costs its base points plus points per hour within that window."""
     if samples and _fatal(chain, samples[-1]):
         return Decimal(0)
     base, per_hour = SPELL_POINTS[chain]
     incidents = [
         s
         for s in spells(samples, lambda o: _incident(chain, o))
-        if s.hours > MIN_SPELL_HOURS[chain]
+        if s.hours > MIN_SPELL_HOURS[chain] and s.count >= MIN_SPELL_SAMPLES[chain]
     ]
     results: list[tuple[Decimal | None, Decimal]] = []
     for window in wins:
@@ -191,9 +219,12 @@ def commission_changes(samples: Sequence[Observation]) -> list[Change]:
 def commission(
     samples: Sequence[Observation], wins: Sequence[Window], max_rate: Decimal | None
 ) -> Decimal | None:
-    """Per window: 100 − 2 per percentage point of mean commission − every change (a raise
-    10 + 2 per point, doubled when reverted within 72 h; a cut 2) − for ATOM the room left
-    up to the maximum rate (0.5 per point, at most 20). None without commission (ETH)."""
+    """Per window, driven by the raises: 100 − every raise in it (25 + 0.25 per point
+    raised, doubled when reverted within 72 h: raise-and-revert weighs most; a cut costs
+    nothing) − 0.2 per percentage point of mean commission (a minor term: 100 % costs 20)
+    − for ATOM the room left up to the maximum rate (0.5 per point, at most 20). Recency:
+    a raise weighs 70 % within the last 30 days, 30 % in days 31-90. None without
+    commission (ETH)."""
     rated = [o for o in samples if o.commission is not None]
     if not rated:
         return None

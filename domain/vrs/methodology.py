@@ -37,17 +37,21 @@ def _n(value: Decimal | int) -> str:
 def _spell(chain: Chain) -> str:
     base, hour = f.SPELL_POINTS[chain]
     spell = "every one" if f.MIN_SPELL_HOURS[chain] <= 0 else "a spell"
+    if f.MIN_SPELL_SAMPLES[chain] > 1:
+        spell += f" of at least {f.MIN_SPELL_SAMPLES[chain]} consecutive samples"
     if f.MIN_SPELL_HOURS[chain] > 0:
         spell += f" longer than {_n(f.MIN_SPELL_HOURS[chain])} h"
     return f"{spell} costs {_n(base)} points plus {_n(hour)} per hour in each window it touches"
 
 
 _COMMISSION = (
-    f"Per window: 100 − {_n(f.LEVEL_POINTS)} per percentage point of mean commission, "
-    f"− {_n(f.RAISE_POINTS)} + {_n(f.RAISE_POINTS_PER_PP)} per point for every raise "
-    f"(×{_n(f.REVERT_MULTIPLIER)} when reverted within "
+    "Driven by the raises, the level a minor term. Per window: 100 − "
+    f"({_n(f.RAISE_POINTS)} + {_n(f.RAISE_POINTS_PER_PP)} per point raised) for every raise "
+    f"in it (×{_n(f.REVERT_MULTIPLIER)} when reverted within "
     f"{int(f.REVERT_WITHIN.total_seconds() // 3600)} h: raise-and-revert around an epoch "
-    f"boundary), − {_n(f.DECREASE_POINTS)} for every other change"
+    f"boundary weighs most; a cut costs {_n(f.DECREASE_POINTS)}: it is not a raise) − "
+    f"{_n(f.LEVEL_POINTS)} per percentage point of mean commission; a raise weighs as its "
+    "window does, so a recent one most"
 )
 _SHARE = (
     f"100 × (1 − {_n(f.SHARE_POINTS)} × stake share): 0 at a third of all stake, "
@@ -66,8 +70,8 @@ CHAINS: dict[Chain, tuple[FactorMethod, ...]] = {
         FactorMethod(
             Factor.SLASHING,
             "0 once slashed (flag or status; permanent), or in a window with a slashing; "
-            "else 100 less offline spells "
-            f"(liveness below {_n(f.ETH_OFFLINE_BELOW)}, inactivity penalties): "
+            "else 100 less offline spells (not live, inactivity penalties; a sporadic "
+            "missed attestation is uptime and performance, not an outage): "
             f"{_spell(Chain.ETH)}.",
             ("validator slashed flag and status", "beacon liveness"),
         ),
@@ -126,8 +130,11 @@ CHAINS: dict[Chain, tuple[FactorMethod, ...]] = {
     Chain.ATOM: (
         FactorMethod(
             Factor.UPTIME,
-            "Mean of 1 − missed blocks / signed-blocks window per sample (0 while jailed or "
-            "tombstoned; no sample outside the active set) × 100.",
+            "Mean per sample × 100 of: 1 while the signed-blocks window shows no missed "
+            f"block, else {_n(f.ATOM_MISSED_SAMPLE)} × (1 − missed / window ÷ "
+            f"{_n(f.ATOM_MISS_TOLERANCE)}), at least 0 (0 while jailed or tombstoned; no "
+            "sample outside the active set). How often blocks are missed, and how many, "
+            "in the range that matters, not a near-1 signed fraction.",
             ("slashing signing_infos: missed_blocks_counter", "slashing params"),
         ),
         FactorMethod(

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from domain.models import Chain
 
-METHODOLOGY_VERSION = "2026-11.1"  # bump whenever a factor's definition changes
+METHODOLOGY_VERSION = "2026-11.2"  # bump whenever a factor's definition changes
 
 
 class Factor(StrEnum):

@@ -79,6 +79,7 @@ class Spell:
 
     start: datetime
     end: datetime
+    count: int = 1  # samples in the state
 
     @property
     def hours(self) -> Decimal:
@@ -104,13 +105,15 @@ def spells(samples: Sequence[Observation], state: Callable[[Observation], bool])
     interval = sampling_interval(samples)
     found = []
     start: datetime | None = None
+    count = 0
     for index, sample in enumerate(samples):
         if state(sample):
             if start is None:
-                start = sample.observed_at
+                start, count = sample.observed_at, 0
+            count += 1
             if index == len(samples) - 1:
-                found.append(Spell(start, sample.observed_at + interval))
+                found.append(Spell(start, sample.observed_at + interval, count))
         elif start is not None:
-            found.append(Spell(start, sample.observed_at))
+            found.append(Spell(start, sample.observed_at, count))
             start = None
     return found

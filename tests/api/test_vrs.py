@@ -97,7 +97,7 @@ async def test_anonymous_callers_get_the_free_three_factor_view(start_app: Any) 
     assert data["validatorId"] == f"sol:{VOTE}" and data["view"] == "basic"
     assert data["status"] == "scored" and data["total"] == 81 and data["band"] == "green"
     assert data["confidence"] == "high" and data["dataDays"] == 90
-    assert data["methodologyVersion"] == "2026-11.1" and data["calculatedAt"]
+    assert data["methodologyVersion"] == "2026-11.2" and data["calculatedAt"]
     factors = by_name(body)
     assert list(factors) == [f.value for f in FACTORS]
     assert [factors[f]["weight"] for f in ("uptime", "slashing", "commission")] == [
@@ -244,7 +244,7 @@ async def test_methodology_is_public_and_complete(start_app: Any) -> None:
         response = await client.get("/api/vrs/methodology")
     assert response.status_code == 200
     data = response.json()["data"]
-    assert data["version"] == "2026-11.1"
+    assert data["version"] == "2026-11.2"
     assert [c["chain"] for c in data["chains"]] == ["eth", "sol", "atom"]
     for chain in data["chains"]:
         assert [f["name"] for f in chain["factors"]] == [f.value for f in FACTORS]

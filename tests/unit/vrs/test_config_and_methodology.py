@@ -67,3 +67,9 @@ def test_methodology_describes_every_factor_of_every_chain() -> None:
     # the numbers are quoted from the code
     assert "10 points plus 1 per hour" in method.chains[Chain.SOL][1].definition
     assert "30 points plus 1 per hour" in method.chains[Chain.ATOM][1].definition
+    assert "at least 4 consecutive samples" in method.chains[Chain.ETH][1].definition
+    for chain in (Chain.SOL, Chain.ATOM):
+        text = method.chains[chain][2].definition
+        assert "(25 + 0.25 per point raised)" in text and "a cut costs 0" in text
+        assert "0.2 per percentage point" in text
+    assert "0.5 × (1 − missed / window ÷ 0.05)" in method.chains[Chain.ATOM][0].definition

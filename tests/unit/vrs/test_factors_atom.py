@@ -15,8 +15,21 @@ ATOM = Chain.ATOM
 JAILED = {"jailed": True, "status": ValidatorStatus.JAILED, "uptime": None}
 
 
-def test_uptime_is_signed_blocks_and_zero_while_jailed() -> None:
-    assert factor(score(ATOM, history(ATOM, 30, uptime=Decimal("0.98"))), "uptime") == 98
+def test_uptime_counts_samples_with_missed_blocks_and_zero_while_jailed() -> None:
+    assert factor(score(ATOM, history(ATOM, 30)), "uptime") == 100
+    # every window shows 2 % missed: 0.5 × (1 − 0.02 / 0.05), not 98
+    missing = history(ATOM, 30, uptime=Decimal("0.98"), missed_blocks=200)
+    assert factor(score(ATOM, missing), "uptime") == 30
+    heavy = history(ATOM, 30, uptime=Decimal("0.94"), missed_blocks=600)
+    assert factor(score(ATOM, heavy), "uptime") == 0  # 5 % or more of the window
+    # how often: 3 of 30 samples show 1 % missed → (27 + 3 × 0.4) / 30
+    sometimes = where(
+        history(ATOM, 30), aged(0 * DAY, 3 * DAY), uptime=Decimal("0.99"), missed_blocks=100
+    )
+    assert factor(score(ATOM, sometimes), "uptime") == 94
+    # without a counter the fraction tells whether blocks were missed
+    no_counter = history(ATOM, 30, uptime=Decimal("0.99"), missed_blocks=None)
+    assert factor(score(ATOM, no_counter), "uptime") == 40
     samples = where(history(ATOM, 30), aged(0 * DAY, 3 * DAY), **JAILED)
     assert factor(score(ATOM, samples), "uptime") == 90
 
@@ -45,11 +58,11 @@ def test_commission_counts_the_room_up_to_the_max_rate() -> None:
     samples = history(ATOM, 30)
     roomy = ChainContext(max_commission={"v1": Decimal("0.25")})
     capped = ChainContext(max_commission={"v1": Decimal("0.05")})
-    assert factor(score(ATOM, samples), "commission") == 90  # max rate unknown
-    assert factor(score(ATOM, samples, capped), "commission") == 90  # cannot raise
-    assert factor(score(ATOM, samples, roomy), "commission") == 80  # 20 points room → 10
+    assert factor(score(ATOM, samples), "commission") == 99  # max rate unknown; level 1
+    assert factor(score(ATOM, samples, capped), "commission") == 99  # cannot raise
+    assert factor(score(ATOM, samples, roomy), "commission") == 89  # 20 points room → 10
     wide = ChainContext(max_commission={"v1": Decimal(1)})
-    assert factor(score(ATOM, samples, wide), "commission") == 70  # at most 20
+    assert factor(score(ATOM, samples, wide), "commission") == 79  # at most 20
 
 
 def test_performance_is_missed_blocks_above_the_active_set_median_and_its_trend() -> None:

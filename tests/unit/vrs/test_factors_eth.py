@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from domain.chains import ValidatorStatus
@@ -32,12 +33,34 @@ def test_being_slashed_zeroes_slashing_and_the_uptime_since() -> None:
     assert factor(score(ETH, status), "uptime") == 90
 
 
-def test_offline_spells_longer_than_an_hour_cost_points_by_length() -> None:
+def test_offline_spells_need_four_not_live_samples_and_cost_points_by_length() -> None:
     hourly = history(ETH, 10, step=HOUR)
+    four_hours = where(hourly, aged(50 * HOUR, 54 * HOUR), uptime=Decimal(0))
     three_hours = where(hourly, aged(50 * HOUR, 53 * HOUR), uptime=Decimal(0))
     one_hour = where(hourly, aged(50 * HOUR, 51 * HOUR), uptime=Decimal(0))
-    assert factor(score(ETH, three_hours), "slashing") == 100 - (10 + 3)
+    assert factor(score(ETH, four_hours), "slashing") == 100 - (10 + 4)
+    assert factor(score(ETH, three_hours), "slashing") == 100  # not yet an outage
     assert factor(score(ETH, one_hour), "slashing") == 100  # a missed epoch, not a spell
+    # daily samples: four days not live is an outage of 96 h (the recent window 0, the
+    # older one, without samples, 100); three sampled days are not enough samples
+    daily = history(ETH, 40)
+    four_days = where(daily, aged(5 * DAY, 9 * DAY), uptime=Decimal(0))
+    three_days = where(daily, aged(5 * DAY, 8 * DAY), uptime=Decimal(0))
+    assert factor(score(ETH, four_days), "slashing") == 30
+    assert factor(score(ETH, three_days), "slashing") == 100
+
+
+def test_sporadic_missed_attestations_are_uptime_not_offline_spells() -> None:
+    # misses at random, pairs and triples of consecutive missed samples all over 90 days
+    hourly = history(ETH, 90, step=HOUR)
+    missed = [
+        replace(o, uptime=Decimal(0)) if i % 20 in (0, 1, 2, 10) else o
+        for i, o in enumerate(hourly)
+    ]
+    result = score(ETH, missed)
+    assert factor(result, "slashing") == 100
+    uptime = factor(result, "uptime")
+    assert uptime == 80  # they count where they belong: 4 of every 20 samples
 
 
 def test_commission_is_unavailable_not_made_up() -> None:

@@ -51,28 +51,47 @@ def test_delinquency_spells_weigh_by_age() -> None:
     assert factor(score(SOL, older), "slashing") == 96  # 0.7 × 100 + 0.3 × 86
 
 
-def test_commission_level_costs_two_points_per_percentage_point() -> None:
-    assert factor(score(SOL, history(SOL, 30)), "commission") == 90
-    assert factor(score(SOL, history(SOL, 30, commission=Decimal("0.1"))), "commission") == 80
-    assert factor(score(SOL, history(SOL, 30, commission=Decimal(1))), "commission") == 0
+def test_commission_level_is_a_minor_term() -> None:
+    assert factor(score(SOL, history(SOL, 30)), "commission") == 99  # 5 % × 0.2
+    assert factor(score(SOL, history(SOL, 30, commission=Decimal("0.1"))), "commission") == 98
+    # a steady 100 % is known up front: 20 points, no longer 0 every day
+    assert factor(score(SOL, history(SOL, 30, commission=Decimal(1))), "commission") == 80
 
 
-def test_a_raise_costs_ten_plus_two_per_point() -> None:
+def test_a_raise_costs_25_plus_a_quarter_per_point_and_a_cut_nothing() -> None:
     raised = where(history(SOL, 30), aged(0 * DAY, 10 * DAY), commission=Decimal("0.1"))
-    # mean level (10 × 10 % + 20 × 5 %) / 30 = 6.67 % → 13.33; the raise 10 + 2 × 5
-    assert factor(score(SOL, raised), "commission") == 67
+    # mean level (10 × 10 % + 20 × 5 %) / 30 = 6.67 % → 1.33; the raise 25 + 0.25 × 5
+    assert factor(score(SOL, raised), "commission") == 72
+    cut = where(history(SOL, 30), aged(10 * DAY, 30 * DAY), commission=Decimal("0.1"))
+    # a cut: only the level, (20 × 10 % + 10 × 5 %) / 30 = 8.33 % → 1.67 points
+    assert factor(score(SOL, cut), "commission") == 98
+
+
+def test_a_cut_and_its_revert_at_100_percent_counts_the_raise_not_the_level() -> None:
+    at_full = history(SOL, 30, commission=Decimal(1))
+    cut = where(at_full, aged(10 * DAY, 15 * DAY), commission=Decimal("0.1"))
+    # level (25 × 100 + 5 × 10) / 30 = 85 % → 17; the raise back 25 + 0.25 × 90 = 47.5
+    assert factor(score(SOL, cut), "commission") == 36
+
+
+def test_raises_weigh_by_age() -> None:
+    recent = where(history(SOL), aged(0 * DAY, 11 * DAY), commission=Decimal("0.06"))
+    older = where(history(SOL), aged(0 * DAY, 51 * DAY), commission=Decimal("0.06"))
+    # the raise's window: 100 − 25.25 − the level; the other window only its level
+    assert factor(score(SOL, recent), "commission") == 81  # 0.7 × 73.68 + 0.3 × 99
+    assert factor(score(SOL, older), "commission") == 91  # 0.7 × 98.8 + 0.3 × 73.68
 
 
 def test_raise_and_revert_weighs_most() -> None:
     hourly = history(SOL, 10, step=HOUR)
     raid = where(hourly, aged(25 * HOUR, 31 * HOUR), commission=Decimal(1))
-    assert factor(score(SOL, raid), "commission") == 0
+    assert factor(score(SOL, raid), "commission") == 1  # (25 + 0.25 × 95) × 2
     small_raid = where(hourly, aged(25 * HOUR, 31 * HOUR), commission=Decimal("0.06"))
     kept = where(hourly, aged(0 * HOUR, 31 * HOUR), commission=Decimal("0.06"))
-    # the same one-point raise: reverted costs (10 + 2) × 2 and a free revert; kept 10 + 2
-    # (the kept raise also lifts the mean level by 31/240 points × 2)
-    assert factor(score(SOL, small_raid), "commission") == 90 - 24
-    assert factor(score(SOL, kept), "commission") == 90 - 12
+    # the same one-point raise: reverted costs (25 + 0.25) × 2 and a free revert; kept
+    # 25.25; the level about 1 point in both
+    assert factor(score(SOL, small_raid), "commission") == 48
+    assert factor(score(SOL, kept), "commission") == 74
 
 
 def test_changes_are_classified() -> None:
@@ -83,12 +102,12 @@ def test_changes_are_classified() -> None:
         (Decimal("0.05"), Decimal("0.08"), True, False),
         (Decimal("0.08"), Decimal("0.05"), False, True),
     ]
-    assert [c.points for c in changes] == [Decimal(32), Decimal(0)]
+    assert [c.points for c in changes] == [Decimal("51.5"), Decimal(0)]
     slow = where(samples, aged(20 * HOUR, 100 * HOUR), commission=Decimal("0.08"))
-    changes = commission_changes(slow)  # back after 80 h: two separate changes
+    changes = commission_changes(slow)  # back after 80 h: a raise, then a (free) cut
     assert [(c.reverted, c.revert, c.points) for c in changes] == [
-        (False, False, Decimal(16)),
-        (False, False, Decimal(2)),
+        (False, False, Decimal("25.75")),
+        (False, False, Decimal(0)),
     ]
     assert changes[0].at == AS_OF - timedelta(hours=99)
 

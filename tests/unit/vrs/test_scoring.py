@@ -3,6 +3,7 @@ confidence levels and the pending rule."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -57,11 +58,13 @@ def test_observations_older_than_90_days_count_for_nothing() -> None:
             validator="v1",
             observed_at=AS_OF - timedelta(days=90),
             status=base[0].status,
-            commission=Decimal(1),
+            commission=Decimal(0),
         ),
     ]
-    # exactly 90 days still counts: older window level 13.17 and a 2-point cut → 84.83
-    assert factor(score(SOL, edge), "commission") == 88  # 0.7 × 90 + 0.3 × 84.83
+    # exactly 90 days still counts: the raise from it, 25 + 0.25 × 5, and the older
+    # window's level 4.92 % × 0.2 → 72.77; the recent window 99
+    assert factor(score(SOL, base), "commission") == 99
+    assert factor(score(SOL, edge), "commission") == 91  # 0.7 × 99 + 0.3 × 72.77
 
 
 def test_future_observations_are_ignored() -> None:
@@ -88,6 +91,7 @@ def test_a_window_without_data_gives_its_weight_to_the_other() -> None:
 
 def test_the_total_is_the_weighted_mean_of_the_available_factors() -> None:
     samples, context = full_sol(30)
+    samples = [replace(o, commission=Decimal("0.5")) for o in samples]
     result = score(SOL, samples, context)
     s = result.scores
     expected = sum(DEFAULT_WEIGHTS[f] * s[f] for f in Factor) / 100  # type: ignore[operator]
@@ -97,7 +101,7 @@ def test_the_total_is_the_weighted_mean_of_the_available_factors() -> None:
     assert reweighted.scores == s
     assert reweighted.weights[Factor.COMMISSION] == 200
     assert reweighted.total is not None and result.total is not None
-    assert reweighted.total < result.total  # commission (90) below the others
+    assert reweighted.total < result.total  # commission (90: 50 % × 0.2) below the others
 
 
 def test_confidence_high_medium_low() -> None:
