@@ -18,7 +18,7 @@ from domain.models import Chain, Tier
 from domain.vrs import FACTORS, Confidence, VrsScore, VrsStatus
 from domain.vrs.config import DEFAULT_WEIGHTS
 from domain.vrs.model import total_of
-from infrastructure.db.models import UserRow
+from infrastructure.db.models import TierLimitsRow, UserRow
 from infrastructure.db.repositories.chain_data import ChainDataRepository
 from infrastructure.db.repositories.vrs import VrsScoreRepository
 from tests.api.conftest import bearer, sign_in
@@ -222,6 +222,22 @@ async def test_history_is_capped_per_tier_and_flags_drops(start_app: Any) -> Non
     assert len(too_long.json()["data"]["points"]) == 30
     assert pro.json()["data"]["firstScoredAt"] is not None
     assert bad.status_code == 422
+
+
+async def test_tier_limits_are_rows_read_at_run_time(start_app: Any) -> None:
+    async with start_app() as (app, client):
+        await setup(app, drop_history())
+        async with app.state.resources.session_factory() as session, session.begin():
+            await session.execute(
+                update(TierLimitsRow)
+                .where(TierLimitsRow.tier == Tier.FREE.value)
+                .values(history_days=3, vrs_factors=5)
+            )
+        history = (await client.get(f"/api/vrs/sol:{VOTE}/history?days=30")).json()
+        score = (await client.get(f"/api/vrs/sol:{VOTE}")).json()
+    assert len(history["data"]["points"]) == 3 and history["meta"]["maxDays"] == 3
+    assert score["data"]["view"] == "full"  # the edited row grants all five factors
+    assert not any(f.get("locked") for f in score["data"]["factors"])
 
 
 async def test_free_history_totals_are_three_factor_totals(start_app: Any) -> None:
