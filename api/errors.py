@@ -15,8 +15,10 @@ from domain.email import EmailDeliveryFailed
 from domain.errors import (
     AuthenticationFailed,
     Conflict,
+    DependencyUnavailable,
     DomainError,
     Forbidden,
+    InvalidCursor,
     InvalidInput,
     NotFound,
     RateLimited,
@@ -32,6 +34,8 @@ DOMAIN_STATUS: dict[type[DomainError], int] = {
     Forbidden: 403,
     EmailDeliveryFailed: 503,
     YieldDataMissing: 503,
+    InvalidCursor: 400,
+    DependencyUnavailable: 503,
 }
 
 HTTP_CODES: dict[int, tuple[str, str]] = {
@@ -83,6 +87,8 @@ async def _domain_error(_: Request, exc: Exception) -> Response:
             "RateLimit-Remaining": "0",
             "RateLimit-Reset": str(exc.retry_after),
         }
+    elif isinstance(exc, DependencyUnavailable):
+        headers = {"Retry-After": str(exc.retry_after)}
     return error_response(_domain_status(exc), exc.message, exc.code, exc.details, headers)
 
 

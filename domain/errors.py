@@ -4,8 +4,13 @@ DomainError
  ├── NotFound
  ├── Conflict
  │    └── WalletAlreadyLinked
+ ├── Forbidden                    (403)
+ │    ├── CsrfFailed
+ │    └── ApiKeyReadOnly
  ├── RateLimited
  ├── InvalidInput                 (422: a value is well-formed JSON but unacceptable)
+ ├── InvalidCursor                (400: a paging cursor that we did not issue)
+ ├── DependencyUnavailable        (503 + Retry-After: our database or Redis is down)
  └── AuthenticationFailed         (401)
       ├── InvalidSignature, MalformedMessage, DomainMismatch, UriMismatch,
       ├── ChainIdMismatch, MessageExpired, MessageNotYetValid,
@@ -63,6 +68,11 @@ class CsrfFailed(Forbidden):
     message = "Missing or wrong X-CSRF-Token header."
 
 
+class ApiKeyReadOnly(Forbidden):
+    code = "API_KEY_READ_ONLY"
+    message = "API keys are read-only: they can only make GET requests. Sign in to change things."
+
+
 class TurnstileFailed(DomainError):
     code = "TURNSTILE_FAILED"
     message = "The captcha check failed; try again."
@@ -81,6 +91,25 @@ class RateLimited(DomainError):
 class InvalidInput(DomainError):
     code = "VALIDATION_ERROR"
     message = "The request is invalid."
+
+
+class InvalidCursor(DomainError):
+    code = "INVALID_CURSOR"
+    message = "The cursor is invalid; use the nextCursor of a previous page."
+
+
+class DependencyUnavailable(DomainError):
+    """Our own database or Redis cannot serve the request right now; retry later."""
+
+    code = "DEPENDENCY_UNAVAILABLE"
+    message = "A service this request needs is temporarily unavailable; try again shortly."
+
+    def __init__(
+        self, message: str | None = None, *, dependency: str, retry_after: int = 5
+    ) -> None:
+        super().__init__(message, details={"dependency": dependency, "retryAfter": retry_after})
+        self.dependency = dependency
+        self.retry_after = retry_after
 
 
 class AuthenticationFailed(DomainError):
