@@ -1,5 +1,11 @@
 """Who is calling: a session (Bearer access JWT or the SPA's cookies, with CSRF
-double-submit on state-changing cookie calls) or an API key (`Bearer stk_…`)."""
+double-submit on state-changing cookie calls) or an API key (`Bearer stk_…`).
+
+API keys are read-only, enforced here for every route at once: a key authenticates
+GET and HEAD requests only; any other method carrying a key is refused with 403
+API_KEY_READ_ONLY before the key is even looked up (so nothing is written, not even
+its last-used time). A leaked key can read the account but never change it: no new
+email or wallet (which would let its holder sign in), no unlinking, no deletion."""
 
 from __future__ import annotations
 
@@ -17,7 +23,13 @@ from api import principal_cache
 from api.deps import ResourcesDep, UowDep, client_ip, enforce_limit
 from api.principal_cache import Peeked
 from api.sessions import ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER
-from domain.errors import AuthenticationFailed, CsrfFailed, Forbidden, InvalidToken
+from domain.errors import (
+    ApiKeyReadOnly,
+    AuthenticationFailed,
+    CsrfFailed,
+    Forbidden,
+    InvalidToken,
+)
 from domain.models import User
 from infrastructure.auth.tokens import (
     API_KEY_PREFIX,
@@ -29,6 +41,7 @@ from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.resources import Resources
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+API_KEY_METHODS = frozenset({"GET", "HEAD"})  # what an API key may do: read
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # don't write last_used_at on every call
 Peek = Callable[[uuid.UUID], str]  # user id -> the cache key a handler will read
 
@@ -41,8 +54,10 @@ class Principal:
     api_key_id: uuid.UUID | None = None
 
 
-async def _from_api_key(uow: SqlUnitOfWork, key: str) -> Principal:
+async def _from_api_key(uow: SqlUnitOfWork, key: str, method: str) -> Principal:
     prefix = parse_api_key(key)  # checksum first: a mistyped key costs no query
+    if method not in API_KEY_METHODS:
+        raise ApiKeyReadOnly()
     stored = await uow.api_keys.by_prefix(prefix)
     if (
         stored is None
@@ -90,7 +105,7 @@ async def _authenticate(
         if scheme.lower() != "bearer" or not credential:
             raise InvalidToken("Use 'Authorization: Bearer <token or API key>'.")
         if credential.startswith(API_KEY_PREFIX):
-            return await _from_api_key(uow, credential), None
+            return await _from_api_key(uow, credential, request.method), None
         return await _from_access_token(uow, resources, credential, peek)
     cookie = request.cookies.get(ACCESS_COOKIE)
     if not cookie:
@@ -103,13 +118,15 @@ async def _authenticate(
 async def authenticate(
     request: Request, uow: SqlUnitOfWork, resources: Resources, *, peek: Peek | None = None
 ) -> tuple[Principal, Peeked | None]:
-    """The caller, rate limited per user (or per API key) with RATE_LIMIT_DEFAULT.
+    """The caller, rate limited per user with RATE_LIMIT_DEFAULT: the user's sessions and
+    API keys share one allowance (a key never adds requests on top of its owner's).
 
     `peek(user_id)` names the cache entry the handler reads next: for a session it is
     fetched together with the session snapshot (one cache round trip for both)."""
     principal, peeked = await _authenticate(request, uow, resources, peek)
-    who = f"key:{principal.api_key_id}" if principal.api_key_id else f"user:{principal.user.id}"
-    await enforce_limit(resources, resources.settings.rate_limit_default, f"api:{who}")
+    await enforce_limit(
+        resources, resources.settings.rate_limit_default, f"api:user:{principal.user.id}"
+    )
     return principal, peeked
 
 
@@ -138,7 +155,7 @@ async def cached_user_read(
 
 
 async def current_principal(request: Request, uow: UowDep, resources: ResourcesDep) -> Principal:
-    """The caller, rate limited per user (or per API key) with RATE_LIMIT_DEFAULT."""
+    """The caller, rate limited per user with RATE_LIMIT_DEFAULT."""
     principal, _ = await authenticate(request, uow, resources)
     return principal
 

@@ -183,8 +183,8 @@ async def test_api_keys_cannot_make_keys_or_delete_the_account(start_app: Any) -
             "DELETE", "/api/me", json={"confirm": "DELETE"}, headers=as_key
         )
         me = await client.get("/api/me", headers=auth)
-    assert (make.status_code, make.json()["code"]) == (403, "FORBIDDEN")
-    assert (delete.status_code, delete.json()["code"]) == (403, "FORBIDDEN")
+    assert (make.status_code, make.json()["code"]) == (403, "API_KEY_READ_ONLY")
+    assert (delete.status_code, delete.json()["code"]) == (403, "API_KEY_READ_ONLY")
     assert me.status_code == 200
 
 
