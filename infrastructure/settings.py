@@ -85,8 +85,14 @@ class Settings(BaseSettings):
     cache_ttl_portfolio: int = Field(default=300, ge=1)
     cache_ttl_vrs: int = Field(default=3600, ge=1)
     cache_ttl_yield: int = Field(default=86_400, ge=1)
+    # failed sign-ins (bad wallet proof, unknown email link) per client IP; then 429
+    rate_limit_sign_in_failures: str = "20/hour"
+    # proxies whose X-Forwarded-For/-Proto are believed (IPs, CIDRs or "*"); empty: none
+    forwarded_allow_ips: CsvList = []
 
-    @field_validator("siwe_chain_ids", "admin_wallets", "cron_hmac_keys", mode="before")
+    @field_validator(
+        "siwe_chain_ids", "admin_wallets", "cron_hmac_keys", "forwarded_allow_ips", mode="before"
+    )
     @classmethod
     def _csv(cls, value: Any) -> Any:
         return _split_csv(value)
@@ -124,7 +130,9 @@ class Settings(BaseSettings):
             raise ValueError("must be a redis://, rediss:// or unix:// URL")
         return value
 
-    @field_validator("rate_limit_default", "rate_limit_auth", "rate_limit_email")
+    @field_validator(
+        "rate_limit_default", "rate_limit_auth", "rate_limit_email", "rate_limit_sign_in_failures"
+    )
     @classmethod
     def _rate_limit(cls, value: str) -> str:
         from limits import parse  # local: keep the settings module light
@@ -133,6 +141,20 @@ class Settings(BaseSettings):
             parse(value)
         except ValueError as exc:
             raise ValueError("must look like '120/minute' or '10 per second'") from exc
+        return value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _forwarded_allow_ips(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for entry in value:
+            if entry == "*":
+                continue
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError as exc:
+                raise ValueError("must be IP addresses or networks (CIDR), or *") from exc
         return value
 
     @model_validator(mode="after")
