@@ -3,15 +3,18 @@ single use, sent through the EmailSender port."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import datetime
 from typing import Literal
 from urllib.parse import urlencode
 
+from api.deps import enforce_limit
 from domain.email import EmailSender
 from infrastructure.auth.tokens import MAGIC_LINK_TTL, hash_secret, new_opaque_token
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.email.templates import email_verification_email, magic_link_email
+from infrastructure.resources import Resources
 from infrastructure.settings import Settings
 
 VERIFY_PATH = "/auth/email"  # the SPA page that posts the token to /api/auth/email/verify
@@ -44,3 +47,10 @@ async def send_link(
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+async def limit_links_to(resources: Resources, email: str) -> None:
+    """RATE_LIMIT_EMAIL per address, for every link mailed (sign-in or verification);
+    its 429 carries the real limit in RateLimit-Limit."""
+    key = "auth:email:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+    await enforce_limit(resources, resources.settings.rate_limit_email, key)

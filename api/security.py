@@ -9,7 +9,9 @@ email or wallet (which would let its holder sign in), no unlinking, no deletion.
 
 from __future__ import annotations
 
+import math
 import secrets
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ from domain.errors import (
     CsrfFailed,
     Forbidden,
     InvalidToken,
+    RateLimited,
 )
 from domain.models import User
 from infrastructure.auth.tokens import (
@@ -198,4 +201,46 @@ async def auth_rate_limit(request: Request, resources: ResourcesDep) -> None:
     """RATE_LIMIT_AUTH per client IP on every sign-in route."""
     await enforce_limit(
         resources, resources.settings.rate_limit_auth, f"auth:ip:{client_ip(request)}"
+    )
+
+
+# --- failed sign-ins ------------------------------------------------------------------------
+# Each failed sign-in (a wallet proof that does not verify, an unknown or used email link)
+# counts against RATE_LIMIT_SIGN_IN_FAILURES for the client IP, separately from the
+# RATE_LIMIT_AUTH budget of all attempts. The failure that goes over the limit answers
+# 429 and blocks the IP's sign-ins until the window allows one again: those later
+# attempts are refused before any proof or link is checked. Per IP, not per wallet or
+# address: anyone may claim any address, so a per-identity lock-out would let a stranger
+# lock the owner out, while a wallet signature or a 256-bit link cannot be guessed.
+
+
+def _sign_in_block_key(request: Request) -> str:
+    return f"sign-in-blocked:ip:{client_ip(request)}"
+
+
+async def sign_in_failure_guard(request: Request, resources: ResourcesDep) -> None:
+    """Refuse a sign-in at once while this client IP is blocked for failing too often."""
+    blocked = await resources.keystore.get(_sign_in_block_key(request))
+    if blocked is not None:
+        until, _, limit = blocked.partition(":")
+        retry_after = max(1, math.ceil(float(until) - time.time()))
+        raise RateLimited(
+            retry_after, "Too many failed sign-ins; try again later.", limit=int(limit)
+        )
+
+
+async def record_failed_sign_in(request: Request, resources: Resources) -> None:
+    """Count a failed sign-in; over the limit: block the IP and answer 429."""
+    result = await resources.rate_limiter.hit(
+        resources.settings.rate_limit_sign_in_failures, f"sign-in-failed:ip:{client_ip(request)}"
+    )
+    if result.allowed:
+        return
+    await resources.keystore.put(
+        _sign_in_block_key(request),
+        f"{time.time() + result.retry_after}:{result.limit}",
+        result.retry_after,
+    )
+    raise RateLimited(
+        result.retry_after, "Too many failed sign-ins; try again later.", limit=result.limit
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -10,7 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from api import principal_cache
 from api.accounts import on_wallet_linked, user_for_wallet, user_out
 from api.deps import JobQueueDep, ResourcesDep, UowDep, client_ip
-from api.magic_links import normalise_email, send_link
+from api.magic_links import limit_links_to, normalise_email, send_link
 from api.schemas.auth import (
     AcceptedOut,
     CosmosProof,
@@ -22,7 +21,13 @@ from api.schemas.auth import (
     TokenIn,
 )
 from api.schemas.common import Envelope, ok
-from api.security import CurrentPrincipal, auth_rate_limit, require_csrf
+from api.security import (
+    CurrentPrincipal,
+    auth_rate_limit,
+    record_failed_sign_in,
+    require_csrf,
+    sign_in_failure_guard,
+)
 from api.sessions import (
     REFRESH_COOKIE,
     IssuedSession,
@@ -36,7 +41,6 @@ from api.wallet_proofs import Proof, issue_nonce, verify_proof
 from domain.errors import (
     AuthenticationFailed,
     InvalidToken,
-    RateLimited,
     TokenReused,
     TurnstileFailed,
 )
@@ -47,6 +51,7 @@ from infrastructure.logging import get_logger
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], dependencies=[Depends(auth_rate_limit)])
 log = get_logger(__name__)
+SignInAttempt = Depends(sign_in_failure_guard)  # refused at once after too many failures
 
 
 async def _session_response(
@@ -68,6 +73,7 @@ async def nonce(resources: ResourcesDep) -> Envelope[NonceOut]:
 async def _wallet_sign_in(
     chain: Chain,
     proof: Proof,
+    request: Request,
     uow: SqlUnitOfWork,
     resources: ResourcesDep,
     jobs: JobQueueDep,
@@ -77,6 +83,7 @@ async def _wallet_sign_in(
         address = await verify_proof(chain, proof, resources.settings, resources.keystore)
     except AuthenticationFailed as exc:
         log.info("sign_in_refused", chain=chain.value, code=exc.code)  # never the address
+        await record_failed_sign_in(request, resources)
         raise
     user, new_wallet = await user_for_wallet(uow, chain, address)
     session = await start_session(uow, resources.settings, user, datetime.now(UTC))
@@ -90,33 +97,48 @@ async def _wallet_sign_in(
     return body
 
 
-@router.post("/siwe", summary="Sign in with Ethereum (EIP-4361)")
+@router.post("/siwe", summary="Sign in with Ethereum (EIP-4361)", dependencies=[SignInAttempt])
 async def siwe(
     proof: EthereumProof,
+    request: Request,
     uow: UowDep,
     resources: ResourcesDep,
     jobs: JobQueueDep,
     response: Response,
 ) -> Envelope[SessionOut]:
-    return await _wallet_sign_in(Chain.ETH, proof, uow, resources, jobs, response)
+    return await _wallet_sign_in(Chain.ETH, proof, request, uow, resources, jobs, response)
 
 
-@router.post("/solana", summary="Sign in with Solana (ed25519 over the EIP-4361 layout)")
+@router.post(
+    "/solana",
+    summary="Sign in with Solana (ed25519 over the EIP-4361 layout)",
+    dependencies=[SignInAttempt],
+)
 async def solana(
-    proof: SolanaProof, uow: UowDep, resources: ResourcesDep, jobs: JobQueueDep, response: Response
+    proof: SolanaProof,
+    request: Request,
+    uow: UowDep,
+    resources: ResourcesDep,
+    jobs: JobQueueDep,
+    response: Response,
 ) -> Envelope[SessionOut]:
-    return await _wallet_sign_in(Chain.SOL, proof, uow, resources, jobs, response)
+    return await _wallet_sign_in(Chain.SOL, proof, request, uow, resources, jobs, response)
 
 
-@router.post("/cosmos", summary="Sign in with a Cosmos Hub wallet (Keplr ADR-036)")
+@router.post(
+    "/cosmos",
+    summary="Sign in with a Cosmos Hub wallet (Keplr ADR-036)",
+    dependencies=[SignInAttempt],
+)
 async def cosmos(
-    proof: CosmosProof, uow: UowDep, resources: ResourcesDep, jobs: JobQueueDep, response: Response
+    proof: CosmosProof,
+    request: Request,
+    uow: UowDep,
+    resources: ResourcesDep,
+    jobs: JobQueueDep,
+    response: Response,
 ) -> Envelope[SessionOut]:
-    return await _wallet_sign_in(Chain.ATOM, proof, uow, resources, jobs, response)
-
-
-def _email_key(email: str) -> str:
-    return "auth:email:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+    return await _wallet_sign_in(Chain.ATOM, proof, request, uow, resources, jobs, response)
 
 
 @router.post(
@@ -128,11 +150,7 @@ async def email_sign_in(
     body: EmailIn, request: Request, uow: UowDep, resources: ResourcesDep
 ) -> Envelope[AcceptedOut]:
     email = normalise_email(str(body.email))
-    limited = await resources.rate_limiter.hit(
-        resources.settings.rate_limit_email, _email_key(email)
-    )
-    if not limited.allowed:
-        raise RateLimited(limited.retry_after)
+    await limit_links_to(resources, email)
     if resources.turnstile is not None and not await resources.turnstile.verify(
         body.turnstile_token, client_ip(request)
     ):
@@ -148,13 +166,18 @@ async def email_sign_in(
     return ok(AcceptedOut())
 
 
-@router.post("/email/verify", summary="Trade an emailed link token for a session")
+@router.post(
+    "/email/verify",
+    summary="Trade an emailed link token for a session",
+    dependencies=[SignInAttempt],
+)
 async def email_verify(
-    body: TokenIn, uow: UowDep, resources: ResourcesDep, response: Response
+    body: TokenIn, request: Request, uow: UowDep, resources: ResourcesDep, response: Response
 ) -> Envelope[SessionOut]:
     now = datetime.now(UTC)
     link = await uow.magic_links.consume(hash_secret(body.token), now)
     if link is None:
+        await record_failed_sign_in(request, resources)
         raise InvalidToken("This link is invalid, used or expired; request a new one.")
     user: User | None
     if link.purpose == "verify":
