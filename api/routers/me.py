@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Response
 from api import principal_cache
 from api.accounts import on_wallet_linked, user_out, wallet_out
 from api.deps import JobQueueDep, ResourcesDep, UowDep
-from api.magic_links import normalise_email, send_link
+from api.magic_links import limit_links_to, normalise_email, send_link
 from api.schemas.auth import (
     AcceptedOut,
     AddEmailIn,
@@ -31,7 +31,7 @@ from api.security import CurrentPrincipal, SessionPrincipal, auth_rate_limit
 from api.sessions import clear_session_cookies
 from api.wallet_proofs import verify_proof
 from domain.accounts import plan_unlink
-from domain.errors import EmailAlreadyUsed, NotFound, WalletAlreadyLinked
+from domain.errors import NotFound, WalletAlreadyLinked
 from domain.models import Chain
 from infrastructure.auth.tokens import new_api_key
 from infrastructure.db.personal_data import delete_personal_data
@@ -51,16 +51,19 @@ async def me(
 @router.post(
     "/email",
     status_code=202,
-    summary="Add (or change) the account's email: sends a verification link",
+    summary="Add (or change) the account's email: sends a verification link "
+    "(202 whether or not the address belongs to another account)",
     dependencies=[Depends(auth_rate_limit)],
 )
 async def add_email(
     body: AddEmailIn, principal: CurrentPrincipal, uow: UowDep, resources: ResourcesDep
 ) -> Envelope[AcceptedOut]:
+    """The answer never tells whether the address has an account: the link goes to the
+    address either way, and only its confirmation decides — an address that belongs to
+    another account is then refused (409 EMAIL_ALREADY_USED, shown to whoever holds the
+    mailbox, who knows already)."""
     email = normalise_email(str(body.email))
-    owner = await uow.users.by_email(email)
-    if owner is not None and owner.id != principal.user.id:
-        raise EmailAlreadyUsed()
+    await limit_links_to(resources, email)
     await send_link(
         uow,
         resources.email,

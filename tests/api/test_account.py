@@ -250,13 +250,14 @@ async def test_invalid_email_is_422_naming_the_field(start_app: Any, email: str)
 
 async def test_email_links_are_rate_limited_per_address(start_app: Any) -> None:
     async with start_app(rate_limit_email="2/hour") as (_, client):
-        statuses = [
-            (await client.post("/api/auth/email", json={"email": EMAIL})).status_code
-            for _ in range(3)
-        ]
+        responses = [await client.post("/api/auth/email", json={"email": EMAIL}) for _ in range(3)]
         other = await client.post("/api/auth/email", json={"email": "bob@example.org"})
+    statuses = [r.status_code for r in responses]
+    last = responses[-1]
     assert statuses == [202, 202, 429]
     assert other.status_code == 202
+    assert last.headers["ratelimit-limit"] == "2"  # the real limit, not 0
+    assert int(last.headers["retry-after"]) >= 1
 
 
 def _turnstile(success: bool, seen: list[dict[str, str]]) -> httpx.MockTransport:
@@ -293,14 +294,47 @@ async def test_turnstile_is_checked_first_when_configured(
 
 
 async def test_an_email_of_another_account_cannot_be_added(start_app: Any) -> None:
+    """Refused at confirmation, not at the request: the request's answer is the same
+    for a taken and a free address (no account enumeration)."""
     async with start_app() as (app, client):
+        outbox = app.state.settings.data_dir / "outbox"
         await client.post("/api/auth/email", json={"email": EMAIL})
-        token = _outbox_token(app.state.settings.data_dir)
-        await client.post("/api/auth/email/verify", json={"token": token})
+        owner = await client.post(
+            "/api/auth/email/verify", json={"token": _outbox_token(app.state.settings.data_dir)}
+        )
         client.cookies.clear()
+        for message in outbox.glob("*.eml"):
+            message.unlink()
         _, auth = await _session(client)
-        response = await client.post("/api/me/email", json={"email": EMAIL}, headers=auth)
-    assert (response.status_code, response.json()["code"]) == (409, "EMAIL_ALREADY_USED")
+        taken = await client.post("/api/me/email", json={"email": EMAIL}, headers=auth)
+        token = _outbox_token(app.state.settings.data_dir)  # the link still goes out
+        confirmed = await client.post("/api/auth/email/verify", json={"token": token})
+        free = await client.post("/api/me/email", json={"email": "new@example.org"}, headers=auth)
+        me = (await client.get("/api/me", headers=auth)).json()["data"]
+        client.cookies.clear()
+        await client.post("/api/auth/email", json={"email": EMAIL})
+        tokens = re.findall(
+            r"token=([A-Za-z0-9_\-]+)", "".join(m.read_text() for m in sorted(outbox.glob("*.eml")))
+        )
+        again = await client.post("/api/auth/email/verify", json={"token": tokens[-1]})
+    assert (taken.status_code, taken.json()) == (free.status_code, free.json())
+    assert taken.status_code == 202
+    assert (confirmed.status_code, confirmed.json()["code"]) == (409, "EMAIL_ALREADY_USED")
+    assert me["email"] is None  # the requester did not get the address
+    # the address still signs in to its owner's account
+    assert again.json()["data"]["user"]["id"] == owner.json()["data"]["user"]["id"]
+
+
+async def test_verification_links_are_rate_limited_per_address(start_app: Any) -> None:
+    async with start_app(rate_limit_email="2/hour") as (_, client):
+        _, auth = await _session(client)
+        statuses = [
+            (await client.post("/api/me/email", json={"email": EMAIL}, headers=auth)).status_code
+            for _ in range(2)
+        ]
+        sign_in_link = await client.post("/api/auth/email", json={"email": EMAIL})  # shared
+    assert statuses == [202, 202]
+    assert (sign_in_link.status_code, sign_in_link.headers["ratelimit-limit"]) == (429, "2")
 
 
 # --- deletion -------------------------------------------------------------------------------
