@@ -1,9 +1,11 @@
 """Signed triggers from an external scheduler: `POST /api/cron/{step}`.
 
-Headers `X-Staketrack-Timestamp` (unix seconds) and
-`X-Staketrack-Signature: v1=<hex HMAC-SHA256(key, "<timestamp>.<raw body>")>`, any key of
-CRON_HMAC_KEYS (newest first, for rotation), compared in constant time, ±300 s. A
-delivery replayed within the window has no second effect.
+Headers `X-Staketrack-Timestamp` (unix seconds, 1-12 ASCII digits) and
+`X-Staketrack-Signature: v2=<hex HMAC-SHA256(key, "<timestamp>.<step>.<raw body>")>`, any
+key of CRON_HMAC_KEYS (newest first, for rotation), compared in constant time, ±300 s.
+The step is signed, so a captured delivery for one step cannot trigger another (the
+chain is in the signed body). A delivery replayed within the window has no second effect.
+`v1` signatures (which did not cover the step) are no longer accepted.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import time
 from datetime import UTC, datetime
 from typing import Literal
@@ -26,6 +29,8 @@ from workers.ids import Period, job_id
 
 router = APIRouter(prefix="/api/cron", tags=["cron"])
 WINDOW_SECONDS = 300
+SIGNATURE_VERSION = "v2"
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII only: str.isdigit() also takes "²"
 # step -> (job name, period of its deterministic id)
 STEPS: dict[str, tuple[str, Period]] = {
     "fetch": ("fetch_chain", Period.HOUR),
@@ -46,13 +51,26 @@ class CronOut(ApiModel):
     duplicate: bool = False
 
 
-def _valid_signature(keys: list[str], timestamp: str, body: bytes, header: str) -> bool:
+def signed_message(timestamp: str, step: str, body: bytes) -> bytes:
+    """What the HMAC covers: the time, the step and the raw body (with the chain)."""
+    return f"{timestamp}.{step}.".encode() + body
+
+
+def _fresh(timestamp: str) -> bool:
+    return bool(_TIMESTAMP.fullmatch(timestamp)) and (
+        abs(time.time() - int(timestamp)) <= WINDOW_SECONDS
+    )
+
+
+def _valid_signature(keys: list[str], message: bytes, header: str) -> bool:
     version, _, signature = header.partition("=")
-    if version != "v1" or not signature:
+    if version != SIGNATURE_VERSION or not signature:
         return False
-    message = timestamp.encode() + b"." + body
+    given = signature.encode("latin-1")  # bytes: compare_digest refuses non-ASCII str
     matches = [
-        hmac.compare_digest(hmac.new(key.encode(), message, hashlib.sha256).hexdigest(), signature)
+        hmac.compare_digest(
+            hmac.new(key.encode(), message, hashlib.sha256).hexdigest().encode(), given
+        )
         for key in keys  # every key is tried: the time taken does not reveal which matched
     ]
     return any(matches)
@@ -71,10 +89,13 @@ async def trigger(
     body = await request.body()
     if not keys:
         raise AuthenticationFailed("Cron triggers are disabled (CRON_HMAC_KEYS is empty).")
-    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > WINDOW_SECONDS:
-        raise AuthenticationFailed("Missing or stale X-Staketrack-Timestamp.")
-    if not _valid_signature(keys, timestamp, body, signature):
-        raise AuthenticationFailed("Missing or invalid X-Staketrack-Signature.")
+    if not _fresh(timestamp):
+        raise AuthenticationFailed("Missing, malformed or stale X-Staketrack-Timestamp.")
+    if not _valid_signature(keys, signed_message(timestamp, step, body), signature):
+        raise AuthenticationFailed(
+            f"Missing or invalid X-Staketrack-Signature ({SIGNATURE_VERSION}= over "
+            '"<timestamp>.<step>.<raw body>").'
+        )
     try:
         payload = CronIn.model_validate(json.loads(body or b"{}"))
     except (ValueError, ValidationError) as exc:

@@ -1,5 +1,5 @@
-"""Signed cron triggers: valid, missing, tampered, wrong key, old or future timestamps,
-key rotation, replay."""
+"""Signed cron triggers: valid, missing, tampered, wrong key, old, future or malformed
+timestamps, a signature moved to another step, key rotation, replay."""
 
 from __future__ import annotations
 
@@ -7,26 +7,31 @@ import hashlib
 import hmac
 import json
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from api.routers.cron import STEPS
 from domain.ports import JobStatus
+from workers.ids import job_id
 
 KEYS = ["new-cron-key-0123456789abcdef", "old-cron-key-0123456789abcdef"]
 
 
 def signed(
-    body: dict[str, Any] | None, key: str = KEYS[0], at: float | None = None
+    step: str, body: dict[str, Any] | None, key: str = KEYS[0], at: float | None = None
 ) -> dict[str, Any]:
+    """A delivery as the scheduler signs it: v2 over "<timestamp>.<step>.<raw body>"."""
     raw = json.dumps(body).encode() if body is not None else b""
     timestamp = str(int(at if at is not None else time.time()))
-    digest = hmac.new(key.encode(), timestamp.encode() + b"." + raw, hashlib.sha256).hexdigest()
+    message = f"{timestamp}.{step}.".encode() + raw
+    digest = hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
     return {
         "content": raw,
         "headers": {
             "X-Staketrack-Timestamp": timestamp,
-            "X-Staketrack-Signature": f"v1={digest}",
+            "X-Staketrack-Signature": f"v2={digest}",
             "content-type": "application/json",
         },
     }
@@ -39,8 +44,8 @@ def cron_app(start_app: Any) -> Any:
 
 async def test_a_valid_trigger_enqueues_one_job_per_chain(cron_app: Any) -> None:
     async with cron_app as (app, client):
-        response = await client.post("/api/cron/metrics", **signed({"chain": "sol"}))
-        everything = await client.post("/api/cron/metrics", **signed({"chain": None}))
+        response = await client.post("/api/cron/metrics", **signed("metrics", {"chain": "sol"}))
+        everything = await client.post("/api/cron/metrics", **signed("metrics", {"chain": None}))
         data = response.json()["data"]
         infos = [await app.state.jobs.info(jid) for jid in everything.json()["data"]["jobIds"]]
     assert response.status_code == 202
@@ -51,12 +56,14 @@ async def test_a_valid_trigger_enqueues_one_job_per_chain(cron_app: Any) -> None
 
 async def test_the_older_key_still_works_during_rotation(cron_app: Any) -> None:
     async with cron_app as (_, client):
-        response = await client.post("/api/cron/metrics", **signed({"chain": "eth"}, key=KEYS[1]))
+        response = await client.post(
+            "/api/cron/metrics", **signed("metrics", {"chain": "eth"}, key=KEYS[1])
+        )
     assert response.status_code == 202
 
 
 async def test_a_replayed_delivery_has_no_second_effect(cron_app: Any) -> None:
-    delivery = signed({"chain": "atom"})
+    delivery = signed("metrics", {"chain": "atom"})
     async with cron_app as (_, client):
         first = await client.post("/api/cron/metrics", **delivery)
         replay = await client.post("/api/cron/metrics", **delivery)
@@ -73,12 +80,30 @@ async def test_a_replayed_delivery_has_no_second_effect(cron_app: Any) -> None:
             lambda d: d.update(content=d["content"].replace(b"sol", b"eth")), id="tampered-body"
         ),
         pytest.param(
-            lambda d: d["headers"].update({"X-Staketrack-Signature": "v2=abc"}), id="bad-version"
+            lambda d: d["headers"].update({"X-Staketrack-Signature": "v2=abc"}), id="bad-digest"
+        ),
+        pytest.param(
+            lambda d: d["headers"].update(
+                {"X-Staketrack-Signature": d["headers"]["X-Staketrack-Signature"][3:]}
+            ),
+            id="no-version",
+        ),
+        pytest.param(
+            lambda d: d["headers"].update(
+                {"X-Staketrack-Signature": "v1" + d["headers"]["X-Staketrack-Signature"][2:]}
+            ),
+            id="v1-label",
+        ),
+        pytest.param(
+            lambda d: d["headers"].update(
+                {"X-Staketrack-Signature": "v2=\u00b2".encode("latin-1")}
+            ),
+            id="non-ascii-signature",
         ),
     ],
 )
 async def test_missing_or_tampered_deliveries_are_401(cron_app: Any, tamper: Any) -> None:
-    delivery = signed({"chain": "sol"})
+    delivery = signed("metrics", {"chain": "sol"})
     tamper(delivery)
     async with cron_app as (_, client):
         response = await client.post("/api/cron/metrics", **delivery)
@@ -93,16 +118,17 @@ async def test_missing_or_tampered_deliveries_are_401(cron_app: Any, tamper: Any
 async def test_wrong_key_or_time_is_401(cron_app: Any, key: str, offset: int) -> None:
     async with cron_app as (_, client):
         response = await client.post(
-            "/api/cron/metrics", **signed({"chain": "sol"}, key=key, at=time.time() + offset)
+            "/api/cron/metrics",
+            **signed("metrics", {"chain": "sol"}, key=key, at=time.time() + offset),
         )
     assert response.status_code == 401
 
 
 async def test_bad_bodies_and_steps(cron_app: Any) -> None:
     async with cron_app as (_, client):
-        bad_chain = await client.post("/api/cron/metrics", **signed({"chain": "btc"}))
-        unknown = await client.post("/api/cron/reboot", **signed({"chain": "sol"}))
-        not_yet = await client.post("/api/cron/alerts", **signed({"chain": "sol"}))
+        bad_chain = await client.post("/api/cron/metrics", **signed("metrics", {"chain": "btc"}))
+        unknown = await client.post("/api/cron/reboot", **signed("reboot", {"chain": "sol"}))
+        not_yet = await client.post("/api/cron/alerts", **signed("alerts", {"chain": "sol"}))
     assert (bad_chain.status_code, bad_chain.json()["code"]) == (422, "VALIDATION_ERROR")
     assert unknown.status_code == 422
     assert (not_yet.status_code, not_yet.json()["code"]) == (404, "NOT_FOUND")
@@ -110,5 +136,71 @@ async def test_bad_bodies_and_steps(cron_app: Any) -> None:
 
 async def test_without_keys_cron_is_disabled(start_app: Any) -> None:
     async with start_app() as (_, client):
-        response = await client.post("/api/cron/metrics", **signed({"chain": "sol"}))
+        response = await client.post("/api/cron/metrics", **signed("metrics", {"chain": "sol"}))
     assert response.status_code == 401
+
+
+def _v1(body: dict[str, Any], at: float) -> dict[str, Any]:
+    """The old scheme: HMAC over "<timestamp>.<raw body>" (the step not covered)."""
+    raw = json.dumps(body).encode()
+    timestamp = str(int(at))
+    digest = hmac.new(KEYS[0].encode(), timestamp.encode() + b"." + raw, hashlib.sha256)
+    return {
+        "content": raw,
+        "headers": {
+            "X-Staketrack-Timestamp": timestamp,
+            "X-Staketrack-Signature": f"v1={digest.hexdigest()}",
+            "content-type": "application/json",
+        },
+    }
+
+
+async def test_a_signature_for_one_step_cannot_trigger_another(cron_app: Any) -> None:
+    captured = signed("metrics", {"chain": "sol"})
+    async with cron_app as (app, client):
+        moved = [
+            await client.post(f"/api/cron/{step}", **captured) for step in ("fetch", "vrs", "yield")
+        ]
+        old_scheme = await client.post("/api/cron/fetch", **_v1({"chain": "sol"}, time.time()))
+        now = datetime.now(UTC)
+        not_queued = [
+            (await app.state.jobs.info(job_id(step, "sol", now, STEPS[step][1]))).status
+            for step in ("fetch", "vrs", "yield")
+        ]
+        meant = await client.post("/api/cron/metrics", **captured)
+    assert [(r.status_code, r.json()["code"]) for r in moved] == [(401, "UNAUTHORIZED")] * 3
+    assert old_scheme.status_code == 401  # v1 signatures are no longer accepted
+    assert not_queued == [JobStatus.NOT_FOUND] * 3
+    assert meant.status_code == 202
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    [
+        "\u00b2",
+        "1\u00b3",
+        "\u00b9" * 10,
+        "+{now}",
+        " {now}",
+        "{now} ",
+        "-1",
+        "1e9",
+        "0x10",
+        "{now}.0",
+        "9" * 13,
+        "",
+        "{now}{now}",
+    ],
+)
+async def test_malformed_timestamps_are_401_never_500(cron_app: Any, timestamp: str) -> None:
+    now = str(int(time.time()))
+    delivery = signed("metrics", {"chain": "sol"})
+    value = timestamp.format(now=now)
+    delivery["headers"]["X-Staketrack-Timestamp"] = value
+    async with cron_app as (_, client):
+        response = await client.post(
+            "/api/cron/metrics",
+            content=delivery["content"],
+            headers={k: v.encode("latin-1") for k, v in delivery["headers"].items()},
+        )
+    assert (response.status_code, response.json()["code"]) == (401, "UNAUTHORIZED")

@@ -328,7 +328,7 @@ async def test_the_signed_cron_trigger_runs_the_vrs_step(start_app: Any) -> None
             repo = ChainDataRepository(session)
             for o in samples(NEW, 8, hour):
                 await repo.add_observations([o], o.observed_at)
-        response = await client.post("/api/cron/vrs", **signed({"chain": "sol"}))
+        response = await client.post("/api/cron/vrs", **signed("vrs", {"chain": "sol"}))
         await app.state.jobs.drain()
         data = (await client.get(f"/api/vrs/sol:{NEW}")).json()["data"]
     assert response.status_code == 202
