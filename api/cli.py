@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from domain.errors import DomainError
 from infrastructure.settings import ConfigError, Settings, load_settings
+
+
+def proxy_header_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's proxy-header options: X-Forwarded-For/-Proto are believed only from the
+    proxies in FORWARDED_ALLOW_IPS. Empty (the default) turns them off altogether —
+    uvicorn's own defaults would trust 127.0.0.1 and ::1, and read FORWARDED_ALLOW_IPS
+    from the environment itself."""
+    if not settings.forwarded_allow_ips:
+        return {"proxy_headers": False, "forwarded_allow_ips": []}
+    return {"proxy_headers": True, "forwarded_allow_ips": list(settings.forwarded_allow_ips)}
 
 
 def _serve(settings: Settings) -> None:
@@ -22,7 +33,7 @@ def _serve(settings: Settings) -> None:
         port=settings.port,
         log_config=None,
         access_log=False,
-        proxy_headers=True,
+        **proxy_header_options(settings),
         server_header=False,
     )
 
