@@ -95,3 +95,17 @@ async def sign_in(client: httpx.AsyncClient, wallet: Any) -> dict[str, Any]:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(
+    params=["embedded", pytest.param("production", marks=[pytest.mark.postgres, pytest.mark.redis])]
+)
+def backend(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Embedded (SQLite, in-process limiter and keystore) or production (PostgreSQL, Redis)."""
+    if request.param == "embedded":
+        return {}
+    request.getfixturevalue("redis")  # flushed before and after the test
+    return {
+        "database_url": request.getfixturevalue("postgres_url"),
+        "redis_url": request.getfixturevalue("redis_url"),
+    }

@@ -6,25 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import pytest
 
 from domain.models import Chain
 from tests.api.conftest import bearer, get_nonce, sign_in
 from tests.api.wallets import SIGN_IN_PATHS, Wallet
-
-
-@pytest.fixture(
-    params=["embedded", pytest.param("production", marks=[pytest.mark.postgres, pytest.mark.redis])]
-)
-def backend(request: pytest.FixtureRequest) -> dict[str, str]:
-    """In-process limiter and keystore, or PostgreSQL and Redis."""
-    if request.param == "embedded":
-        return {}
-    request.getfixturevalue("redis")  # a clean database
-    return {
-        "database_url": request.getfixturevalue("postgres_url"),
-        "redis_url": request.getfixturevalue("redis_url"),
-    }
 
 
 async def test_an_api_key_shares_its_owners_allowance(
