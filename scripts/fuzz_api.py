@@ -333,7 +333,7 @@ def main() -> int:
     parser.add_argument("--postgres", default=os.environ.get("FUZZ_POSTGRES_URL"))
     parser.add_argument("--redis", default=os.environ.get("FUZZ_REDIS_URL"))
     parser.add_argument("--database-name", default=f"staketrack_fuzz_{os.getpid()}")
-    parser.add_argument("--max-examples", type=int, default=25, help="per operation and phase")
+    parser.add_argument("--max-examples", type=int, default=50, help="per operation and phase")
     parser.add_argument("--seed", type=int, default=20261)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the reports directory")
