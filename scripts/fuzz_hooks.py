@@ -12,6 +12,7 @@ a plausible value first. Loaded with SCHEMATHESIS_HOOKS=fuzz_hooks.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from typing import Any
 
@@ -23,7 +24,7 @@ def _cursor(raw: str) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-HOSTILE: list[str] = [
+HOSTILE: list[Any] = [
     "\x00",
     "a\x00b",
     "sol:\x00",
@@ -38,7 +39,11 @@ HOSTILE: list[str] = [
     "1e400",
     "%00",
     "../../etc/passwd",
-    # cursors that decode: wrong shapes and types for every sort key
+    10**400,
+    functools.reduce(lambda inner, _: [inner], range(100), []),  # 100 levels deep
+]
+# paging cursors that decode: wrong shapes and types for every sort key
+HOSTILE_CURSORS: list[str] = [
     _cursor(json.dumps([{"a": 1}, "x"])),
     _cursor(json.dumps([[1], [2]])),
     _cursor("[1" + "0" * 400 + ', "x"]'),
@@ -47,7 +52,8 @@ HOSTILE: list[str] = [
     _cursor(json.dumps([True, "x"])),
     _cursor(json.dumps(["\x00", "\x00"])),
     _cursor(json.dumps([1, 2, 3])),
-    _cursor("[" * 5000 + "]" * 5000),
+    _cursor("[" * 1000 + "]" * 1000),
+    "\x00",
 ]
 
 
@@ -67,9 +73,9 @@ def _cases(draw: st.DrawFn, value: dict[str, Any]) -> dict[str, Any]:
     keys = sorted(k for k, v in new.items() if v is None or isinstance(v, str | int | float))
     if keys and draw(st.booleans()):
         key = draw(st.sampled_from(keys))
-        hostile = draw(st.sampled_from(HOSTILE))
+        hostile = draw(st.sampled_from(HOSTILE_CURSORS if key == "cursor" else HOSTILE))
         original = new[key]
-        append = isinstance(original, str) and draw(st.booleans())
+        append = isinstance(original, str) and isinstance(hostile, str) and draw(st.booleans())
         new[key] = f"{original}{hostile}" if append else hostile
     return new
 
@@ -95,7 +101,7 @@ def flatmap_headers(ctx: Any, headers: Any) -> st.SearchStrategy[Any]:
     # a NUL cannot travel in an HTTP header: only the printable hostile values
     if not isinstance(headers, dict) or not headers:
         return st.just(headers)
-    printable = [h for h in HOSTILE if h.isprintable() and len(h) < 1000]
+    printable = [h for h in HOSTILE if isinstance(h, str) and h.isprintable() and len(h) < 1000]
     keys = sorted(k for k, v in headers.items() if isinstance(v, str))
     if not keys:
         return st.just(headers)
