@@ -14,6 +14,7 @@ from fastapi import FastAPI
 
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.middleware import RequestContextMiddleware
+from api.openapi import document_responses
 from api.routers import auth, cron, health, me, metrics, portfolio, validators, vrs, yields
 from api.routers import jobs as job_status
 from infrastructure.resources import Resources, open_resources
@@ -89,4 +90,5 @@ def create_app(
     app.include_router(validators.router)
     app.include_router(yields.router)
     app.include_router(vrs.router)
+    document_responses(app)  # every status each route can answer, after all routes
     return app

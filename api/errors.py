@@ -53,9 +53,10 @@ HTTP_CODES: dict[int, tuple[str, str]] = {
     503: ("SERVICE_UNAVAILABLE", "The service is temporarily unavailable."),
 }
 
-# documented on every route in the OpenAPI schema
+# documented on every route in the OpenAPI schema; api/openapi.py adds the statuses each
+# route can answer on top (401/403/404/413/429/503 ..., derived from what it uses)
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody, "description": HTTP_CODES[status][1]} for status in (422, 429, 500)
+    status: {"model": ErrorBody, "description": HTTP_CODES[status][1]} for status in (422, 500)
 }
 
 
