@@ -90,13 +90,16 @@ ROUTE_RESPONSES: dict[tuple[str, str], dict[int, str]] = {
     ("POST", "/api/auth/solana"): {401: _PROOF_REFUSED},
     ("POST", "/api/auth/cosmos"): {401: _PROOF_REFUSED},
     ("POST", "/api/auth/email"): {400: "The captcha check failed (`TURNSTILE_FAILED`)."},
-    ("POST", "/api/auth/email/verify"): {401: "The link is invalid, used or expired."},
+    ("POST", "/api/auth/email/verify"): {
+        401: "The link is invalid, used or expired.",
+        409: "The address of a confirmed email change belongs to another account "
+        "(`EMAIL_ALREADY_USED`).",
+    },
     ("POST", "/api/auth/refresh"): {
         401: "No refresh cookie, or it is unknown, expired or reused (`TOKEN_REUSED` ends "
         "the session).",
         403: "The `X-CSRF-Token` header does not match the CSRF cookie.",
     },
-    ("POST", "/api/me/email"): {409: "The address belongs to another account."},
     ("POST", "/api/me/wallets/eth"): {409: "The wallet is already linked to an account."},
     ("POST", "/api/me/wallets/sol"): {409: "The wallet is already linked to an account."},
     ("POST", "/api/me/wallets/atom"): {409: "The wallet is already linked to an account."},

@@ -35,7 +35,7 @@ async def known(uow: SqlUnitOfWork, chain: Chain, address: str) -> bool:
     if await uow.session.get(ValidatorRow, (chain.value, address)) is not None:
         return True
     # the validators table holds only the ETH validators someone stakes with or watches
-    if chain is Chain.ETH and address.isdigit() and len(address) < 19:
+    if chain is Chain.ETH and address.isascii() and address.isdigit() and len(address) < 19:
         return await uow.session.get(EthValidatorRow, int(address)) is not None
     return False
 

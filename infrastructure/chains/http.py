@@ -41,7 +41,7 @@ def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("retry-after")
     if not value:
         return None
-    if value.strip().isdigit():
+    if value.strip().isascii() and value.strip().isdigit():
         return float(value)
     parsed = email.utils.parsedate_to_datetime(value)
     return max(0.0, parsed.timestamp() - time.time()) if parsed else None

@@ -100,7 +100,7 @@ class ResendEmailSender:
 
 
 def _delivery_failed(exc: ResendError) -> EmailDeliveryFailed:
-    status = int(exc.code) if str(exc.code).isdigit() else 500
+    status = int(exc.code) if str(exc.code).isascii() and str(exc.code).isdigit() else 500
     retryable = status == 429 or status >= 500 or exc.error_type in _RETRYABLE_TYPES
     # Provider messages may quote the recipient; redact() strips addresses.
     log.warning(

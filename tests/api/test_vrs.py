@@ -164,7 +164,9 @@ async def test_unknown_validators_and_malformed_ids_are_404(start_app: Any) -> N
         unknown = await client.get("/api/vrs/sol:Nobody11111111111111111111111111111111111")
         history = await client.get("/api/vrs/atom:cosmosvaloper1nobody/history")
         malformed = await client.get("/api/vrs/not-an-id")
-    for response in (unknown, history, malformed):
+        # "²" is a digit to str.isdigit() but not to int(): once a 500
+        superscript = await client.get("/api/vrs/eth:169¹²³")
+    for response in (unknown, history, malformed, superscript):
         assert response.status_code == 404
         assert response.json()["code"] == "NOT_FOUND" and response.json()["error"]
 
