@@ -39,6 +39,9 @@ _PG_UNAVAILABLE = (
     pg.CrashShutdownError,  # 57P02
     pg.TooManyConnectionsError,  # 53300
 )
+# 08P01 is in class 08 but means we sent something the server refused to parse (a NUL
+# byte in a text parameter does this): a bug of ours, the server is fine
+_PG_OUR_FAULT = (pg.ProtocolViolationError,)
 _SOCKET_ERRORS = (ConnectionError, TimeoutError, socket.gaierror)
 _DRIVERS = {"sqlalchemy": DATABASE, "asyncpg": DATABASE, "redis": REDIS, "arq": REDIS}
 
@@ -50,7 +53,7 @@ def unavailable_dependency(exc: BaseException) -> str | None:
             return DATABASE
         if isinstance(current, DBAPIError) and current.connection_invalidated:
             return DATABASE
-        if isinstance(current, _PG_UNAVAILABLE):
+        if isinstance(current, _PG_UNAVAILABLE) and not isinstance(current, _PG_OUR_FAULT):
             return DATABASE
         if isinstance(current, (RedisConnectionError, RedisTimeoutError)):
             return REDIS

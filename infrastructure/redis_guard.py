@@ -5,10 +5,10 @@ Closed (normal): every operation goes to Redis. The first connection error or ti
 opens it: one warning is logged, and for `retry_seconds` nobody touches Redis — the
 cache answers as a miss, the rate limiter decides in memory, the key store refuses with
 503 — so a dead (or blackholed: each call would wait the socket timeout) Redis costs a
-request nothing. When the interval has passed, a background probe (PING, then the cache
-invalidations that could not be sent while Redis was away) decides: success closes the
+request nothing. A background task probes it every `retry_seconds` (PING, then the
+cache invalidations that could not be sent while Redis was away): success closes the
 breaker ("recovered" logged once), failure waits another interval. Requests never wait
-for a probe.
+for a probe, and recovery needs no traffic.
 
 Only connection-level failures count (refused, reset, timed out, still loading its data
 set); any other Redis error is a bug and propagates as before.
@@ -107,8 +107,6 @@ class RedisGuard:
         if self._down_since is None:
             return True
         self._fallbacks.labels(component, "open").inc()
-        if self._probe is None and self._clock() >= self._retry_at:
-            self._probe = asyncio.get_running_loop().create_task(self._run_probe())
         return False
 
     def failed(self, component: str, exc: BaseException) -> None:
@@ -126,6 +124,8 @@ class RedisGuard:
                 fallback="in-process rate limits, cache misses, 503 for sign-in nonces",
                 retry_seconds=self.retry_seconds,
             )
+        if self._probe is None:
+            self._probe = asyncio.get_running_loop().create_task(self._recover())
 
     def fallback_count(self, component: str, reason: str | None = None) -> float:
         reasons = (reason,) if reason else ("error", "open")
@@ -137,22 +137,25 @@ class RedisGuard:
             for r in reasons
         )
 
-    async def _run_probe(self) -> None:
+    async def _recover(self) -> None:
+        """Probe in the background until Redis answers (traffic or not), then close."""
         try:
-            await self._redis.ping()
-            for hook in self._on_recovery:
-                await hook()
-        except Exception as exc:
-            if not redis_unavailable(exc):
-                log.error("redis_probe_failed", error=type(exc).__name__)
-            self._retry_at = self._clock() + self.retry_seconds
-        else:
-            down_since, self._down_since = self._down_since, None
-            self._up.set(1)
-            log.info(
-                "redis_recovered",
-                down_seconds=round(self._clock() - (down_since or self._clock()), 1),
-            )
+            while self._down_since is not None:
+                await asyncio.sleep(max(0.0, self._retry_at - self._clock()))
+                if self._clock() < self._retry_at:  # a request failed meanwhile
+                    continue
+                try:
+                    await self._redis.ping()
+                    for hook in self._on_recovery:
+                        await hook()
+                except Exception as exc:
+                    if not redis_unavailable(exc):
+                        log.error("redis_probe_failed", error=type(exc).__name__)
+                    self._retry_at = self._clock() + self.retry_seconds
+                    continue
+                down_since, self._down_since = self._down_since, None
+                self._up.set(1)
+                log.info("redis_recovered", down_seconds=round(self._clock() - down_since, 1))
         finally:
             self._probe = None
 
