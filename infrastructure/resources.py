@@ -73,6 +73,8 @@ class Resources:
             await connection.execute(text("SELECT 1"))
 
     async def check_redis(self) -> None:
+        if self.redis_guard is not None and self.redis_guard.down:  # known: do not wait on it
+            raise ConnectionError("Redis is unavailable (the breaker is open)")
         if self.redis is not None:
             await self.redis.ping()
 

@@ -50,6 +50,7 @@ def _requests(auth: dict[str, str]) -> list[tuple[str, str, dict[str, Any]]]:
         ("POST", "/api/yield/calculate", {"json": {"chain": "atom", "amount": "100"}}),
         ("GET", "/api/portfolio", {"headers": auth}),
         ("GET", "/api/auth/nonce", {}),
+        ("POST", "/api/auth/siwe", {"json": Wallet.new(Chain.ETH).proof("unknownnonce1234")}),
         ("GET", "/api/ready", {}),
         ("GET", "/api/me", {"headers": auth}),
         ("GET", "/api/jobs/no-such-job", {"headers": auth}),
@@ -63,11 +64,17 @@ DURING_OUTAGE = {
     "/api/yield/calculate": 200,
     "/api/portfolio": 200,
     "/api/auth/nonce": 503,  # a nonce kept anywhere else could be replayed on another process
+    "/api/auth/siwe": 503,  # a signed message whose nonce cannot be checked
     "/api/ready": 200,  # degraded, still in rotation
     "/api/me": 200,
     "/api/jobs/no-such-job": 503,  # the job queue lives in Redis
 }
-AFTER_RECOVERY = {**DURING_OUTAGE, "/api/auth/nonce": 200, "/api/jobs/no-such-job": 404}
+AFTER_RECOVERY = {
+    **DURING_OUTAGE,
+    "/api/auth/nonce": 200,
+    "/api/auth/siwe": 401,  # NONCE_EXPIRED: that nonce was never issued
+    "/api/jobs/no-such-job": 404,
+}
 
 
 async def _round(running: RunningApp, auth: dict[str, str]) -> dict[str, Any]:
@@ -113,7 +120,7 @@ async def test_api_keeps_answering_through_a_redis_outage_and_recovers(
             ready = responses["/api/ready"].json()["data"]
             assert ready["status"] == "degraded" and ready["checks"]["redis"] == "unavailable"
         decided_in_memory = guard.fallback_count("rate_limit")
-        assert decided_in_memory >= ROUNDS * 6  # every rate-limited request of the loop
+        assert decided_in_memory >= ROUNDS * 7  # every rate-limited request of the loop
         assert len(running.events("redis_unavailable")) == 1  # one warning per outage
         metrics = (await client.get("/api/metrics")).text
         assert 'staketrack_redis_fallbacks_total{component="rate_limit"' in metrics
