@@ -155,7 +155,6 @@ async def _validation_error(_: Request, exc: Exception) -> Response:
 
 
 _OUTAGE_LOG_EVERY_SECONDS = 30.0
-_outage_logged_at: dict[str, float] = {}
 log = get_logger(__name__)
 
 
@@ -165,11 +164,14 @@ async def _dependency_error(request: Request, exc: Exception) -> Response:
     dependency = unavailable_dependency(exc)
     if dependency is None:
         raise exc
-    now = time.monotonic()  # one line per dependency per interval, not one per request
-    if now - _outage_logged_at.get(dependency, -_OUTAGE_LOG_EVERY_SECONDS) >= (
-        _OUTAGE_LOG_EVERY_SECONDS
-    ):
-        _outage_logged_at[dependency] = now
+    # one line per dependency per interval (per app), not one per request
+    state = request.app.state
+    if not hasattr(state, "outage_logged_at"):
+        state.outage_logged_at = {}
+    logged_at: dict[str, float] = state.outage_logged_at
+    now = time.monotonic()
+    if now - logged_at.get(dependency, -_OUTAGE_LOG_EVERY_SECONDS) >= _OUTAGE_LOG_EVERY_SECONDS:
+        logged_at[dependency] = now
         log.warning("dependency_unavailable", dependency=dependency, error=type(exc).__name__)
     return await _domain_error(request, DependencyUnavailable(dependency=dependency))
 

@@ -21,6 +21,7 @@ from infrastructure.resources import open_redis
 from tests.api.conftest import bearer, sign_in
 from tests.api.wallets import Wallet
 from tests.faults.conftest import RedisProcess, RunningApp, eventually
+from workers.arq_settings import ArqJobQueue
 from workers.ingest import Ingest
 
 pytestmark = [pytest.mark.redis]
@@ -274,3 +275,42 @@ async def test_cache_deletions_missed_in_an_outage_are_sent_before_redis_is_read
     finally:
         await guard.aclose()
         await client.aclose()
+
+
+async def test_the_job_queue_answers_503_when_redis_is_stopped_or_blackholed(
+    private_redis: RedisProcess,
+) -> None:
+    queue = await ArqJobQueue.connect(private_redis.url)
+    try:
+        assert await queue.enqueue("heartbeat", "job-before", {})
+        private_redis.pause()  # arq's pool has no socket timeout: the call is bounded for it
+        with pytest.raises(DependencyUnavailable) as blackholed:
+            await queue.enqueue("heartbeat", "job-paused", {})
+        private_redis.resume()
+        private_redis.stop()
+        with pytest.raises(DependencyUnavailable) as stopped:
+            await queue.info("job-before")
+        private_redis.start()
+
+        async def answers() -> bool:
+            try:
+                return await queue.enqueue("heartbeat", "job-after", {})
+            except DependencyUnavailable:
+                return False
+
+        await eventually(answers, "the queue to accept jobs again")
+    finally:
+        await queue.close()
+    assert blackholed.value.dependency == stopped.value.dependency == "redis"
+
+
+def test_a_wrapped_connection_error_is_an_outage_and_a_command_error_is_not() -> None:
+    from limits.errors import StorageError
+    from redis.exceptions import ConnectionError, ResponseError
+
+    from infrastructure.redis_guard import redis_unavailable
+
+    assert redis_unavailable(StorageError(ConnectionError("refused")))
+    assert redis_unavailable(TimeoutError())
+    assert not redis_unavailable(ResponseError("WRONGTYPE"))
+    assert not redis_unavailable(StorageError(ResponseError("WRONGTYPE")))
