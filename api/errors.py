@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import orjson
@@ -24,6 +25,8 @@ from domain.errors import (
     RateLimited,
 )
 from domain.real_yield import YieldDataMissing
+from infrastructure.availability import CANDIDATES, unavailable_dependency
+from infrastructure.logging import get_logger
 
 DOMAIN_STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
@@ -152,10 +155,34 @@ async def _validation_error(_: Request, exc: Exception) -> Response:
     )
 
 
+_OUTAGE_LOG_EVERY_SECONDS = 30.0
+log = get_logger(__name__)
+
+
+async def _dependency_error(request: Request, exc: Exception) -> Response:
+    """A database (or Redis) that cannot be reached is 503 DEPENDENCY_UNAVAILABLE with
+    Retry-After; any other error of these classes is a bug and stays a 500."""
+    dependency = unavailable_dependency(exc)
+    if dependency is None:
+        raise exc
+    # one line per dependency per interval (per app), not one per request
+    state = request.app.state
+    if not hasattr(state, "outage_logged_at"):
+        state.outage_logged_at = {}
+    logged_at: dict[str, float] = state.outage_logged_at
+    now = time.monotonic()
+    if now - logged_at.get(dependency, -_OUTAGE_LOG_EVERY_SECONDS) >= _OUTAGE_LOG_EVERY_SECONDS:
+        logged_at[dependency] = now
+        log.warning("dependency_unavailable", dependency=dependency, error=type(exc).__name__)
+    return await _domain_error(request, DependencyUnavailable(dependency=dependency))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    for exc_class in CANDIDATES:  # connection failures of the database or Redis: 503
+        app.add_exception_handler(exc_class, _dependency_error)
 
 
 def internal_error_body(request_id: str) -> bytes:

@@ -6,10 +6,11 @@ Production: the same ports on Redis. The database is SQLite or PostgreSQL by URL
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import httpx
+from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -26,6 +27,7 @@ from infrastructure.email.resend_sender import ResendEmailSender
 from infrastructure.keystore.memory import MemoryKeyStore
 from infrastructure.keystore.redis import RedisKeyStore
 from infrastructure.ratelimit import LimitsRateLimiter
+from infrastructure.redis_guard import RedisGuard
 from infrastructure.settings import Settings
 
 if TYPE_CHECKING:
@@ -46,6 +48,8 @@ class Resources:
     http: httpx.AsyncClient
     turnstile: TurnstileVerifier | None = None
     redis: Redis | None = None
+    redis_guard: RedisGuard | None = None  # with Redis: whether it answers (shared breaker)
+    metrics_registry: CollectorRegistry = field(default_factory=CollectorRegistry)
     _chains: ChainSources | None = None
     _reads: CachedReads | None = None
 
@@ -53,7 +57,7 @@ class Resources:
     def reads(self) -> CachedReads:
         """Cache-aside for API reads, with hit/miss counters."""
         if self._reads is None:
-            self._reads = CachedReads(self.cache)
+            self._reads = CachedReads(self.cache, self.metrics_registry)
         return self._reads
 
     def chains(self) -> ChainSources:
@@ -69,6 +73,8 @@ class Resources:
             await connection.execute(text("SELECT 1"))
 
     async def check_redis(self) -> None:
+        if self.redis_guard is not None and self.redis_guard.down:  # known: do not wait on it
+            raise ConnectionError("Redis is unavailable (the breaker is open)")
         if self.redis is not None:
             await self.redis.ping()
 
@@ -76,6 +82,8 @@ class Resources:
         if self._chains is not None:
             await self._chains.aclose()
         await self.http.aclose()
+        if self.redis_guard is not None:
+            await self.redis_guard.aclose()
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()
@@ -104,16 +112,23 @@ def open_resources(settings: Settings) -> Resources:
         if settings.turnstile_secret is not None
         else None
     )
+    registry = CollectorRegistry()
     redis = open_redis(settings.redis_url) if settings.redis_url else None
+    # one breaker for the three Redis ports: when one sees Redis fail, none waits on it
+    guard = RedisGuard(redis, registry=registry) if redis else None
     return Resources(
         settings=settings,
         engine=engine,
         session_factory=create_session_factory(engine),
-        cache=RedisCache(redis) if redis else MemoryCache(),
-        keystore=RedisKeyStore(redis) if redis else MemoryKeyStore(),
-        rate_limiter=LimitsRateLimiter.redis(redis) if redis else LimitsRateLimiter.in_memory(),
+        cache=RedisCache(redis, guard) if redis else MemoryCache(),
+        keystore=RedisKeyStore(redis, guard=guard) if redis else MemoryKeyStore(),
+        rate_limiter=(
+            LimitsRateLimiter.redis(redis, guard) if redis else LimitsRateLimiter.in_memory()
+        ),
         email=_email_sender(settings),
         http=http,
         turnstile=turnstile,
         redis=redis,
+        redis_guard=guard,
+        metrics_registry=registry,
     )

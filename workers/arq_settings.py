@@ -6,7 +6,9 @@ Both use the job functions and cron table the in-process runner uses.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -17,9 +19,11 @@ from arq.jobs import Job
 from arq.jobs import JobStatus as ArqStatus
 from arq.worker import Function, func, run_worker
 
+from domain.errors import DependencyUnavailable
 from domain.ports import JobInfo, JobStatus
 from infrastructure.logging import configure_logging
-from infrastructure.resources import open_resources
+from infrastructure.redis_guard import RETRY_AFTER_SECONDS, redis_unavailable
+from infrastructure.resources import REDIS_TIMEOUT_SECONDS, open_resources
 from infrastructure.settings import Settings
 from workers.context import RETRY_DELAYS, JobDeps, JobFunction
 from workers.failures import record_final_failure
@@ -128,10 +132,15 @@ class ArqJobQueue:
         )
 
     async def enqueue(self, name: str, job_id: str, kwargs: Mapping[str, Any]) -> bool:
-        job = await self._pool.enqueue_job(name, _job_id=job_id, **kwargs)
+        async with _redis_or_unavailable():
+            job = await self._pool.enqueue_job(name, _job_id=job_id, **kwargs)
         return job is not None
 
     async def info(self, job_id: str) -> JobInfo:
+        async with _redis_or_unavailable():
+            return await self._info(job_id)
+
+    async def _info(self, job_id: str) -> JobInfo:
         job = Job(job_id, self._pool, _queue_name=QUEUE_NAME)
         status = _STATUS[await job.status()]
         if status is not JobStatus.COMPLETE:
@@ -152,3 +161,16 @@ class ArqJobQueue:
 
     async def close(self) -> None:
         await self._pool.aclose()
+
+
+@asynccontextmanager
+async def _redis_or_unavailable() -> AsyncIterator[None]:
+    """A queue call from a request: bounded by the Redis timeout (arq's pool has no
+    socket timeout), and a Redis that cannot be reached is 503 DEPENDENCY_UNAVAILABLE."""
+    try:
+        async with asyncio.timeout(REDIS_TIMEOUT_SECONDS):
+            yield
+    except Exception as exc:
+        if not redis_unavailable(exc):
+            raise
+        raise DependencyUnavailable(dependency="redis", retry_after=RETRY_AFTER_SECONDS) from exc

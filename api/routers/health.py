@@ -15,6 +15,7 @@ from workers.jobs.heartbeat import HEARTBEAT_KEY
 
 router = APIRouter(prefix="/api", tags=["health"])
 CHECK_TIMEOUT_SECONDS = 3.0
+RETRY_AFTER_SECONDS = 5
 
 
 class Health(ApiModel):
@@ -22,7 +23,7 @@ class Health(ApiModel):
 
 
 class Readiness(ApiModel):
-    status: str
+    status: str  # "ready", or "degraded" while Redis is down (the API still answers)
     checks: dict[str, str]
     jobs: str  # "ok" while the job runner's heartbeat is fresh, else "stale" (informational)
 
@@ -42,21 +43,27 @@ async def _check(probe: Callable[[], Awaitable[None]]) -> str:
 
 @router.get(
     "/ready",
-    summary="Readiness: database and (when configured) Redis",
-    responses={503: {"model": ErrorBody, "description": "A dependency is unavailable"}},
+    summary="Readiness: the database (required) and, when configured, Redis (degraded)",
+    description="503 while the database cannot be reached. A Redis outage does not make "
+    "the API unready — it keeps answering (rate limits in memory, reads from the database; "
+    "sign-in answers 503) — so it shows as `status: degraded` with `checks.redis: "
+    "unavailable`.",
+    responses={503: {"model": ErrorBody, "description": "The database is unavailable"}},
     response_model=Envelope[Readiness],
 )
 async def ready(resources: ResourcesDep) -> Envelope[Readiness] | Response:
     checks = {"database": await _check(resources.check_database)}
     checks["redis"] = await _check(resources.check_redis) if resources.redis else "not_configured"
-    failing = [name for name, state in checks.items() if state == "unavailable"]
-    if failing:
+    if checks["database"] == "unavailable":
         return error_response(
             503,
-            f"Not ready: {', '.join(failing)} unavailable",
+            "Not ready: database unavailable",
             "NOT_READY",
-            {"checks": checks, "failing": failing},
+            {"checks": checks, "failing": ["database"]},
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
+    if checks["redis"] == "unavailable":
+        return ok(Readiness(status="degraded", checks=checks, jobs="unknown"))
     try:
         jobs = "ok" if await resources.cache.get(HEARTBEAT_KEY) else "stale"
     except Exception:

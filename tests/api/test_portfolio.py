@@ -15,6 +15,7 @@ from domain.models import Chain
 from infrastructure.cache.reads import CachedReads
 from infrastructure.cache.redis import RedisCache
 from infrastructure.db.models import ChainSyncRow
+from infrastructure.redis_guard import RedisGuard
 from infrastructure.resources import open_redis
 from tests.api.conftest import bearer, get_nonce, sign_in
 from tests.api.wallets import Wallet
@@ -162,12 +163,18 @@ async def test_redis_down_still_answers_from_the_database(start_app: Any, redis_
         data = await sign_in(client, Wallet.new(Chain.ETH))
         client.cookies.clear()
         dead = open_redis("redis://127.0.0.1:1/0")
-        app.state.resources.cache = RedisCache(dead)  # session snapshots and reads alike
+        guard = RedisGuard(dead)
+        app.state.resources.cache = RedisCache(dead, guard)  # session snapshots and reads alike
         app.state.resources._reads = CachedReads(app.state.resources.cache)
         response = await client.get("/api/portfolio", headers=bearer(data["accessToken"]))
+        await guard.aclose()
         await dead.aclose()
     assert response.status_code == 200
-    assert app.state.resources.reads.counts("portfolio")["error"] == 1
+    # the outage is a miss, never an error; the first failure opened the breaker, so the
+    # rest of the request did not ask Redis again
+    assert app.state.resources.reads.counts("portfolio")["miss"] == 1
+    assert guard.down
+    assert guard.fallback_count("cache", "error") == 1
 
 
 # --- validators ---------------------------------------------------------------------------

@@ -30,19 +30,23 @@ async def test_ready_production(start_app: Any, postgres_url: str, redis_url: st
 
 
 @pytest.mark.redis
-async def test_ready_names_redis_when_it_is_down(start_app: Any, redis_url: str) -> None:
-    # a real Redis for the job queue, and nothing listening where the cache should be
+async def test_ready_says_degraded_not_unready_when_redis_is_down(
+    start_app: Any, redis_url: str
+) -> None:
+    # a real Redis for the job queue, and nothing listening where the cache should be:
+    # the API still answers without Redis, so it stays in rotation, flagged degraded
     async with start_app(redis_url=redis_url) as (app, client):
         from infrastructure.resources import open_redis
 
         await app.state.resources.redis.aclose()
         app.state.resources.redis = open_redis("redis://127.0.0.1:1/0")
         response = await client.get("/api/ready")
-    assert response.status_code == 503
-    body = response.json()
-    assert body["code"] == "NOT_READY"
-    assert body["details"]["failing"] == ["redis"]
-    assert "redis" in body["error"]
+    assert response.status_code == 200
+    assert response.json()["data"] == {
+        "status": "degraded",
+        "checks": {"database": "ok", "redis": "unavailable"},
+        "jobs": "unknown",
+    }
 
 
 async def test_ready_names_the_database_when_it_is_down(start_app: Any) -> None:
@@ -56,4 +60,5 @@ async def test_ready_names_the_database_when_it_is_down(start_app: Any) -> None:
         response = await client.get("/api/ready")
         await app.state.resources.engine.dispose()
     assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
     assert response.json()["details"]["failing"] == ["database"]
