@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     cache_ttl_portfolio: int = Field(default=300, ge=1)
     cache_ttl_vrs: int = Field(default=3600, ge=1)
     cache_ttl_yield: int = Field(default=86_400, ge=1)
+    # request edge: bodies over this many bytes answer 413 before they are read
+    max_request_body_bytes: int = Field(default=65_536, ge=1_024, le=64 * 1024 * 1024)
+    # JSON bodies nested deeper answer 422 before they are parsed
+    max_json_depth: int = Field(default=64, ge=2, le=256)
 
     @field_validator("siwe_chain_ids", "admin_wallets", "cron_hmac_keys", mode="before")
     @classmethod
