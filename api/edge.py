@@ -33,7 +33,7 @@ log = get_logger("staketrack.edge")
 
 # C0, DEL and C1 (Unicode category Cc)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-NO_STORE_PREFIXES = ("/api/auth/", "/api/me")
+NO_STORE_PREFIXES = ("/api/auth/", "/api/me/")  # and /api/me itself (not /api/metrics)
 NO_STORE_HEADERS = [(b"cache-control", b"no-store"), (b"pragma", b"no-cache")]
 
 _AS_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")  # +1 / -1 as signed bytes
@@ -118,7 +118,7 @@ class EdgeGuardMiddleware:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()  # after the body: wait for the disconnect, as usual
 
-        if scope["path"].startswith(NO_STORE_PREFIXES):
+        if is_no_store_path(scope["path"]):
             await self.app(scope, replay, _no_store(send))
         else:
             await self.app(scope, replay, send)
@@ -151,6 +151,10 @@ class EdgeGuardMiddleware:
                 }
             ],
         )
+
+
+def is_no_store_path(path: str) -> bool:
+    return path == "/api/me" or path.startswith(NO_STORE_PREFIXES)
 
 
 def _no_store(send: Send) -> Send:

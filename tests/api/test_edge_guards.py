@@ -21,7 +21,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from api.app import create_app
 from api.cursors import CursorSigner
-from api.edge import NO_STORE_PREFIXES, json_nesting_exceeds
+from api.edge import is_no_store_path, json_nesting_exceeds
 from api.interpreter import RECURSION_LIMIT
 from api.routers.cron import CronIn
 from api.schemas.auth import NewApiKeyOut, SessionOut
@@ -465,7 +465,8 @@ async def test_token_and_key_responses_carry_no_store(start_app: Any) -> None:
         assert token is not None
         verified = await client.post("/api/auth/email/verify", json={"token": token.group(1)})
         public = await client.get("/api/validators?chain=sol")
-    for response in (signed_in, refreshed, key, verified):
+        profile = await client.get("/api/me", headers=auth)
+    for response in (signed_in, refreshed, key, verified, profile):
         assert response.status_code in {200, 201}, response.text
         assert _no_store(response), response.request.url
     assert not _no_store(public)
@@ -491,4 +492,5 @@ def test_every_route_returning_secrets_is_under_a_no_store_prefix(tmp_path: Path
     ]
     assert len(secret_routes) >= 6, secret_routes  # sign-ins, refresh, verify, new key
     for path in secret_routes:
-        assert path.startswith(NO_STORE_PREFIXES), path
+        assert is_no_store_path(path), path
+    assert is_no_store_path("/api/me") and not is_no_store_path("/api/metrics")
