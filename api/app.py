@@ -12,7 +12,9 @@ from importlib.metadata import version
 
 from fastapi import FastAPI
 
+from api.edge import EdgeGuardMiddleware
 from api.errors import ERROR_RESPONSES, install_error_handlers
+from api.interpreter import pin_recursion_limit
 from api.middleware import RequestContextMiddleware
 from api.openapi import document_responses
 from api.routers import auth, cron, health, me, metrics, portfolio, validators, vrs, yields
@@ -32,6 +34,7 @@ def create_app(
     schedule: Sequence[ScheduledJob] | None = None,
 ) -> FastAPI:
     settings = settings or load_settings()
+    pin_recursion_limit()  # before any request: py_ecc raises it to 100,000 on import
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -79,6 +82,11 @@ def create_app(
     )
     app.state.settings = settings
     install_error_handlers(app)
+    app.add_middleware(
+        EdgeGuardMiddleware,
+        max_body_bytes=settings.max_request_body_bytes,
+        max_json_depth=settings.max_json_depth,
+    )
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
     app.include_router(metrics.router)

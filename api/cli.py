@@ -106,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     seed = demo_sub.add_parser("seed", help="backfill history from the demo network (NETWORK=demo)")
     seed.add_argument("--days", type=int, default=90)
     args = parser.parse_args(argv)
+    from api.interpreter import pin_recursion_limit
+
+    pin_recursion_limit()  # the worker parses remote JSON too: no 100,000 limit from py_ecc
     simple = {"serve": _serve, "worker": _worker, "migrate": _migrate}
     with_args = {"fetch": _fetch, "positions": _positions, "demo": _demo}
     try:

@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     rate_limit_sign_in_failures: str = "20/hour"
     # proxies whose X-Forwarded-For/-Proto are believed (IPs, CIDRs or "*"); empty: none
     forwarded_allow_ips: CsvList = []
+    # request edge: bodies over this many bytes answer 413 before they are read
+    max_request_body_bytes: int = Field(default=65_536, ge=1_024, le=64 * 1024 * 1024)
+    # JSON bodies nested deeper answer 422 before they are parsed
+    max_json_depth: int = Field(default=64, ge=2, le=256)
 
     @field_validator(
         "siwe_chain_ids", "admin_wallets", "cron_hmac_keys", "forwarded_allow_ips", mode="before"

@@ -22,7 +22,7 @@ from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
 from api.deps import JobQueueDep, ResourcesDep
-from api.schemas.common import ApiModel, Envelope, ok
+from api.schemas.common import ApiModel, Envelope, RequestModel, ok
 from domain.errors import AuthenticationFailed, InvalidInput, NotFound
 from domain.models import Chain
 from workers.ids import Period, job_id
@@ -41,7 +41,7 @@ STEPS: dict[str, tuple[str, Period]] = {
 }
 
 
-class CronIn(ApiModel):
+class CronIn(RequestModel):
     chain: Chain | None = None
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import json
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -12,15 +11,17 @@ from fastapi import APIRouter, Query
 from sqlalchemy import func, or_, select, tuple_
 from starlette.responses import Response
 
+from api.cursors import CursorSigner
 from api.deps import RateLimitedRoute, ResourcesDep, UowDep
 from api.portfolio import amount, freshness
-from api.schemas.common import ok
+from api.schemas.common import ErrorBody, ok
 from api.schemas.validators import ObservationOut, ValidatorDetailOut, ValidatorOut, ValidatorPage
-from domain.errors import InvalidInput, NotFound
+from domain.errors import InvalidCursor, NotFound
 from domain.models import Chain
 from infrastructure.cache.reads import cache_key
 from infrastructure.db.models import ValidatorObservationRow, ValidatorRow
 from infrastructure.db.repositories.chain_data import ChainDataRepository
+from infrastructure.resources import Resources
 
 router = APIRouter(prefix="/api/validators", tags=["validators"], dependencies=[RateLimitedRoute])
 Sort = Literal["stake", "commission", "name"]
@@ -49,29 +50,55 @@ def _out(row: ValidatorRow) -> dict[str, Any]:
     }
 
 
-def _cursor(values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+DEFAULT_LIMIT = 50
+_DECIMAL = re.compile(r"^[0-9]{1,30}(\.[0-9]{1,30})?$")
+_KEY_TYPES: dict[str, type] = {"stake": int, "commission": str, "name": str}
+BIGINT_LIMIT = 2**63  # stake is a BIGINT column
 
 
-def _uncursor(cursor: str) -> list[Any]:
-    try:
-        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        assert isinstance(values, list) and len(values) == 2
-        return values
-    except Exception as exc:
-        raise InvalidInput("Invalid cursor.", details={"field": "cursor"}) from exc
+def _signer(resources: Resources) -> CursorSigner:
+    assert resources.settings.secret_key is not None  # load_settings() always fills it
+    return CursorSigner(resources.settings.secret_key.get_secret_value())
 
 
-@router.get("", summary="Validators of one chain: search, sort, paginate", response_model=None)
+def _after(resources: Resources, cursor: str, chain: Chain, sort: Sort) -> tuple[Any, str]:
+    """(sort key, address) a signed cursor of this listing resumes after."""
+    values = _signer(resources).verify(cursor)
+    key, address = values.get("k"), values.get("a")
+    if (
+        values.get("c") != chain.value
+        or values.get("s") != sort
+        or type(key) is not _KEY_TYPES[sort]  # exact: a bool is not a stake
+        or (sort == "stake" and not -BIGINT_LIMIT <= key < BIGINT_LIMIT)
+        or (sort == "commission" and not _DECIMAL.match(str(key)))
+        or not isinstance(address, str)
+        or not address
+    ):
+        raise InvalidCursor(
+            "The cursor belongs to another listing; use the nextCursor of this one.",
+            details={"field": "cursor"},
+        )
+    return key, address
+
+
+@router.get(
+    "",
+    summary="Validators of one chain: search, sort, paginate",
+    response_model=None,
+    responses={400: {"model": ErrorBody, "description": "The cursor is invalid (INVALID_CURSOR)."}},
+)
 async def list_validators(
     uow: UowDep,
     resources: ResourcesDep,
     chain: Chain,
     sort: Sort = "stake",
     cursor: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    limit: Annotated[int, Query(ge=1, le=200)] = DEFAULT_LIMIT,
     q: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
+    # a cursor we did not issue is refused here: before the database and the cache
+    after = _after(resources, cursor, chain, sort) if cursor else None
+
     async def build() -> bytes:
         # keyset pagination: (sort key, address) is unique and stable between pages
         key = {
@@ -88,8 +115,7 @@ async def list_validators(
                     func.lower(ValidatorRow.address).startswith(needle, autoescape=True),
                 )
             )
-        if cursor:
-            after = _uncursor(cursor)
+        if after is not None:
             query = query.where(tuple_(key, ValidatorRow.address) > tuple_(*after))
         rows = list(
             await uow.session.scalars(query.order_by(key, ValidatorRow.address).limit(limit + 1))
@@ -104,7 +130,9 @@ async def list_validators(
                 "commission": format(last.commission, "f") if last.commission is not None else "1",
                 "name": (last.name or "").lower(),
             }[sort]
-            next_cursor = _cursor([last_key, last.address])
+            next_cursor = _signer(resources).sign(
+                {"c": chain.value, "s": sort, "k": last_key, "a": last.address}
+            )
         page = ValidatorPage(items=[ValidatorOut(**_out(r)) for r in rows], next_cursor=next_cursor)
         sync = await ChainDataRepository(uow.session).sync_by_chain("validators")
         fetched_at, stale, last_error = freshness(sync.get(chain.value), datetime.now(UTC))
@@ -117,13 +145,18 @@ async def list_validators(
         }
         return ok(page, **meta).model_dump_json().encode()
 
-    ident = _cursor([sort, cursor or "", limit, q or ""])
-    body = await resources.reads.get_or_build(
-        "validators",
-        cache_key("validators", chain.value, ident),
-        resources.settings.cache_ttl_validators,
-        build,
-    )
+    # Only the pages everyone asks for are cached: the first page of each chain and sort
+    # at the default size (9 entries in all). Later pages, searches and other sizes are
+    # one indexed keyset query each; caching them let made-up requests fill the cache.
+    if after is not None or q or limit != DEFAULT_LIMIT:
+        body = await build()
+    else:
+        body = await resources.reads.get_or_build(
+            "validators",
+            cache_key("validators", chain.value, f"first:{sort}:{limit}"),
+            resources.settings.cache_ttl_validators,
+            build,
+        )
     return Response(body, media_type="application/json")
 
 

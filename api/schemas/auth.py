@@ -8,10 +8,10 @@ from typing import Annotated, Literal
 
 from pydantic import EmailStr, Field, StringConstraints
 
-from api.schemas.common import ApiModel
+from api.schemas.common import MULTILINE, ApiModel, RequestModel
 from domain.models import Chain, Tier
 
-Message = Annotated[str, Field(min_length=1, max_length=4096)]
+Message = Annotated[str, Field(min_length=1, max_length=4096), MULTILINE]
 Signature = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
 
 
@@ -20,21 +20,21 @@ class NonceOut(ApiModel):
     expires_at: datetime
 
 
-class EthereumProof(ApiModel):
+class EthereumProof(RequestModel):
     """EIP-4361 message and its 65-byte personal_sign signature (0x hex)."""
 
     message: Message
     signature: Signature
 
 
-class SolanaProof(ApiModel):
+class SolanaProof(RequestModel):
     """Sign-In-With-Solana message and the base58 ed25519 signature of its UTF-8 bytes."""
 
     message: Message
     signature: Signature
 
 
-class CosmosProof(ApiModel):
+class CosmosProof(RequestModel):
     """Keplr `signArbitrary` (ADR-036) result over the sign-in message."""
 
     message: Message
@@ -59,12 +59,12 @@ class SessionOut(ApiModel):
     user: UserOut
 
 
-class EmailIn(ApiModel):
+class EmailIn(RequestModel):
     email: EmailStr = Field(max_length=320)
     turnstile_token: str | None = Field(default=None, max_length=2048)
 
 
-class AddEmailIn(ApiModel):
+class AddEmailIn(RequestModel):
     email: EmailStr = Field(max_length=320)
 
 
@@ -72,7 +72,7 @@ class AcceptedOut(ApiModel):
     status: Literal["sent"] = "sent"
 
 
-class TokenIn(ApiModel):
+class TokenIn(RequestModel):
     token: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
 
 
@@ -91,7 +91,7 @@ class LinkedWalletOut(WalletOut):
     )
 
 
-class ApiKeyIn(ApiModel):
+class ApiKeyIn(RequestModel):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
@@ -107,7 +107,7 @@ class NewApiKeyOut(ApiKeyOut):
     key: str = Field(description="The full key. Shown once; store it now.")
 
 
-class DeleteAccountIn(ApiModel):
+class DeleteAccountIn(RequestModel):
     confirm: Literal["DELETE"] = Field(description='Must be exactly "DELETE"')
 
 

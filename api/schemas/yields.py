@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from api.schemas.common import ApiModel
+from api.schemas.common import ApiModel, RequestModel
 from api.schemas.portfolio import Amount, ValidatorRef
 from domain.models import Chain
 
@@ -40,7 +40,7 @@ class YieldBreakdown(ApiModel):
     fetched_at: datetime = Field(description="When the chain figures used were observed")
 
 
-class CalculateIn(ApiModel):
+class CalculateIn(RequestModel):
     chain: str = Field(description="eth, sol or atom (anything else: 404)", examples=["sol"])
     amount: Any = Field(
         description="Whole coins (ETH, SOL, ATOM) as a decimal string or number",

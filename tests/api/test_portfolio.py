@@ -216,7 +216,7 @@ async def test_validator_detail_and_errors(whale: Any) -> None:
     assert detail.status_code == 200
     assert detail.json()["data"]["observations"][0]["observedAt"]
     assert missing.status_code == 404 and malformed.status_code == 404
-    assert (bad_cursor.status_code, bad_cursor.json()["code"]) == (422, "VALIDATION_ERROR")
+    assert (bad_cursor.status_code, bad_cursor.json()["code"]) == (400, "INVALID_CURSOR")
 
 
 async def test_cache_counters_are_exported_for_prometheus(whale: Any) -> None:
