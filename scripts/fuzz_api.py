@@ -366,6 +366,7 @@ def main() -> int:
         "RATE_LIMIT_DEFAULT": GENEROUS,
         "RATE_LIMIT_AUTH": GENEROUS,
         "RATE_LIMIT_EMAIL": GENEROUS,
+        "RATE_LIMIT_SIGN_IN_FAILURES": GENEROUS,
         "CRON_HMAC_KEYS": secrets.token_hex(32),
     }
     server = Server(env, out_dir / "server.log")
