@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from types import FrameType
+from typing import Any
 
 from domain.errors import DomainError
 from infrastructure.settings import ConfigError, Settings, load_settings
@@ -16,7 +18,7 @@ def _serve(settings: Settings) -> None:
     from infrastructure.logging import configure_logging
 
     configure_logging(settings)
-    uvicorn.run(
+    config = uvicorn.Config(
         create_app(settings),
         host=settings.host,
         port=settings.port,
@@ -25,6 +27,26 @@ def _serve(settings: Settings) -> None:
         proxy_headers=True,
         server_header=False,
     )
+    _bounded_server(config).run()
+
+
+def _bounded_server(config: Any) -> Any:
+    """uvicorn's server, bounded at exit: open connections get a short grace, the app's
+    lifespan shutdown is bounded step by step (api/app.py), and a watchdog armed at the
+    first signal ends the process if it is still alive 10 s later."""
+    import uvicorn
+
+    from workers.shutdown import CONNECTIONS_GRACE_SECONDS, ExitWatchdog
+
+    config.timeout_graceful_shutdown = CONNECTIONS_GRACE_SECONDS
+    watchdog = ExitWatchdog()
+
+    class BoundedServer(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            watchdog.arm()
+            super().handle_exit(sig, frame)
+
+    return BoundedServer(config)
 
 
 def _worker(settings: Settings) -> None:
