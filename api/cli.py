@@ -15,9 +15,10 @@ def _serve(settings: Settings) -> None:
     import uvicorn
 
     from api.app import create_app
-    from infrastructure.logging import configure_logging
+    from infrastructure.logging import configure_logging, install_crash_logging
 
     configure_logging(settings)
+    install_crash_logging()
     config = uvicorn.Config(
         create_app(settings),
         host=settings.host,
@@ -62,9 +63,10 @@ def _worker(settings: Settings) -> None:
 
 def _migrate(settings: Settings) -> None:
     from infrastructure.db.migrate import upgrade
-    from infrastructure.logging import configure_logging, get_logger
+    from infrastructure.logging import configure_logging, get_logger, install_crash_logging
 
     configure_logging(settings)
+    install_crash_logging()
     upgrade(settings.effective_database_url)
     get_logger("staketrack.migrate").info("migrated", revision="head")
 

@@ -24,7 +24,7 @@ from arq.worker import Worker
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from infrastructure.logging import configure_logging, get_logger
+from infrastructure.logging import configure_logging, get_logger, install_crash_logging
 from infrastructure.resources import open_resources
 from infrastructure.settings import Settings
 from workers.arq_settings import worker_settings
@@ -141,4 +141,5 @@ async def _main(settings: Settings) -> None:
 
 def run(settings: Settings) -> None:
     configure_logging(settings)
+    install_crash_logging()  # a crash's traceback goes through the redacting formatter
     asyncio.run(_main(settings))
