@@ -1,66 +1,73 @@
-"""The `staketrack` command as a user runs it: migrate, serve, and fail fast on bad config."""
+"""The `staketrack` command as a user runs it: migrate, serve, and fail fast on bad config.
+
+No wall-clock deadlines: each wait polls a readiness signal under a generous hang guard,
+and every process started is killed at teardown (tests/e2e/processes.py)."""
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 
-STAKETRACK = str(Path(sys.executable).with_name("staketrack"))
+from tests.e2e.processes import (
+    STAKETRACK,
+    Blackhole,
+    Process,
+    base_env,
+    free_port,
+    report,
+    wait_for,
+)
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    # the demo network: the server's start-up catch-up never reaches public endpoints
-    env.update(
-        {
-            "DATA_DIR": str(tmp_path / "data"),
-            "LOG_FORMAT": "json",
-            "NETWORK": "demo",
-            "DEMO_ETH_VALIDATORS": "2000",
-        },
-        **extra,
-    )
-    return env
+    return base_env(tmp_path / "data", **extra)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def test_migrate_then_serve_embedded(tmp_path: Path) -> None:
-    port = _free_port()
-    env = _env(tmp_path, PORT=str(port))
-    subprocess.run([STAKETRACK, "migrate"], env=env, check=True, capture_output=True, timeout=60)
-    assert (tmp_path / "data" / "staketrack.db").exists()
-    server = subprocess.Popen([STAKETRACK, "serve"], env=env, stderr=subprocess.PIPE)
+def _health(port: int) -> httpx.Response | None:
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "server did not start"
-                assert server.poll() is None, "server exited"
-                time.sleep(0.2)
-        ready = httpx.get(f"http://127.0.0.1:{port}/api/ready", timeout=5)
-        missing = httpx.get(f"http://127.0.0.1:{port}/api/nope", timeout=5)
-    finally:
-        server.terminate()
-        _, stderr = server.communicate(timeout=15)
+        return httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5)
+    except httpx.TransportError:
+        return None
+
+
+def test_migrate_then_serve_embedded(tmp_path: Path, spawn: Callable[..., Process]) -> None:
+    port = free_port()
+    env = _env(tmp_path, PORT=str(port))
+    subprocess.run([STAKETRACK, "migrate"], env=env, check=True, capture_output=True, timeout=120)
+    assert (tmp_path / "data" / "staketrack.db").exists()
+    server = spawn("serve", env=env)
+    health = wait_for(lambda: _health(port), "answer on /api/health", server.popen)
+    ready = httpx.get(f"http://127.0.0.1:{port}/api/ready", timeout=30)
+    missing = httpx.get(f"http://127.0.0.1:{port}/api/nope", timeout=30)
+    seconds = server.terminate_and_time()
+    report(f"serve (demo network) exited {seconds:.2f} s after SIGTERM")
     assert health.json() == {"data": {"status": "ok"}, "meta": {}}
     assert ready.json()["data"]["checks"]["database"] == "ok"
     assert missing.status_code == 404 and missing.json()["code"] == "NOT_FOUND"
-    assert b'"event": "request"' in stderr and b'"path": "/api/nope"' in stderr
+    assert '"event": "request"' in server.output and '"path": "/api/nope"' in server.output
+
+
+def test_serve_exits_after_sigterm_while_a_job_hangs_on_an_unreachable_endpoint(
+    tmp_path: Path, spawn: Callable[..., Process], blackhole: Blackhole
+) -> None:
+    """Embedded mode, every chain endpoint accepting and never answering: the start-up
+    catch-up's jobs hang; SIGTERM still ends the process, the jobs logged as cancelled."""
+    port = free_port()
+    env = _env(tmp_path, PORT=str(port), **blackhole.chain_env())
+    subprocess.run([STAKETRACK, "migrate"], env=env, check=True, capture_output=True, timeout=120)
+    server = spawn("serve", env=env)
+    wait_for(lambda: _health(port), "answer on /api/health", server.popen)
+    wait_for(lambda: blackhole.accepted, "job reaching the unreachable endpoint", server.popen)
+    seconds = server.terminate_and_time()
+    report(f"serve with a hanging job exited {seconds:.2f} s after SIGTERM")
+    log = server.output
+    assert '"event": "job_cancelled"' in log, log[-3000:]
+    assert "Application shutdown complete." in log  # the bounded lifespan, not the watchdog
+    assert "shutdown_deadline_exceeded" not in log
 
 
 def test_invalid_setting_stops_startup_with_one_line(tmp_path: Path) -> None:
@@ -96,23 +103,53 @@ def test_worker_without_redis_explains_itself(tmp_path: Path) -> None:
 
 
 @pytest.mark.redis
-def test_worker_starts_and_runs_the_startup_heartbeat(tmp_path: Path, redis_url: str) -> None:
+def test_worker_starts_and_runs_the_startup_heartbeat(
+    tmp_path: Path, redis_url: str, spawn: Callable[..., Process]
+) -> None:
     import redis as redis_sync
 
     from workers.jobs.heartbeat import HEARTBEAT_KEY
 
     client = redis_sync.Redis.from_url(redis_url)
     client.flushdb()
-    env = _env(tmp_path, REDIS_URL=redis_url, SECRET_KEY="w" * 40)
-    worker = subprocess.Popen([STAKETRACK, "worker"], env=env, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 20
-        while client.get(HEARTBEAT_KEY) is None:
-            assert worker.poll() is None, "worker exited"
-            assert time.monotonic() < deadline, "no heartbeat from the worker"
-            time.sleep(0.2)
+        env = _env(tmp_path, REDIS_URL=redis_url, SECRET_KEY="w" * 40)
+        worker = spawn("worker", env=env)
+        wait_for(lambda: client.get(HEARTBEAT_KEY), "heartbeat from the worker", worker.popen)
+        seconds = worker.terminate_and_time()
+        report(f"worker (idle) exited {seconds:.2f} s after SIGTERM")
+        assert worker.popen.returncode == 0
     finally:
-        worker.terminate()
-        worker.communicate(timeout=15)
+        client.flushdb()
+        client.close()
+
+
+@pytest.mark.redis
+def test_worker_exits_after_sigterm_while_a_job_hangs_on_an_unreachable_endpoint(
+    tmp_path: Path, redis_url: str, spawn: Callable[..., Process], blackhole: Blackhole
+) -> None:
+    import redis as redis_sync
+
+    from workers.arq_settings import QUEUE_NAME
+
+    client = redis_sync.Redis.from_url(redis_url)
+    client.flushdb()
+    try:
+        env = _env(tmp_path, REDIS_URL=redis_url, SECRET_KEY="w" * 40, **blackhole.chain_env())
+        subprocess.run(
+            [STAKETRACK, "migrate"], env=env, check=True, capture_output=True, timeout=120
+        )
+        worker = spawn("worker", env=env)
+        wait_for(lambda: blackhole.accepted, "job reaching the unreachable endpoint", worker.popen)
+        seconds = worker.terminate_and_time()
+        report(f"worker with a hanging job exited {seconds:.2f} s after SIGTERM")
+        log = worker.output
+        assert worker.popen.returncode == 0, log[-3000:]
+        assert '"event": "job_cancelled"' in log
+        assert "cancelled, will be run again" in log  # arq keeps it queued
+        assert "shutdown_deadline_exceeded" not in log
+        queued = {member.decode() for member in client.zrange(QUEUE_NAME, 0, -1)}
+        assert any(job.startswith(("pipeline:", "startup:prices")) for job in queued), queued
+    finally:
         client.flushdb()
         client.close()
