@@ -68,6 +68,9 @@ async def _stop_worker(
         _, stuck = await asyncio.wait(set(left.values()), timeout=CANCEL_WAIT_SECONDS)
         for task in stuck:
             log.error("job_abandoned", job_id=next(j for j, t in left.items() if t is task))
+    for task in worker.tasks.values():  # their errors are logged by arq or above
+        if task.done() and not task.cancelled():
+            task.exception()
     pool = worker._pool  # arq keeps it private; close() would wait on every task unbounded
     if pool is not None:
         if clean:  # Redis is there: take the worker's health key down with it

@@ -153,3 +153,74 @@ def test_worker_exits_after_sigterm_while_a_job_hangs_on_an_unreachable_endpoint
     finally:
         client.flushdb()
         client.close()
+
+
+def _arq_status(redis_url: str, job_id: str) -> str:
+    import asyncio
+
+    from workers.arq_settings import ArqJobQueue
+
+    async def status() -> str:
+        queue = await ArqJobQueue.connect(redis_url)
+        try:
+            return (await queue.info(job_id)).status.value
+        finally:
+            await queue.close()
+
+    return asyncio.run(status())
+
+
+@pytest.mark.redis
+def test_a_job_of_a_killed_worker_shows_retrying_and_runs_again_at_the_next_start(
+    tmp_path: Path, redis_url: str, spawn: Callable[..., Process], blackhole: Blackhole
+) -> None:
+    """kill -9 leaves arq's in-progress mark for 310 s: the status says `retrying` once the
+    job's heartbeat is gone (not `running` for 310 s), and the next worker frees and
+    re-runs the job at once."""
+    import time
+
+    import redis as redis_sync
+
+    from workers.arq_settings import QUEUE_NAME
+
+    client = redis_sync.Redis.from_url(redis_url)
+    client.flushdb()
+    try:
+        env = _env(tmp_path, REDIS_URL=redis_url, SECRET_KEY="k" * 40, **blackhole.chain_env())
+        subprocess.run(
+            [STAKETRACK, "migrate"], env=env, check=True, capture_output=True, timeout=120
+        )
+        first = spawn("worker", env=env)
+
+        def running_pipelines() -> list[str]:
+            queued = [m.decode() for m in client.zrange(QUEUE_NAME, 0, -1)]
+            return sorted(
+                j
+                for j in queued  # a pipeline job: retried (a cron tick has max_tries=1)
+                if j.startswith("pipeline:") and client.exists(f"arq:in-progress:{j}")
+            )
+
+        wait_for(lambda: blackhole.accepted, "job reaching the unreachable endpoint", first.popen)
+        job_id = wait_for(running_pipelines, "a pipeline job in progress", first.popen)[0]
+        assert _arq_status(redis_url, job_id) == "running"
+        first.popen.kill()  # kill -9: no clean-up at all
+        first.popen.wait(timeout=120)
+        killed = time.monotonic()
+        assert client.exists(f"arq:in-progress:{job_id}")  # arq alone would say in progress
+        wait_for(lambda: _arq_status(redis_url, job_id) == "retrying", "status retrying")
+        report(f"killed worker's job shown as retrying {time.monotonic() - killed:.1f} s later")
+        assert client.exists(f"arq:in-progress:{job_id}")  # ...for up to 310 s
+
+        second = spawn("worker", env=env, name="second")
+        wait_for(
+            lambda: '"event": "job_interrupted_released"' in second.output,
+            "the next worker to free the interrupted job",
+            second.popen,
+        )
+        assert f'"job_id": "{job_id}"' in second.output
+        wait_for(lambda: _arq_status(redis_url, job_id) == "running", "the job running again")
+        report(f"interrupted job running again {time.monotonic() - killed:.1f} s after kill -9")
+        second.terminate_and_time()
+    finally:
+        client.flushdb()
+        client.close()
