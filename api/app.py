@@ -62,12 +62,14 @@ def create_app(
         gc.freeze()
         try:
             yield
-        finally:
+        finally:  # bounded: `staketrack serve` exits within 10 s of SIGTERM
+            from workers.shutdown import bounded
+
             if scheduler is not None:
-                await scheduler.stop()
-            await queue.close()
+                await bounded(scheduler.stop(), "scheduler", seconds=1.5)
+            await bounded(queue.close(), "job_queue", seconds=6.0)  # its own grace inside
             if resources is None:
-                await res.close()
+                await bounded(res.close(), "resources", seconds=2.5)
 
     app = FastAPI(
         title="StakeTrack AI API",

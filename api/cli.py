@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from types import FrameType
 from typing import Any
 
 from domain.errors import DomainError
@@ -24,10 +25,11 @@ def _serve(settings: Settings) -> None:
     import uvicorn
 
     from api.app import create_app
-    from infrastructure.logging import configure_logging
+    from infrastructure.logging import configure_logging, install_crash_logging
 
     configure_logging(settings)
-    uvicorn.run(
+    install_crash_logging()
+    config = uvicorn.Config(
         create_app(settings),
         host=settings.host,
         port=settings.port,
@@ -36,6 +38,26 @@ def _serve(settings: Settings) -> None:
         **proxy_header_options(settings),
         server_header=False,
     )
+    _bounded_server(config).run()
+
+
+def _bounded_server(config: Any) -> Any:
+    """uvicorn's server, bounded at exit: open connections get a short grace, the app's
+    lifespan shutdown is bounded step by step (api/app.py), and a watchdog armed at the
+    first signal ends the process if it is still alive 10 s later."""
+    import uvicorn
+
+    from workers.shutdown import CONNECTIONS_GRACE_SECONDS, ExitWatchdog
+
+    config.timeout_graceful_shutdown = CONNECTIONS_GRACE_SECONDS
+    watchdog = ExitWatchdog()
+
+    class BoundedServer(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            watchdog.arm()
+            super().handle_exit(sig, frame)
+
+    return BoundedServer(config)
 
 
 def _worker(settings: Settings) -> None:
@@ -51,9 +73,10 @@ def _worker(settings: Settings) -> None:
 
 def _migrate(settings: Settings) -> None:
     from infrastructure.db.migrate import upgrade
-    from infrastructure.logging import configure_logging, get_logger
+    from infrastructure.logging import configure_logging, get_logger, install_crash_logging
 
     configure_logging(settings)
+    install_crash_logging()
     upgrade(settings.effective_database_url)
     get_logger("staketrack.migrate").info("migrated", revision="head")
 

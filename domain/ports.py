@@ -64,6 +64,7 @@ class RateLimiter(Protocol):
 class JobStatus(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
+    RETRYING = "retrying"  # an attempt failed or was interrupted; it will run again
     COMPLETE = "complete"
     FAILED = "failed"
     NOT_FOUND = "not_found"

@@ -3,6 +3,12 @@
 Every line, whatever logger wrote it, passes `redact()` last: wallet addresses
 of all three chains are shortened (`0x1234…5678`) and email addresses removed.
 The request id bound in `structlog.contextvars` appears in every line.
+
+Crashes go the same way: in the service processes (`install_crash_logging()`, called by
+`staketrack serve`/`worker`/`migrate`) uncaught exceptions of any thread are logged
+through this pipeline by `sys.excepthook`/`threading.excepthook`, and asyncio's
+"exception was never retrieved" reports already arrive through the `asyncio` logger —
+no raw traceback reaches stderr past the redaction.
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import threading
+from types import TracebackType
 from typing import Any
 
 import structlog
@@ -23,9 +31,14 @@ _BECH32 = re.compile(
 )
 _BASE58 = re.compile(r"(?<![0-9A-Za-z])[1-9A-HJ-NP-Za-km-z]{32,44}(?![0-9A-Za-z])")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# a password in a URL (redis://:pw@host, postgresql://user:pw@host) and our API keys
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]+@")
+_API_KEY = re.compile(r"\bstk_[A-Za-z0-9_]{8,}")
 
 
 def redact(text: str) -> str:
+    text = _URL_PASSWORD.sub(r"\1[secret]@", text)
+    text = _API_KEY.sub("stk_[secret]", text)
     text = _EMAIL.sub("[email]", text)
     text = _ETH_HEX.sub(lambda m: shorten(m.group(0)), text)
     text = _BECH32.sub(lambda m: shorten(m.group(0)), text)
@@ -85,6 +98,32 @@ def configure_logging(settings: Settings, stream: Any = None) -> None:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=False,
     )
+
+
+def _log_uncaught(
+    exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> None:
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    get_logger("staketrack.crash").critical("uncaught_exception", exc_info=(exc_type, exc, tb))
+
+
+def _log_uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
+    if args.exc_value is None or issubclass(args.exc_type, SystemExit):
+        return
+    get_logger("staketrack.crash").critical(
+        "uncaught_exception",
+        thread=args.thread.name if args.thread else None,
+        exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+    )
+
+
+def install_crash_logging() -> None:
+    """Uncaught exceptions go through the redacting pipeline, not raw to stderr
+    (process-wide hooks: the service entry points call it, not `configure_logging`)."""
+    sys.excepthook = _log_uncaught
+    threading.excepthook = _log_uncaught_in_thread
 
 
 def get_logger(name: str) -> Any:

@@ -17,14 +17,19 @@ from arq import Retry, cron
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from arq.jobs import Job
 from arq.jobs import JobStatus as ArqStatus
-from arq.worker import Function, func, run_worker
+from arq.worker import Function, func
 
 from domain.errors import DependencyUnavailable
 from domain.ports import JobInfo, JobStatus
-from infrastructure.logging import configure_logging
 from infrastructure.redis_guard import RETRY_AFTER_SECONDS, redis_unavailable
-from infrastructure.resources import REDIS_TIMEOUT_SECONDS, open_resources
+from infrastructure.resources import REDIS_TIMEOUT_SECONDS, Resources, open_resources
 from infrastructure.settings import Settings
+from workers.arq_liveness import (
+    JOB_TIMEOUT_SECONDS,
+    honest_status,
+    job_heartbeat,
+    release_orphaned_jobs,
+)
 from workers.context import RETRY_DELAYS, JobDeps, JobFunction
 from workers.failures import record_final_failure
 from workers.schedule import ScheduledJob
@@ -49,7 +54,8 @@ def _arq_function(name: str, function: JobFunction, retry_delays: Sequence[float
             queue=ArqJobQueue(ctx["redis"]),
         )
         try:
-            return await function(deps, **kwargs)
+            async with job_heartbeat(ctx["redis"], ctx["job_id"]):
+                return await function(deps, **kwargs)
         except Exception as exc:
             if ctx["job_try"] <= len(retry_delays):
                 raise Retry(defer=retry_delays[ctx["job_try"] - 1]) from exc
@@ -62,7 +68,8 @@ def _arq_function(name: str, function: JobFunction, retry_delays: Sequence[float
 def _cron_job(entry: ScheduledJob, function: JobFunction) -> Any:
     async def tick(ctx: dict[str, Any]) -> Any:
         deps = replace(ctx["deps"], job_id=ctx["job_id"], queue=ArqJobQueue(ctx["redis"]))
-        return await function(deps, **entry.kwargs)
+        async with job_heartbeat(ctx["redis"], ctx["job_id"]):
+            return await function(deps, **entry.kwargs)
 
     tick.__qualname__ = f"cron.{entry.name}"
     return cron(
@@ -82,13 +89,16 @@ def worker_settings(
     *,
     retry_delays: Sequence[float] = RETRY_DELAYS,
     burst: bool = False,
+    resources: Resources | None = None,
 ) -> dict[str, Any]:
-    """Keyword arguments for `arq.worker.Worker` (and `run_worker`)."""
+    """Keyword arguments for `arq.worker.Worker` (and `run_worker`). With `resources`,
+    the worker uses (and leaves open) the caller's; without, it opens and closes its own."""
     if not settings.redis_url:
         raise ValueError("the arq worker needs REDIS_URL")
 
     async def startup(ctx: dict[str, Any]) -> None:
-        ctx["deps"] = JobDeps(resources=open_resources(settings))
+        ctx["deps"] = JobDeps(resources=resources or open_resources(settings))
+        await release_orphaned_jobs(ctx["redis"], QUEUE_NAME)
         queue, now = ArqJobQueue(ctx["redis"]), datetime.now(UTC)
         for entry in schedule:
             if entry.run_at_startup and not entry.periodic:  # periodic ones: arq's cron
@@ -97,7 +107,7 @@ def worker_settings(
                 )
 
     async def shutdown(ctx: dict[str, Any]) -> None:
-        if "deps" in ctx:
+        if "deps" in ctx and resources is None:
             await ctx["deps"].resources.close()
 
     return {
@@ -108,17 +118,18 @@ def worker_settings(
         "on_startup": startup,
         "on_shutdown": shutdown,
         "keep_result": settings.job_keep_result_seconds,
+        "job_timeout": JOB_TIMEOUT_SECONDS,
         "burst": burst,
         "timezone": UTC,
     }
 
 
 def run(settings: Settings) -> None:
-    from workers.jobs import JOBS
-    from workers.schedule import SCHEDULE
+    """`staketrack worker`: arq under a supervisor (reconnects after a Redis outage,
+    exits within 10 s of SIGTERM) — see workers/arq_runner.py."""
+    from workers.arq_runner import run as run_supervised
 
-    configure_logging(settings)
-    run_worker(worker_settings(settings, JOBS, SCHEDULE))  # type: ignore[arg-type]
+    run_supervised(settings)
 
 
 class ArqJobQueue:
@@ -142,7 +153,8 @@ class ArqJobQueue:
 
     async def _info(self, job_id: str) -> JobInfo:
         job = Job(job_id, self._pool, _queue_name=QUEUE_NAME)
-        status = _STATUS[await job.status()]
+        arq_status = await job.status()
+        status = await honest_status(self._pool, job_id, arq_status) or _STATUS[arq_status]
         if status is not JobStatus.COMPLETE:
             return JobInfo(id=job_id, status=status)
         outcome = await job.result_info()

@@ -3,6 +3,11 @@
 Deduplicates by job id like arq (an id is taken while queued, running, or for
 `keep_result_seconds` after it finished), retries with the same backoff, and
 runs the cron table with the same ids.
+
+Shutdown is bounded (`close`): running jobs get a short grace period, then they are
+cancelled; a cancelled job is marked `retrying` and logged (`job_cancelled`). Nothing
+in-process survives the exit: the pipelines run again from the next start-up's
+catch-up (a chain not fetched within the hour), the other jobs at their next due time.
 """
 
 from __future__ import annotations
@@ -28,6 +33,12 @@ class UnknownJob(LookupError):
     pass
 
 
+_UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.RETRYING)
+# seconds running jobs may take to finish after shutdown starts, then after cancellation
+SHUTDOWN_GRACE_SECONDS = 3.0
+CANCEL_WAIT_SECONDS = 1.5
+
+
 @dataclass
 class _Record:
     status: JobStatus = JobStatus.QUEUED
@@ -35,6 +46,7 @@ class _Record:
     error: str | None = None
     finished_at: datetime | None = None
     expires_at: float = float("inf")
+    name: str = ""
 
 
 class InProcessJobQueue:
@@ -53,19 +65,23 @@ class InProcessJobQueue:
         self._retry_delays = tuple(retry_delays)
         self._slots = asyncio.Semaphore(max_jobs)
         self._records: dict[str, _Record] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: dict[asyncio.Task[None], str] = {}
+        self._closing = False
 
     async def enqueue(self, name: str, job_id: str, kwargs: Mapping[str, Any]) -> bool:
         if name not in self._functions:
             raise UnknownJob(name)
         self._forget_expired()
-        if job_id in self._records:
+        if job_id in self._records or self._closing:
             return False
-        record = self._records[job_id] = _Record()
+        record = self._records[job_id] = _Record(name=name)
         task = asyncio.create_task(self._run(name, job_id, dict(kwargs), record))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks[task] = job_id
+        task.add_done_callback(self._forget_task)
         return True
+
+    def _forget_task(self, task: asyncio.Task[None]) -> None:
+        self._tasks.pop(task, None)
 
     async def info(self, job_id: str) -> JobInfo:
         self._forget_expired()
@@ -85,10 +101,46 @@ class InProcessJobQueue:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def close(self) -> None:
-        for task in list(self._tasks):
+    async def close(
+        self,
+        grace_seconds: float = SHUTDOWN_GRACE_SECONDS,
+        cancel_wait_seconds: float = CANCEL_WAIT_SECONDS,
+    ) -> None:
+        """Bounded shutdown: no new jobs; running ones get `grace_seconds` to finish,
+        waiting ones (queued, or between retries) are cancelled at once; then every job
+        left is cancelled and marked `retrying`. Returns within about
+        grace + cancel_wait seconds even if a job ignores its cancellation."""
+        self._closing = True
+        waiting = [t for t, jid in self._tasks.items() if self._status(jid) != JobStatus.RUNNING]
+        self._cancel(waiting, reason="shutdown")
+        running = set(self._tasks)
+        if running and grace_seconds > 0:
+            await asyncio.wait(running, timeout=grace_seconds)
+        left = [t for t in self._tasks if not t.done()]
+        self._cancel(left, reason="shutdown_grace_expired")
+        if left:
+            _, stuck = await asyncio.wait(left, timeout=cancel_wait_seconds)
+            for task in stuck:  # it ignored its cancellation: the process exits without it
+                log.error("job_abandoned", job_id=self._tasks.get(task, "?"))
+
+    def _status(self, job_id: str) -> JobStatus | None:
+        record = self._records.get(job_id)
+        return record.status if record else None
+
+    def _cancel(self, tasks: Sequence[asyncio.Task[None]], *, reason: str) -> None:
+        for task in tasks:
+            job_id = self._tasks.get(task, "?")
+            record = self._records.get(job_id)
+            if record is not None and record.status in _UNFINISHED:
+                record.status = JobStatus.RETRYING
+                log.warning(
+                    "job_cancelled",
+                    job=record.name,
+                    job_id=job_id,
+                    reason=reason,
+                    retry="at the next start-up catch-up or due time",
+                )
             task.cancel()
-        await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     def _forget_expired(self) -> None:
         now = time.monotonic()
@@ -117,7 +169,7 @@ class InProcessJobQueue:
                         error=f"{type(exc).__name__}: {exc}",
                     )
                     if attempt < attempts:
-                        record.status = JobStatus.QUEUED
+                        record.status = JobStatus.RETRYING
                         await asyncio.sleep(self._retry_delays[attempt - 1])
                         continue
                     record.status = JobStatus.FAILED

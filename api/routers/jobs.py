@@ -1,4 +1,9 @@
-"""Job status, e.g. the first positions fetch after linking a wallet."""
+"""Job status, e.g. the first positions fetch after linking a wallet.
+
+Looked up by the handle the caller was given (api/job_handles.py), never by the
+internal, predictable job id: only the user who started the job can read its status;
+anyone else gets 404, as for a job that does not exist.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,16 @@ from datetime import datetime
 
 from fastapi import APIRouter
 
-from api.deps import JobQueueDep
+from api.deps import JobQueueDep, ResourcesDep
+from api.job_handles import open_job_handle
 from api.schemas.common import ApiModel, Envelope, ok
 from api.security import CurrentPrincipal
 from domain.errors import NotFound
 from domain.ports import JobStatus
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])  # limited per user at authentication
+
+_MISSING = "No such job (or its result has expired)."
 
 
 class JobOut(ApiModel):
@@ -22,12 +30,15 @@ class JobOut(ApiModel):
     finished_at: datetime | None = None
 
 
-@router.get("/{job_id}", summary="Status of a background job")
-async def job(job_id: str, principal: CurrentPrincipal, jobs: JobQueueDep) -> Envelope[JobOut]:
+@router.get("/{handle}", summary="Status of a background job you started (by its handle)")
+async def job(
+    handle: str, principal: CurrentPrincipal, jobs: JobQueueDep, resources: ResourcesDep
+) -> Envelope[JobOut]:
+    job_id = open_job_handle(resources.settings, principal.user.id, handle)
+    if job_id is None:  # guessed, tampered or someone else's: indistinguishable from missing
+        raise NotFound(_MISSING)
     info = await jobs.info(job_id)
     if info.status is JobStatus.NOT_FOUND:
-        raise NotFound("No such job (or its result has expired).")
+        raise NotFound(_MISSING)
     # job results may hold other users' data: only the status is shown
-    return ok(
-        JobOut(id=info.id, status=info.status, error=info.error, finished_at=info.finished_at)
-    )
+    return ok(JobOut(id=handle, status=info.status, error=info.error, finished_at=info.finished_at))

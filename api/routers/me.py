@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Response
 from api import principal_cache
 from api.accounts import on_wallet_linked, user_out, wallet_out
 from api.deps import JobQueueDep, ResourcesDep, UowDep
+from api.job_handles import issue_job_handle
 from api.magic_links import limit_links_to, normalise_email, send_link
 from api.schemas.auth import (
     AcceptedOut,
@@ -99,7 +100,9 @@ async def _link(
     await uow.commit()  # the fetch job must see the committed wallet
     job_id = await on_wallet_linked(jobs, wallet)
     log.info("wallet_linked", chain=chain.value, user_id=str(principal.user.id))
-    return ok(LinkedWalletOut(**wallet_out(wallet).model_dump(), positions_job_id=job_id))
+    # the caller polls GET /api/jobs/{handle}: a handle bound to this user, not the job id
+    handle = job_id and issue_job_handle(resources.settings, principal.user.id, job_id)
+    return ok(LinkedWalletOut(**wallet_out(wallet).model_dump(), positions_job_id=handle))
 
 
 _LINK_DOC = "Link another wallet: the same body as that chain's sign-in, over a fresh nonce"

@@ -87,7 +87,9 @@ class WalletOut(ApiModel):
 
 class LinkedWalletOut(WalletOut):
     positions_job_id: str | None = Field(
-        default=None, description="Id of the positions fetch started for this wallet, if any"
+        default=None,
+        description="Handle of the positions fetch started for this wallet, if any: "
+        "poll GET /api/jobs/{handle} (readable by this user only)",
     )
 
 

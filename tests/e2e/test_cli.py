@@ -1,66 +1,73 @@
-"""The `staketrack` command as a user runs it: migrate, serve, and fail fast on bad config."""
+"""The `staketrack` command as a user runs it: migrate, serve, and fail fast on bad config.
+
+No wall-clock deadlines: each wait polls a readiness signal under a generous hang guard,
+and every process started is killed at teardown (tests/e2e/processes.py)."""
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 
-STAKETRACK = str(Path(sys.executable).with_name("staketrack"))
+from tests.e2e.processes import (
+    STAKETRACK,
+    Blackhole,
+    Process,
+    base_env,
+    free_port,
+    report,
+    wait_for,
+)
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    # the demo network: the server's start-up catch-up never reaches public endpoints
-    env.update(
-        {
-            "DATA_DIR": str(tmp_path / "data"),
-            "LOG_FORMAT": "json",
-            "NETWORK": "demo",
-            "DEMO_ETH_VALIDATORS": "2000",
-        },
-        **extra,
-    )
-    return env
+    return base_env(tmp_path / "data", **extra)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def test_migrate_then_serve_embedded(tmp_path: Path) -> None:
-    port = _free_port()
-    env = _env(tmp_path, PORT=str(port))
-    subprocess.run([STAKETRACK, "migrate"], env=env, check=True, capture_output=True, timeout=60)
-    assert (tmp_path / "data" / "staketrack.db").exists()
-    server = subprocess.Popen([STAKETRACK, "serve"], env=env, stderr=subprocess.PIPE)
+def _health(port: int) -> httpx.Response | None:
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "server did not start"
-                assert server.poll() is None, "server exited"
-                time.sleep(0.2)
-        ready = httpx.get(f"http://127.0.0.1:{port}/api/ready", timeout=5)
-        missing = httpx.get(f"http://127.0.0.1:{port}/api/nope", timeout=5)
-    finally:
-        server.terminate()
-        _, stderr = server.communicate(timeout=15)
+        return httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5)
+    except httpx.TransportError:
+        return None
+
+
+def test_migrate_then_serve_embedded(tmp_path: Path, spawn: Callable[..., Process]) -> None:
+    port = free_port()
+    env = _env(tmp_path, PORT=str(port))
+    subprocess.run([STAKETRACK, "migrate"], env=env, check=True, capture_output=True, timeout=120)
+    assert (tmp_path / "data" / "staketrack.db").exists()
+    server = spawn("serve", env=env)
+    health = wait_for(lambda: _health(port), "answer on /api/health", server.popen)
+    ready = httpx.get(f"http://127.0.0.1:{port}/api/ready", timeout=30)
+    missing = httpx.get(f"http://127.0.0.1:{port}/api/nope", timeout=30)
+    seconds = server.terminate_and_time()
+    report(f"serve (demo network) exited {seconds:.2f} s after SIGTERM")
     assert health.json() == {"data": {"status": "ok"}, "meta": {}}
     assert ready.json()["data"]["checks"]["database"] == "ok"
     assert missing.status_code == 404 and missing.json()["code"] == "NOT_FOUND"
-    assert b'"event": "request"' in stderr and b'"path": "/api/nope"' in stderr
+    assert '"event": "request"' in server.output and '"path": "/api/nope"' in server.output
+
+
+def test_serve_exits_after_sigterm_while_a_job_hangs_on_an_unreachable_endpoint(
+    tmp_path: Path, spawn: Callable[..., Process], blackhole: Blackhole
+) -> None:
+    """Embedded mode, every chain endpoint accepting and never answering: the start-up
+    catch-up's jobs hang; SIGTERM still ends the process, the jobs logged as cancelled."""
+    port = free_port()
+    env = _env(tmp_path, PORT=str(port), **blackhole.chain_env())
+    subprocess.run([STAKETRACK, "migrate"], env=env, check=True, capture_output=True, timeout=120)
+    server = spawn("serve", env=env)
+    wait_for(lambda: _health(port), "answer on /api/health", server.popen)
+    wait_for(lambda: blackhole.accepted, "job reaching the unreachable endpoint", server.popen)
+    seconds = server.terminate_and_time()
+    report(f"serve with a hanging job exited {seconds:.2f} s after SIGTERM")
+    log = server.output
+    assert '"event": "job_cancelled"' in log, log[-3000:]
+    assert "Application shutdown complete." in log  # the bounded lifespan, not the watchdog
+    assert "shutdown_deadline_exceeded" not in log
 
 
 def test_invalid_setting_stops_startup_with_one_line(tmp_path: Path) -> None:
@@ -96,23 +103,124 @@ def test_worker_without_redis_explains_itself(tmp_path: Path) -> None:
 
 
 @pytest.mark.redis
-def test_worker_starts_and_runs_the_startup_heartbeat(tmp_path: Path, redis_url: str) -> None:
+def test_worker_starts_and_runs_the_startup_heartbeat(
+    tmp_path: Path, redis_url: str, spawn: Callable[..., Process]
+) -> None:
     import redis as redis_sync
 
     from workers.jobs.heartbeat import HEARTBEAT_KEY
 
     client = redis_sync.Redis.from_url(redis_url)
     client.flushdb()
-    env = _env(tmp_path, REDIS_URL=redis_url, SECRET_KEY="w" * 40)
-    worker = subprocess.Popen([STAKETRACK, "worker"], env=env, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 20
-        while client.get(HEARTBEAT_KEY) is None:
-            assert worker.poll() is None, "worker exited"
-            assert time.monotonic() < deadline, "no heartbeat from the worker"
-            time.sleep(0.2)
+        env = _env(tmp_path, REDIS_URL=redis_url, SECRET_KEY="w" * 40)
+        worker = spawn("worker", env=env)
+        wait_for(lambda: client.get(HEARTBEAT_KEY), "heartbeat from the worker", worker.popen)
+        seconds = worker.terminate_and_time()
+        report(f"worker (idle) exited {seconds:.2f} s after SIGTERM")
+        assert worker.popen.returncode == 0
     finally:
-        worker.terminate()
-        worker.communicate(timeout=15)
+        client.flushdb()
+        client.close()
+
+
+@pytest.mark.redis
+def test_worker_exits_after_sigterm_while_a_job_hangs_on_an_unreachable_endpoint(
+    tmp_path: Path, redis_url: str, spawn: Callable[..., Process], blackhole: Blackhole
+) -> None:
+    import redis as redis_sync
+
+    from workers.arq_settings import QUEUE_NAME
+
+    client = redis_sync.Redis.from_url(redis_url)
+    client.flushdb()
+    try:
+        env = _env(tmp_path, REDIS_URL=redis_url, SECRET_KEY="w" * 40, **blackhole.chain_env())
+        subprocess.run(
+            [STAKETRACK, "migrate"], env=env, check=True, capture_output=True, timeout=120
+        )
+        worker = spawn("worker", env=env)
+        wait_for(lambda: blackhole.accepted, "job reaching the unreachable endpoint", worker.popen)
+        seconds = worker.terminate_and_time()
+        report(f"worker with a hanging job exited {seconds:.2f} s after SIGTERM")
+        log = worker.output
+        assert worker.popen.returncode == 0, log[-3000:]
+        assert '"event": "job_cancelled"' in log
+        assert "cancelled, will be run again" in log  # arq keeps it queued
+        assert "shutdown_deadline_exceeded" not in log
+        queued = {member.decode() for member in client.zrange(QUEUE_NAME, 0, -1)}
+        assert any(job.startswith(("pipeline:", "startup:prices")) for job in queued), queued
+    finally:
+        client.flushdb()
+        client.close()
+
+
+def _arq_status(redis_url: str, job_id: str) -> str:
+    import asyncio
+
+    from workers.arq_settings import ArqJobQueue
+
+    async def status() -> str:
+        queue = await ArqJobQueue.connect(redis_url)
+        try:
+            return (await queue.info(job_id)).status.value
+        finally:
+            await queue.close()
+
+    return asyncio.run(status())
+
+
+@pytest.mark.redis
+def test_a_job_of_a_killed_worker_shows_retrying_and_runs_again_at_the_next_start(
+    tmp_path: Path, redis_url: str, spawn: Callable[..., Process], blackhole: Blackhole
+) -> None:
+    """kill -9 leaves arq's in-progress mark for 310 s: the status says `retrying` once the
+    job's heartbeat is gone (not `running` for 310 s), and the next worker frees and
+    re-runs the job at once."""
+    import time
+
+    import redis as redis_sync
+
+    from workers.arq_settings import QUEUE_NAME
+
+    client = redis_sync.Redis.from_url(redis_url)
+    client.flushdb()
+    try:
+        env = _env(tmp_path, REDIS_URL=redis_url, SECRET_KEY="k" * 40, **blackhole.chain_env())
+        subprocess.run(
+            [STAKETRACK, "migrate"], env=env, check=True, capture_output=True, timeout=120
+        )
+        first = spawn("worker", env=env)
+
+        def running_pipelines() -> list[str]:
+            queued = [m.decode() for m in client.zrange(QUEUE_NAME, 0, -1)]
+            return sorted(
+                j
+                for j in queued  # a pipeline job: retried (a cron tick has max_tries=1)
+                if j.startswith("pipeline:") and client.exists(f"arq:in-progress:{j}")
+            )
+
+        wait_for(lambda: blackhole.accepted, "job reaching the unreachable endpoint", first.popen)
+        job_id = wait_for(running_pipelines, "a pipeline job in progress", first.popen)[0]
+        assert _arq_status(redis_url, job_id) == "running"
+        first.popen.kill()  # kill -9: no clean-up at all
+        first.popen.wait(timeout=120)
+        killed = time.monotonic()
+        assert client.exists(f"arq:in-progress:{job_id}")  # arq alone would say in progress
+        wait_for(lambda: _arq_status(redis_url, job_id) == "retrying", "status retrying")
+        report(f"killed worker's job shown as retrying {time.monotonic() - killed:.1f} s later")
+        assert client.exists(f"arq:in-progress:{job_id}")  # ...for up to 310 s
+
+        second = spawn("worker", env=env, name="second")
+        wait_for(
+            lambda: '"event": "job_interrupted_released"' in second.output,
+            "the next worker to free the interrupted job",
+            second.popen,
+        )
+        assert f'"job_id": "{job_id}"' in second.output
+        wait_for(lambda: _arq_status(redis_url, job_id) == "running", "the job running again")
+        report(f"interrupted job running again {time.monotonic() - killed:.1f} s after kill -9")
+        second.terminate_and_time()
+    finally:
         client.flushdb()
         client.close()

@@ -236,3 +236,129 @@ async def test_heartbeat_through_arq_lands_in_redis(
         await worker.close()
     assert (await arq_queue.info("heartbeat:manual")).status is JobStatus.COMPLETE
     assert await redis.get(HEARTBEAT_KEY) is not None
+
+
+# --- bounded shutdown and honest status (issue 10) ---------------------------------------
+
+
+async def test_inprocess_close_gives_a_grace_period_then_cancels_and_marks_retrying(
+    embedded: Resources, logs_stream: Any
+) -> None:
+    import asyncio
+
+    started, finished = asyncio.Event(), []
+
+    async def hangs(deps: JobDeps) -> None:  # a fetch stuck on an unreachable endpoint
+        started.set()
+        await asyncio.Event().wait()
+
+    async def quick(deps: JobDeps) -> None:
+        started.set()
+        await asyncio.sleep(0.05)
+        finished.append(deps.job_id)
+
+    queue = InProcessJobQueue(JobDeps(resources=embedded), {"hangs": hangs, "quick": quick})
+    await queue.enqueue("hangs", "hangs:1", {})
+    await queue.enqueue("quick", "quick:1", {})
+    await started.wait()
+    await queue.close(grace_seconds=1.0, cancel_wait_seconds=1.0)
+    assert finished == ["quick:1"]  # the grace period let it finish
+    assert (await queue.info("quick:1")).status is JobStatus.COMPLETE
+    assert (await queue.info("hangs:1")).status is JobStatus.RETRYING
+    assert not await queue.enqueue("quick", "quick:2", {})  # closed: nothing new starts
+    assert '"event": "job_cancelled"' in logs_stream.getvalue()
+
+
+async def test_inprocess_close_abandons_a_job_that_ignores_cancellation(
+    embedded: Resources, logs_stream: Any
+) -> None:
+    import asyncio
+
+    release = asyncio.Event()
+
+    async def stubborn(deps: JobDeps) -> None:
+        while True:
+            try:
+                await release.wait()
+                return
+            except asyncio.CancelledError:
+                continue  # swallows every cancellation (a badly behaved library)
+
+    queue = InProcessJobQueue(JobDeps(resources=embedded), {"stubborn": stubborn})
+    await queue.enqueue("stubborn", "stubborn:1", {})
+    for _ in range(100):  # until it runs (a few loop turns)
+        if (await queue.info("stubborn:1")).status is JobStatus.RUNNING:
+            break
+        await asyncio.sleep(0)
+    await queue.close(grace_seconds=0.1, cancel_wait_seconds=0.1)  # returns regardless
+    assert '"event": "job_abandoned"' in logs_stream.getvalue()
+    release.set()
+    await queue.drain()
+
+
+@pytest.fixture
+def logs_stream(make_settings: Any) -> Any:
+    import io
+    import logging
+
+    from infrastructure.logging import configure_logging
+
+    stream = io.StringIO()
+    configure_logging(make_settings(log_format="json"), stream=stream)
+    yield stream
+    logging.getLogger().handlers.clear()
+
+
+@pytest.mark.redis
+async def test_arq_status_of_a_job_whose_worker_died_is_retrying(
+    production_settings: Settings, arq_queue: ArqJobQueue, redis: Any
+) -> None:
+    """The state `kill -9` leaves: arq's in-progress mark (310 s) and its try counter,
+    but no heartbeat. arq alone says in progress; we say retrying, and the next worker
+    frees the job at once and runs it."""
+    from workers.arq_liveness import (
+        HEARTBEAT_PREFIX,
+        HEARTBEAT_TTL_SECONDS,
+        IN_PROGRESS_MS,
+        release_orphaned_jobs,
+    )
+    from workers.arq_settings import QUEUE_NAME
+
+    recorder = Recorder()
+    jid = "fetch:eth:killed"
+    assert await arq_queue.enqueue("fetch", jid, {"chain": "eth"})
+    # a worker picked it up just now: running, even before its first heartbeat
+    await redis.psetex(f"arq:in-progress:{jid}", IN_PROGRESS_MS, b"1")
+    await redis.set(f"arq:retry:{jid}", 1)
+    assert (await arq_queue.info(jid)).status is JobStatus.RUNNING
+    # ... and beating: still running a minute in
+    started_a_minute_ago = IN_PROGRESS_MS - 60_000
+    await redis.psetex(f"arq:in-progress:{jid}", started_a_minute_ago, b"1")
+    await redis.set(HEARTBEAT_PREFIX + jid, b"1", ex=HEARTBEAT_TTL_SECONDS)
+    assert (await arq_queue.info(jid)).status is JobStatus.RUNNING
+    # killed: the heartbeat expired, the in-progress mark stays (arq: in_progress)
+    await redis.delete(HEARTBEAT_PREFIX + jid)
+    assert (await arq_queue.info(jid)).status is JobStatus.RETRYING
+    # the next worker frees it and runs it again
+    assert await release_orphaned_jobs(redis, QUEUE_NAME) == [jid]
+    assert (await arq_queue.info(jid)).status is JobStatus.RETRYING  # queued, tried before
+    await _burst(production_settings, recorder)
+    assert recorder.calls == [(jid, 2, {"chain": "eth"})]
+    assert (await arq_queue.info(jid)).status is JobStatus.COMPLETE
+
+
+@pytest.mark.redis
+async def test_release_leaves_jobs_of_live_workers_alone(
+    arq_queue: ArqJobQueue, redis: Any
+) -> None:
+    from workers.arq_liveness import HEARTBEAT_PREFIX, IN_PROGRESS_MS, release_orphaned_jobs
+    from workers.arq_settings import QUEUE_NAME
+
+    for jid in ("fetch:eth:alive", "fetch:eth:just-started"):
+        assert await arq_queue.enqueue("fetch", jid, {"chain": "eth"})
+    await redis.psetex("arq:in-progress:fetch:eth:alive", IN_PROGRESS_MS - 120_000, b"1")
+    await redis.set(HEARTBEAT_PREFIX + "fetch:eth:alive", b"1", ex=30)
+    await redis.psetex("arq:in-progress:fetch:eth:just-started", IN_PROGRESS_MS, b"1")
+    assert await release_orphaned_jobs(redis, QUEUE_NAME) == []
+    marks = ("arq:in-progress:fetch:eth:alive", "arq:in-progress:fetch:eth:just-started")
+    assert await redis.exists(*marks) == 2
