@@ -48,8 +48,11 @@ async def test_link_a_wallet_of_each_other_chain_then_list_them(start_app: Any) 
         sol, atom = Wallet.new(Chain.SOL), Wallet.new(Chain.ATOM)
         linked = [await _link(client, auth, w) for w in (sol, atom)]
         listed = (await client.get("/api/me/wallets", headers=auth)).json()["data"]
+        handle = linked[0].json()["data"]["positionsJobId"]
+        job = await client.get(f"/api/jobs/{handle}", headers=auth)
     assert [r.status_code for r in linked] == [201, 201]
-    assert linked[0].json()["data"]["positionsJobId"].startswith("positions:sol:")
+    # an opaque handle bound to this user, not the guessable internal id
+    assert not handle.startswith("positions:") and job.status_code == 200
     assert [(w["chain"], w["address"], w["isPrimary"]) for w in listed] == [
         ("eth", first.address, True),
         ("sol", sol.address, False),
