@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
+from api.job_handles import issue_job_handle
 from domain.errors import DependencyUnavailable
 from domain.models import Chain
 from infrastructure.cache.redis import RedisCache
@@ -54,7 +55,7 @@ def _requests(auth: dict[str, str]) -> list[tuple[str, str, dict[str, Any]]]:
         ("POST", "/api/auth/siwe", {"json": Wallet.new(Chain.ETH).proof("unknownnonce1234")}),
         ("GET", "/api/ready", {}),
         ("GET", "/api/me", {"headers": auth}),
-        ("GET", "/api/jobs/no-such-job", {"headers": auth}),
+        ("GET", "/api/jobs/{handle}", {"headers": auth}),
     ]
 
 
@@ -68,20 +69,21 @@ DURING_OUTAGE = {
     "/api/auth/siwe": 503,  # a signed message whose nonce cannot be checked
     "/api/ready": 200,  # degraded, still in rotation
     "/api/me": 200,
-    "/api/jobs/no-such-job": 503,  # the job queue lives in Redis
+    "/api/jobs/{handle}": 503,  # a valid handle: the job queue lives in Redis
 }
 AFTER_RECOVERY = {
     **DURING_OUTAGE,
     "/api/auth/nonce": 200,
     "/api/auth/siwe": 401,  # NONCE_EXPIRED: that nonce was never issued
-    "/api/jobs/no-such-job": 404,
+    "/api/jobs/{handle}": 404,  # a handle of ours for a job that does not exist
 }
 
 
-async def _round(running: RunningApp, auth: dict[str, str]) -> dict[str, Any]:
+async def _round(running: RunningApp, auth: dict[str, str], handle: str) -> dict[str, Any]:
     responses = {}
     for method, path, kwargs in _requests(auth):
-        responses[path] = await running.client.request(method, path, **kwargs)
+        url = path.replace("{handle}", handle)
+        responses[path] = await running.client.request(method, url, **kwargs)
     return responses
 
 
@@ -102,8 +104,11 @@ async def test_api_keeps_answering_through_a_redis_outage_and_recovers(
         data = await sign_in(client, Wallet.new(Chain.ETH))  # a session made before
         client.cookies.clear()
         auth = bearer(data["accessToken"])
+        handle = issue_job_handle(
+            resources.settings, uuid.UUID(data["user"]["id"]), "positions:no-such-job"
+        )
         await _ingest(running, Chain.ATOM)
-        before = await _round(running, auth)
+        before = await _round(running, auth, handle)
         assert {path: r.status_code for path, r in before.items()} == AFTER_RECOVERY, {
             path: r.text for path, r in before.items() if r.status_code != AFTER_RECOVERY[path]
         }
@@ -112,7 +117,7 @@ async def test_api_keeps_answering_through_a_redis_outage_and_recovers(
         private_redis.stop()
         statuses: list[int] = []
         for _ in range(ROUNDS):
-            responses = await _round(running, auth)
+            responses = await _round(running, auth, handle)
             for path, response in responses.items():
                 statuses.append(response.status_code)
                 assert response.status_code == DURING_OUTAGE[path], (path, response.text)
@@ -135,7 +140,7 @@ async def test_api_keeps_answering_through_a_redis_outage_and_recovers(
         await eventually(nonce_served, "sign-in nonces to come back")
         await eventually(lambda: _not_down(guard), "the breaker to close")
         decided_in_memory = guard.fallback_count("rate_limit")
-        after = await _round(running, auth)
+        after = await _round(running, auth, handle)
         assert {path: r.status_code for path, r in after.items()} == AFTER_RECOVERY
         assert guard.fallback_count("rate_limit") == decided_in_memory  # back on Redis
         assert await _redis_keys(private_redis.url, "staketrack:rl*")
