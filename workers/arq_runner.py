@@ -24,6 +24,7 @@ from arq.worker import Worker
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from domain.errors import DependencyUnavailable
 from infrastructure.logging import configure_logging, get_logger, install_crash_logging
 from infrastructure.resources import open_resources
 from infrastructure.settings import Settings
@@ -35,6 +36,22 @@ from workers.shutdown import ExitWatchdog, bounded
 log = get_logger("staketrack.worker")
 
 TRANSIENT = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
+
+
+def _transient(error: BaseException | None) -> bool:
+    """A Redis outage: raw, as the job queue's DependencyUnavailable(redis), or behind
+    another error (redis-py raises WatchError for a connection lost while watching)."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, DependencyUnavailable):
+            return error.dependency == "redis"
+        if isinstance(error, TRANSIENT):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 SHUTDOWN_GRACE_SECONDS = 3.0  # running jobs may finish within this after SIGTERM
 CANCEL_WAIT_SECONDS = 2.0
 BACKOFF_INITIAL_SECONDS = 0.5
@@ -105,7 +122,7 @@ async def supervise(
                 return
             error = main.exception()
             await _stop_worker(worker, main, grace=0, clean=False)
-            if not isinstance(error, TRANSIENT):
+            if not _transient(error):
                 assert error is not None
                 raise error
             if time.monotonic() - started > HEALTHY_AFTER_SECONDS:
