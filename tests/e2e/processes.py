@@ -169,3 +169,35 @@ def blackhole() -> Iterator[Blackhole]:
         yield hole
     finally:
         hole.close()
+
+
+def arq_job_status(redis_url: str, job_id: str) -> str:
+    """A job's status as the API reports it (ArqJobQueue.info), from a test process."""
+    import asyncio
+
+    from workers.arq_settings import ArqJobQueue
+
+    async def status() -> str:
+        queue = await ArqJobQueue.connect(redis_url)
+        try:
+            return (await queue.info(job_id)).status.value
+        finally:
+            await queue.close()
+
+    return asyncio.run(status())
+
+
+def arq_enqueue(redis_url: str, name: str, job_id: str) -> bool:
+    """Enqueue job `name` under `job_id` as the API does (ArqJobQueue.enqueue)."""
+    import asyncio
+
+    from workers.arq_settings import ArqJobQueue
+
+    async def enqueue() -> bool:
+        queue = await ArqJobQueue.connect(redis_url)
+        try:
+            return await queue.enqueue(name, job_id, {})
+        finally:
+            await queue.close()
+
+    return asyncio.run(enqueue())

@@ -16,6 +16,7 @@ from tests.e2e.processes import (
     STAKETRACK,
     Blackhole,
     Process,
+    arq_job_status,
     base_env,
     free_port,
     report,
@@ -155,21 +156,6 @@ def test_worker_exits_after_sigterm_while_a_job_hangs_on_an_unreachable_endpoint
         client.close()
 
 
-def _arq_status(redis_url: str, job_id: str) -> str:
-    import asyncio
-
-    from workers.arq_settings import ArqJobQueue
-
-    async def status() -> str:
-        queue = await ArqJobQueue.connect(redis_url)
-        try:
-            return (await queue.info(job_id)).status.value
-        finally:
-            await queue.close()
-
-    return asyncio.run(status())
-
-
 @pytest.mark.redis
 def test_a_job_of_a_killed_worker_shows_retrying_and_runs_again_at_the_next_start(
     tmp_path: Path, redis_url: str, spawn: Callable[..., Process], blackhole: Blackhole
@@ -202,12 +188,12 @@ def test_a_job_of_a_killed_worker_shows_retrying_and_runs_again_at_the_next_star
 
         wait_for(lambda: blackhole.accepted, "job reaching the unreachable endpoint", first.popen)
         job_id = wait_for(running_pipelines, "a pipeline job in progress", first.popen)[0]
-        assert _arq_status(redis_url, job_id) == "running"
+        assert arq_job_status(redis_url, job_id) == "running"
         first.popen.kill()  # kill -9: no clean-up at all
         first.popen.wait(timeout=120)
         killed = time.monotonic()
         assert client.exists(f"arq:in-progress:{job_id}")  # arq alone would say in progress
-        wait_for(lambda: _arq_status(redis_url, job_id) == "retrying", "status retrying")
+        wait_for(lambda: arq_job_status(redis_url, job_id) == "retrying", "status retrying")
         report(f"killed worker's job shown as retrying {time.monotonic() - killed:.1f} s later")
         assert client.exists(f"arq:in-progress:{job_id}")  # ...for up to 310 s
 
@@ -218,7 +204,7 @@ def test_a_job_of_a_killed_worker_shows_retrying_and_runs_again_at_the_next_star
             second.popen,
         )
         assert f'"job_id": "{job_id}"' in second.output
-        wait_for(lambda: _arq_status(redis_url, job_id) == "running", "the job running again")
+        wait_for(lambda: arq_job_status(redis_url, job_id) == "running", "the job running again")
         report(f"interrupted job running again {time.monotonic() - killed:.1f} s after kill -9")
         second.terminate_and_time()
     finally:

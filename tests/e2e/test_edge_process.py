@@ -16,16 +16,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.e2e.processes import free_port
+
 STAKETRACK = str(Path(sys.executable).with_name("staketrack"))
 MIB = 1024 * 1024
 LIMIT = 256 * 1024  # above the 160 KB nested body, so the depth guard itself answers
 HANG_GUARD = 120  # seconds: only a hung server takes this long
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _rss_mib(pid: int) -> float:
@@ -40,7 +36,7 @@ def server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     tmp = tmp_path_factory.mktemp("edge")
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(
         DATA_DIR=str(tmp / "data"),

@@ -29,16 +29,10 @@ from fastapi import FastAPI
 from api.app import create_app
 from infrastructure.logging import configure_logging
 from tests.api.conftest import Logs
+from tests.e2e.processes import free_port
 
 HOST = "127.0.0.1"
 HANG_GUARD_SECONDS = 120.0  # readiness waits give up after this (never reached normally)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class RedisProcess:
