@@ -41,14 +41,17 @@ RETRY_AFTER_SECONDS = 5  # what a refused request is told (Retry-After)
 
 
 def redis_unavailable(exc: BaseException) -> bool:
-    """True when `exc` (or the error it wraps, e.g. limits' StorageError) says Redis
+    """True when `exc` (or the error it wraps or was raised while handling, e.g. limits'
+    StorageError, or redis-py's WatchError for a connection lost mid-watch) says Redis
     cannot be reached, as opposed to a bug in a command."""
     seen = 0
     current: BaseException | None = exc
     while current is not None and seen < 5:
         if isinstance(current, REDIS_UNAVAILABLE):
             return True
-        current = current.__cause__ or getattr(current, "storage_error", None)
+        current = (
+            current.__cause__ or getattr(current, "storage_error", None) or current.__context__
+        )
         seen += 1
     return False
 

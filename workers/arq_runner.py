@@ -21,11 +21,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from arq.worker import Worker
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from domain.errors import DependencyUnavailable
 from infrastructure.logging import configure_logging, get_logger, install_crash_logging
+from infrastructure.redis_guard import redis_unavailable
 from infrastructure.resources import open_resources
 from infrastructure.settings import Settings
 from workers.arq_settings import worker_settings
@@ -35,21 +34,13 @@ from workers.shutdown import ExitWatchdog, bounded
 
 log = get_logger("staketrack.worker")
 
-TRANSIENT = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
-
 
 def _transient(error: BaseException | None) -> bool:
-    """A Redis outage: raw, as the job queue's DependencyUnavailable(redis), or behind
-    another error (redis-py raises WatchError for a connection lost while watching)."""
-    seen: set[int] = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        if isinstance(error, DependencyUnavailable):
-            return error.dependency == "redis"
-        if isinstance(error, TRANSIENT):
-            return True
-        error = error.__cause__ or error.__context__
-    return False
+    """A Redis outage: raw, behind another error, or as the job queue's
+    DependencyUnavailable(redis)."""
+    if isinstance(error, DependencyUnavailable):
+        return error.dependency == "redis"
+    return error is not None and redis_unavailable(error)
 
 
 SHUTDOWN_GRACE_SECONDS = 3.0  # running jobs may finish within this after SIGTERM
