@@ -5,9 +5,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, Generic, TypeVar
+from datetime import UTC, datetime
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
@@ -67,7 +75,60 @@ class RequestModel(ApiModel):
         return value
 
 
+def _utc_z(value: datetime) -> str:
+    """ISO 8601 in UTC with `Z` (a naive time is taken as UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+# contract v1: every timestamp on the wire is ISO 8601 UTC with `Z`
+UtcDatetime = Annotated[
+    datetime, PlainSerializer(_utc_z, return_type=str, when_used="json-unless-none")
+]
+
+
+class Fiat(ApiModel):
+    usd: str | None = None
+    eur: str | None = None
+
+
+class Amount(ApiModel):
+    """Contract v1: the one amount shape (base units as a string, decimal display, fiat
+    when a price is known)."""
+
+    base_units: str = Field(description="Integer in the chain's base unit (gwei, lamports, uatom)")
+    display: str = Field(description="Decimal value in the chain's coin (ETH, SOL, ATOM)")
+    fiat: Fiat | None = None
+
+
+class LastError(ApiModel):
+    at: UtcDatetime
+    code: str
+    message: str
+
+
+class Freshness(ApiModel):
+    """Contract v1: how fresh a chain datum is."""
+
+    fetched_at: UtcDatetime | None
+    stale: bool
+    last_error: LastError | None = None
+
+
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+
+class NoMeta(ApiModel):
+    """`meta` of a single resource: nothing (yet)."""
+
+
+class ListMeta(ApiModel):
+    """Contract v1: every list answers `{data: [...], meta: {nextCursor, limit, ...}}`."""
+
+    next_cursor: str | None = None
+    limit: int
 
 
 class Envelope(ApiModel, Generic[T]):
@@ -75,10 +136,26 @@ class Envelope(ApiModel, Generic[T]):
     meta: dict[str, Any] = Field(default_factory=dict)
 
 
+class MetaEnvelope(ApiModel, Generic[T, M]):
+    """Envelope with a typed `meta` (lists use `ListMeta` or a subclass of it)."""
+
+    data: T
+    meta: M
+
+
 class ErrorBody(ApiModel):
     error: str = Field(description="Human-readable message")
     code: str = Field(description="Stable UPPER_SNAKE code", examples=["NOT_FOUND"])
-    details: Any = None
+    details: dict[str, Any] = Field(
+        default_factory=dict,
+        description='Always an object; validation errors: {"fields": [{field, message, type}]}',
+    )
+
+
+class FieldError(ApiModel):
+    field: str
+    message: str
+    type: str
 
 
 def ok(data: T, **meta: Any) -> Envelope[T]:
