@@ -12,6 +12,7 @@ from importlib.metadata import version
 
 from fastapi import FastAPI
 
+from api.cors import install_cors
 from api.edge import EdgeGuardMiddleware
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.interpreter import pin_recursion_limit
@@ -90,6 +91,9 @@ def create_app(
         max_json_depth=settings.max_json_depth,
     )
     app.add_middleware(RequestContextMiddleware)
+    # --- browser access (accounts): CORS outermost, after every other middleware ---
+    install_cors(app, settings)
+    # --- end browser access ---
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(auth.router)

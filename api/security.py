@@ -15,15 +15,13 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import Depends, Request
 from starlette.responses import Response
 
-from api import principal_cache
 from api.deps import ResourcesDep, UowDep, client_ip, enforce_limit
-from api.principal_cache import Peeked
 from api.sessions import ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER
 from domain.errors import (
     ApiKeyReadOnly,
@@ -34,18 +32,15 @@ from domain.errors import (
     RateLimited,
 )
 from domain.models import User
-from infrastructure.auth.tokens import (
-    API_KEY_PREFIX,
-    decode_access_token,
-    hash_secret,
-    parse_api_key,
-)
+from infrastructure.auth.tokens import API_KEY_PREFIX, decode_access_token, parse_api_key
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.resources import Resources
+from services.accounts import session_user
+from services.api_keys import authenticate_api_key
+from services.user_cache import Peeked, load_snapshot
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 API_KEY_METHODS = frozenset({"GET", "HEAD"})  # what an API key may do: read
-LAST_USED_RESOLUTION = timedelta(minutes=1)  # don't write last_used_at on every call
 Peek = Callable[[uuid.UUID], str]  # user id -> the cache key a handler will read
 
 
@@ -61,19 +56,7 @@ async def _from_api_key(uow: SqlUnitOfWork, key: str, method: str) -> Principal:
     prefix = parse_api_key(key)  # checksum first: a mistyped key costs no query
     if method not in API_KEY_METHODS:
         raise ApiKeyReadOnly()
-    stored = await uow.api_keys.by_prefix(prefix)
-    if (
-        stored is None
-        or stored.revoked_at is not None
-        or not secrets.compare_digest(stored.key_hash, hash_secret(key))
-    ):
-        raise InvalidToken("Unknown or revoked API key.")
-    user = await uow.users.get(stored.user_id)
-    if user is None:
-        raise InvalidToken()
-    now = datetime.now(UTC)
-    if stored.last_used_at is None or now - stored.last_used_at > LAST_USED_RESOLUTION:
-        await uow.api_keys.touch(stored.id, now)
+    user, stored = await authenticate_api_key(uow, prefix, key, datetime.now(UTC))
     return Principal(user, "api_key", api_key_id=stored.id)
 
 
@@ -82,19 +65,16 @@ async def _from_access_token(
 ) -> tuple[Principal, Peeked | None]:
     assert resources.settings.secret_key is not None
     claims = decode_access_token(resources.settings.secret_key.get_secret_value(), token)
-    user, peeked = await principal_cache.load(
+    # the user (tier included) is the server's record: the session snapshot, which every
+    # change to the user drops at once, or the database — never a token claim
+    user, peeked = await load_snapshot(
         resources.cache,
         claims.user_id,
         claims.session_id,
         peek=peek(claims.user_id) if peek else None,
     )
     if user is None:
-        user = await uow.users.get(claims.user_id)
-        if user is None:  # deleted since the token was issued
-            raise InvalidToken("The account no longer exists.")
-        if await uow.refresh_tokens.family_revoked(claims.session_id):
-            raise InvalidToken("The session has ended; sign in again.")
-        await principal_cache.store(resources.cache, user, claims.session_id)
+        user = await session_user(uow, resources.cache, claims.user_id, claims.session_id)
     return Principal(user, "session", session_id=claims.session_id), peeked
 
 

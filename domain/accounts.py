@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Literal
 from uuid import UUID
 
+from domain.credentials import IssuedSession
 from domain.errors import LastLoginMethod, NotFound
-from domain.models import Chain, LinkedWallet
+from domain.models import Chain, LinkedWallet, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,3 +47,36 @@ def _same_address(chain: Chain, a: str, b: str) -> bool:
 
 def is_admin(wallets: Sequence[LinkedWallet], admin_wallets: Collection[str]) -> bool:
     return any(_same_address(w.chain, w.address, admin) for w in wallets for admin in admin_wallets)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountView:
+    """The signed-in account as /api/me shows it."""
+
+    user: User
+    wallets: tuple[LinkedWallet, ...]
+    is_admin: bool
+
+    @property
+    def primary_login(self) -> Literal["wallet", "email"]:
+        return "wallet" if any(w.is_primary for w in self.wallets) else "email"
+
+
+PositionsFetch = Literal["started", "not_started"]
+
+
+@dataclass(frozen=True, slots=True)
+class WalletLinked:
+    """A wallet just linked (committed), and whether its positions fetch was started:
+    `not_started` when the job queue was unavailable — the wallet is linked either way
+    and the hourly pipeline fetches its positions."""
+
+    wallet: LinkedWallet
+    positions_fetch: PositionsFetch
+    positions_job_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WalletSignIn:
+    session: IssuedSession
+    new_wallet: WalletLinked | None  # set when the sign-in created the account

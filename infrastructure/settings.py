@@ -12,6 +12,7 @@ import secrets
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -58,6 +59,10 @@ class Settings(BaseSettings):
 
     app_domain: str = "localhost:5173"
     app_origin: str | None = None
+    # browser origins allowed to call the API with credentials (CORS); empty: APP_ORIGIN
+    cors_origins: CsvList = []
+    # when set, GET /api/metrics needs `Authorization: Bearer <METRICS_TOKEN>`; unset: off
+    metrics_token: SecretStr | None = None
     siwe_chain_ids: CsvInts = [1]
     admin_wallets: CsvList = []
     network: Network = Network.MAINNET
@@ -95,11 +100,39 @@ class Settings(BaseSettings):
     max_json_depth: int = Field(default=64, ge=2, le=256)
 
     @field_validator(
-        "siwe_chain_ids", "admin_wallets", "cron_hmac_keys", "forwarded_allow_ips", mode="before"
+        "siwe_chain_ids",
+        "admin_wallets",
+        "cron_hmac_keys",
+        "forwarded_allow_ips",
+        "cors_origins",
+        mode="before",
     )
     @classmethod
     def _csv(cls, value: Any) -> Any:
         return _split_csv(value)
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _cors_origins(cls, value: list[str]) -> list[str]:
+        """Exact origins only (`scheme://host[:port]`): with credentials allowed, a
+        wildcard would hand every site the user's session."""
+        for origin in value:
+            parts = urlsplit(origin.rstrip("/"))
+            if (
+                parts.scheme not in {"http", "https"}
+                or not parts.netloc
+                or "*" in origin
+                or parts.path
+                or parts.query
+                or parts.fragment
+            ):
+                raise ValueError("each origin must be scheme://host[:port] (no wildcard, no path)")
+        return value
+
+    @field_validator("metrics_token", mode="before")
+    @classmethod
+    def _metrics_token(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_level")
     @classmethod
@@ -180,6 +213,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'staketrack.db').resolve()}"
+
+    @property
+    def effective_cors_origins(self) -> list[str]:
+        """CORS_ORIGINS, or (unset) the SPA's origin alone."""
+        origins = self.cors_origins or [self.effective_app_origin]
+        return [origin.rstrip("/") for origin in origins]
 
     @property
     def effective_app_origin(self) -> str:

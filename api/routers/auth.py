@@ -6,21 +6,21 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from api import principal_cache
-from api.accounts import on_wallet_linked, user_for_wallet, user_out
 from api.deps import JobQueueDep, ResourcesDep, UowDep, client_ip
-from api.magic_links import limit_links_to, normalise_email, send_link
+from api.magic_links import limit_links_to
+from api.presenters.accounts import one, session_out
 from api.schemas.auth import (
     AcceptedOut,
     CosmosProof,
     EmailIn,
     EthereumProof,
+    LoggedOutOut,
     NonceOut,
     SessionOut,
     SolanaProof,
     TokenIn,
 )
-from api.schemas.common import Envelope, ok
+from api.schemas.common import MetaEnvelope, NoMeta
 from api.security import (
     CurrentPrincipal,
     auth_rate_limit,
@@ -30,24 +30,22 @@ from api.security import (
 )
 from api.sessions import (
     REFRESH_COOKIE,
-    IssuedSession,
     clear_session_cookies,
-    end_session,
-    rotate_session,
     set_session_cookies,
-    start_session,
 )
-from api.wallet_proofs import Proof, issue_nonce, verify_proof
+from api.wallet_proofs import Proof, to_wallet_proof
+from domain.credentials import IssuedSession
 from domain.errors import (
     AuthenticationFailed,
     InvalidToken,
     TokenReused,
     TurnstileFailed,
 )
-from domain.models import Chain, User
-from infrastructure.auth.tokens import hash_secret
+from domain.models import Chain
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger
+from services import accounts
+from services.wallet_proofs import issue_nonce, verify_proof
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], dependencies=[Depends(auth_rate_limit)])
 log = get_logger(__name__)
@@ -56,18 +54,16 @@ SignInAttempt = Depends(sign_in_failure_guard)  # refused at once after too many
 
 async def _session_response(
     uow: SqlUnitOfWork, resources: ResourcesDep, response: Response, session: IssuedSession
-) -> Envelope[SessionOut]:
+) -> MetaEnvelope[SessionOut, NoMeta]:
     set_session_cookies(response, resources.settings, session)
-    user = await user_out(uow, resources.settings, session.user)
-    return ok(
-        SessionOut(access_token=session.access_token, expires_at=session.expires_at, user=user)
-    )
+    view = await accounts.account_view(uow, resources.settings.admin_wallets, session.user)
+    return one(session_out(session, view))
 
 
 @router.get("/nonce", summary="A single-use nonce for a sign-in message (10 minutes)")
-async def nonce(resources: ResourcesDep) -> Envelope[NonceOut]:
+async def nonce(resources: ResourcesDep) -> MetaEnvelope[NonceOut, NoMeta]:
     value, expires_at = await issue_nonce(resources.keystore, datetime.now(UTC))
-    return ok(NonceOut(nonce=value, expires_at=expires_at))
+    return one(NonceOut(nonce=value, expires_at=expires_at))
 
 
 async def _wallet_sign_in(
@@ -78,23 +74,25 @@ async def _wallet_sign_in(
     resources: ResourcesDep,
     jobs: JobQueueDep,
     response: Response,
-) -> Envelope[SessionOut]:
+) -> MetaEnvelope[SessionOut, NoMeta]:
     try:
-        address = await verify_proof(chain, proof, resources.settings, resources.keystore)
+        address = await verify_proof(
+            chain, to_wallet_proof(proof), resources.settings, resources.keystore
+        )
     except AuthenticationFailed as exc:
         log.info("sign_in_refused", chain=chain.value, code=exc.code)  # never the address
         await record_failed_sign_in(request, resources)
         raise
-    user, new_wallet = await user_for_wallet(uow, chain, address)
-    session = await start_session(uow, resources.settings, user, datetime.now(UTC))
-    body = await _session_response(uow, resources, response, session)
-    await uow.commit()
-    if new_wallet is not None:
-        await on_wallet_linked(jobs, new_wallet)
-    log.info(
-        "signed_in", chain=chain.value, user_id=str(user.id), new_account=new_wallet is not None
+    signed_in = await accounts.sign_in_with_wallet(
+        uow, resources.settings, jobs, chain, address, datetime.now(UTC)
     )
-    return body
+    log.info(
+        "signed_in",
+        chain=chain.value,
+        user_id=str(signed_in.session.user.id),
+        new_account=signed_in.new_wallet is not None,
+    )
+    return await _session_response(uow, resources, response, signed_in.session)
 
 
 @router.post("/siwe", summary="Sign in with Ethereum (EIP-4361)", dependencies=[SignInAttempt])
@@ -105,7 +103,7 @@ async def siwe(
     resources: ResourcesDep,
     jobs: JobQueueDep,
     response: Response,
-) -> Envelope[SessionOut]:
+) -> MetaEnvelope[SessionOut, NoMeta]:
     return await _wallet_sign_in(Chain.ETH, proof, request, uow, resources, jobs, response)
 
 
@@ -121,7 +119,7 @@ async def solana(
     resources: ResourcesDep,
     jobs: JobQueueDep,
     response: Response,
-) -> Envelope[SessionOut]:
+) -> MetaEnvelope[SessionOut, NoMeta]:
     return await _wallet_sign_in(Chain.SOL, proof, request, uow, resources, jobs, response)
 
 
@@ -137,7 +135,7 @@ async def cosmos(
     resources: ResourcesDep,
     jobs: JobQueueDep,
     response: Response,
-) -> Envelope[SessionOut]:
+) -> MetaEnvelope[SessionOut, NoMeta]:
     return await _wallet_sign_in(Chain.ATOM, proof, request, uow, resources, jobs, response)
 
 
@@ -148,14 +146,14 @@ async def cosmos(
 )
 async def email_sign_in(
     body: EmailIn, request: Request, uow: UowDep, resources: ResourcesDep
-) -> Envelope[AcceptedOut]:
-    email = normalise_email(str(body.email))
+) -> MetaEnvelope[AcceptedOut, NoMeta]:
+    email = accounts.normalise_email(str(body.email))
     await limit_links_to(resources, email)
     if resources.turnstile is not None and not await resources.turnstile.verify(
         body.turnstile_token, client_ip(request)
     ):
         raise TurnstileFailed()
-    await send_link(
+    await accounts.send_link(
         uow,
         resources.email,
         resources.settings,
@@ -163,7 +161,7 @@ async def email_sign_in(
         purpose="login",
         now=datetime.now(UTC),
     )
-    return ok(AcceptedOut())
+    return one(AcceptedOut())
 
 
 @router.post(
@@ -173,45 +171,30 @@ async def email_sign_in(
 )
 async def email_verify(
     body: TokenIn, request: Request, uow: UowDep, resources: ResourcesDep, response: Response
-) -> Envelope[SessionOut]:
-    now = datetime.now(UTC)
-    link = await uow.magic_links.consume(hash_secret(body.token), now)
-    if link is None:
+) -> MetaEnvelope[SessionOut, NoMeta]:
+    try:
+        session = await accounts.sign_in_with_email_link(
+            uow, resources.settings, resources.cache, body.token, datetime.now(UTC)
+        )
+    except InvalidToken:
         await record_failed_sign_in(request, resources)
-        raise InvalidToken("This link is invalid, used or expired; request a new one.")
-    user: User | None
-    if link.purpose == "verify":
-        assert link.user_id is not None
-        await uow.users.set_verified_email(link.user_id, link.email, now)
-        user = await uow.users.get(link.user_id)
-    else:
-        user = await uow.users.by_email(link.email)
-        if user is None:
-            user = await uow.users.create_verified(link.email, now)
-        elif user.email_verified_at is None:
-            await uow.users.set_verified_email(user.id, link.email, now)
-            user = await uow.users.get(user.id)
-    if user is None:
-        raise InvalidToken()
-    await principal_cache.forget(resources.cache, user.id)  # the user row changed
-    session = await start_session(uow, resources.settings, user, now)
+        raise
     return await _session_response(uow, resources, response, session)
 
 
 @router.post("/refresh", summary="Rotate the refresh cookie for a new access token")
 async def refresh(
     request: Request, uow: UowDep, resources: ResourcesDep, response: Response
-) -> Envelope[SessionOut]:
+) -> MetaEnvelope[SessionOut, NoMeta]:
     token = request.cookies.get(REFRESH_COOKIE)
     if not token:
         raise InvalidToken("No refresh token; sign in again.")
     require_csrf(request)
-    try:
-        session = await rotate_session(
+    try:  # a reused token's family revocation is committed by the service
+        session = await accounts.rotate_session(
             uow, resources.settings, resources.cache, token, datetime.now(UTC)
         )
     except TokenReused:
-        await uow.commit()  # keep the family's revocation although the request fails
         log.warning("refresh_token_reused")
         raise
     return await _session_response(uow, resources, response, session)
@@ -220,10 +203,10 @@ async def refresh(
 @router.post("/logout", summary="End this session (all its tokens) and clear the cookies")
 async def logout(
     principal: CurrentPrincipal, uow: UowDep, resources: ResourcesDep, response: Response
-) -> Envelope[dict[str, bool]]:
+) -> MetaEnvelope[LoggedOutOut, NoMeta]:
     if principal.session_id is not None:
-        await end_session(
+        await accounts.end_session(
             uow, resources.cache, principal.user.id, principal.session_id, datetime.now(UTC)
         )
     clear_session_cookies(response, resources.settings)
-    return ok({"loggedOut": True})
+    return one(LoggedOutOut())

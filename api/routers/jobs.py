@@ -7,13 +7,12 @@ anyone else gets 404, as for a job that does not exist.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter
 
 from api.deps import JobQueueDep, ResourcesDep
 from api.job_handles import open_job_handle
-from api.schemas.common import ApiModel, Envelope, ok
+from api.presenters.accounts import one
+from api.schemas.common import ApiModel, MetaEnvelope, NoMeta, UtcDatetime
 from api.security import CurrentPrincipal
 from domain.errors import NotFound
 from domain.ports import JobStatus
@@ -27,13 +26,13 @@ class JobOut(ApiModel):
     id: str
     status: JobStatus
     error: str | None = None
-    finished_at: datetime | None = None
+    finished_at: UtcDatetime | None = None
 
 
 @router.get("/{handle}", summary="Status of a background job you started (by its handle)")
 async def job(
     handle: str, principal: CurrentPrincipal, jobs: JobQueueDep, resources: ResourcesDep
-) -> Envelope[JobOut]:
+) -> MetaEnvelope[JobOut, NoMeta]:
     job_id = open_job_handle(resources.settings, principal.user.id, handle)
     if job_id is None:  # guessed, tampered or someone else's: indistinguishable from missing
         raise NotFound(_MISSING)
@@ -41,4 +40,6 @@ async def job(
     if info.status is JobStatus.NOT_FOUND:
         raise NotFound(_MISSING)
     # job results may hold other users' data: only the status is shown
-    return ok(JobOut(id=handle, status=info.status, error=info.error, finished_at=info.finished_at))
+    return one(
+        JobOut(id=handle, status=info.status, error=info.error, finished_at=info.finished_at)
+    )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import EmailStr, Field, StringConstraints
 
-from api.schemas.common import MULTILINE, ApiModel, RequestModel
+from api.schemas.common import MULTILINE, ApiModel, RequestModel, UtcDatetime
+from domain.accounts import PositionsFetch
 from domain.models import Chain, Tier
 
 Message = Annotated[str, Field(min_length=1, max_length=4096), MULTILINE]
@@ -17,7 +17,7 @@ Signature = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 
 class NonceOut(ApiModel):
     nonce: str
-    expires_at: datetime
+    expires_at: UtcDatetime
 
 
 class EthereumProof(RequestModel):
@@ -50,12 +50,12 @@ class UserOut(ApiModel):
     email_verified: bool
     primary_login: Literal["wallet", "email"]
     is_admin: bool
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class SessionOut(ApiModel):
     access_token: str
-    expires_at: datetime
+    expires_at: UtcDatetime
     user: UserOut
 
 
@@ -81,7 +81,7 @@ class WalletOut(ApiModel):
     chain: Chain
     address: str
     short_address: str
-    linked_at: datetime
+    linked_at: UtcDatetime
     is_primary: bool
 
 
@@ -90,6 +90,11 @@ class LinkedWalletOut(WalletOut):
         default=None,
         description="Handle of the positions fetch started for this wallet, if any: "
         "poll GET /api/jobs/{handle} (readable by this user only)",
+    )
+    positions_fetch: PositionsFetch = Field(
+        description="`started`: the wallet's positions are being fetched now (poll "
+        "`positionsJobId`); `not_started`: the job queue was unavailable — the wallet is "
+        "linked all the same and the hourly pipeline fetches its positions",
     )
 
 
@@ -101,8 +106,8 @@ class ApiKeyOut(ApiModel):
     id: uuid.UUID
     name: str
     prefix: str
-    created_at: datetime
-    last_used_at: datetime | None
+    created_at: UtcDatetime
+    last_used_at: UtcDatetime | None
 
 
 class NewApiKeyOut(ApiKeyOut):
@@ -111,6 +116,10 @@ class NewApiKeyOut(ApiKeyOut):
 
 class DeleteAccountIn(RequestModel):
     confirm: Literal["DELETE"] = Field(description='Must be exactly "DELETE"')
+
+
+class LoggedOutOut(ApiModel):
+    logged_out: bool = True
 
 
 class DeletedOut(ApiModel):

@@ -19,7 +19,6 @@ from typing import Any
 import jwt
 
 from domain.errors import InvalidToken
-from domain.models import Tier
 
 ALGORITHM = "HS256"
 ISSUER = "staketrack"
@@ -47,19 +46,21 @@ def new_opaque_token() -> str:
 class AccessClaims:
     user_id: uuid.UUID
     session_id: uuid.UUID  # the refresh-token family; revoking it ends the session at once
-    tier: Tier
     jti: str
     expires_at: datetime
 
 
 def issue_access_token(
-    key: str, *, user_id: uuid.UUID, session_id: uuid.UUID, tier: Tier, now: datetime
+    key: str, *, user_id: uuid.UUID, session_id: uuid.UUID, now: datetime
 ) -> tuple[str, datetime]:
+    """An access JWT naming the user and the session, nothing else about the account:
+    no tier or role claim (every tier decision reads the server's current record, so a
+    tier change is seen by the very next request, not at the next refresh). Tokens
+    issued before carry a `tier` claim; it is ignored."""
     expires_at = now + ACCESS_TTL
     claims = {
         "sub": str(user_id),
         "sid": str(session_id),
-        "tier": tier.value,
         "iss": ISSUER,
         "aud": AUDIENCE,
         "iat": int(now.timestamp()),
@@ -91,7 +92,7 @@ def _verified_claims(key: str, token: str) -> AccessClaims:
             algorithms=[ALGORITHM],  # pinned: 'none' and every other algorithm are refused
             audience=AUDIENCE,
             issuer=ISSUER,
-            options={"require": ["sub", "sid", "tier", "iss", "aud", "iat", "exp", "jti", "typ"]},
+            options={"require": ["sub", "sid", "iss", "aud", "iat", "exp", "jti", "typ"]},
             leeway=LEEWAY,
         )
         if claims["typ"] != "access":
@@ -99,7 +100,6 @@ def _verified_claims(key: str, token: str) -> AccessClaims:
         return AccessClaims(
             user_id=uuid.UUID(claims["sub"]),
             session_id=uuid.UUID(claims["sid"]),
-            tier=Tier(claims["tier"]),
             jti=claims["jti"],
             expires_at=datetime.fromtimestamp(claims["exp"], UTC),
         )

@@ -1,6 +1,7 @@
 """Everything personal a user owns, in one list, and its deletion in one transaction.
 
-GDPR deletion (`DELETE /api/me`) removes exactly what is listed here. A test fails
+GDPR deletion (`DELETE /api/me`, through `PersonalDataRepository` on the unit of work)
+removes exactly what is listed here. A test fails
 when a table with a `user_id` column is missing: a new table holding personal
 data must be added below.
 """
@@ -8,9 +9,11 @@ data must be added below.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import Column, delete, or_, select, tuple_
+from sqlalchemy import delete, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import KeyedColumnElement
 
 from infrastructure.db.models import (
     ApiKeyRow,
@@ -23,7 +26,7 @@ from infrastructure.db.models import (
 )
 
 # (table, the column naming the owner), children before parents
-PERSONAL_DATA: tuple[tuple[type, Column[uuid.UUID]], ...] = (
+PERSONAL_DATA: tuple[tuple[type, KeyedColumnElement[Any]], ...] = (
     (ApiKeyRow, ApiKeyRow.__table__.c.user_id),
     (WatchedValidatorRow, WatchedValidatorRow.__table__.c.user_id),
     (RefreshTokenRow, RefreshTokenRow.__table__.c.user_id),
@@ -54,3 +57,13 @@ async def delete_personal_data(
         )
     for table, owner in PERSONAL_DATA:
         await session.execute(delete(table).where(owner == user_id))
+
+
+class PersonalDataRepository:
+    """The unit of work's door to the deletion above (services never see a session)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def delete_user(self, user_id: uuid.UUID, email: str | None) -> None:
+        await delete_personal_data(self._session, user_id, email)

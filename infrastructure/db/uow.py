@@ -14,6 +14,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from infrastructure.db.personal_data import PersonalDataRepository
 from infrastructure.db.repositories.credentials import (
     ApiKeyRepository,
     MagicLinkRepository,
@@ -55,6 +56,10 @@ class SqlUnitOfWork:
     @cached_property
     def api_keys(self) -> ApiKeyRepository:
         return ApiKeyRepository(self.session)
+
+    @cached_property
+    def personal_data(self) -> PersonalDataRepository:
+        return PersonalDataRepository(self.session)
 
     async def __aenter__(self) -> SqlUnitOfWork:
         return self

@@ -219,10 +219,10 @@ async def test_validator_detail_and_errors(whale: Any) -> None:
     assert (bad_cursor.status_code, bad_cursor.json()["code"]) == (400, "INVALID_CURSOR")
 
 
-async def test_cache_counters_are_exported_for_prometheus(whale: Any) -> None:
-    _, client, auth = whale
-    await client.get("/api/portfolio?chain=atom", headers=auth)
-    await client.get("/api/portfolio?chain=atom", headers=auth)
-    text = (await client.get("/api/metrics")).text
+async def test_cache_counters_are_exported_for_prometheus(start_app: Any) -> None:
+    async with _whale(start_app, metrics_token="m" * 32) as (_, client, auth):
+        await client.get("/api/portfolio?chain=atom", headers=auth)
+        await client.get("/api/portfolio?chain=atom", headers=auth)
+        text = (await client.get("/api/metrics", headers=bearer("m" * 32))).text
     assert 'staketrack_cache_lookups_total{entity="portfolio",result="hit"}' in text
     assert 'staketrack_cache_lookups_total{entity="portfolio",result="miss"}' in text

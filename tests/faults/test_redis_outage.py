@@ -28,6 +28,7 @@ from workers.ingest import Ingest
 pytestmark = [pytest.mark.redis]
 
 ROUNDS = 5
+METRICS_TOKEN = "metrics-token-for-the-outage-test"
 
 
 async def _redis_keys(url: str, pattern: str) -> list[bytes]:
@@ -98,7 +99,9 @@ def _assert_documented_503(response: Any) -> None:
 async def test_api_keeps_answering_through_a_redis_outage_and_recovers(
     start_app: Any, private_redis: RedisProcess, postgres_url: str
 ) -> None:
-    async with start_app(database_url=postgres_url, redis_url=private_redis.url) as running:
+    async with start_app(
+        database_url=postgres_url, redis_url=private_redis.url, metrics_token=METRICS_TOKEN
+    ) as running:
         client, resources = running.client, running.app.state.resources
         guard: RedisGuard = resources.redis_guard
         data = await sign_in(client, Wallet.new(Chain.ETH))  # a session made before
@@ -128,7 +131,7 @@ async def test_api_keeps_answering_through_a_redis_outage_and_recovers(
         decided_in_memory = guard.fallback_count("rate_limit")
         assert decided_in_memory >= ROUNDS * 7  # every rate-limited request of the loop
         assert len(running.events("redis_unavailable")) == 1  # one warning per outage
-        metrics = (await client.get("/api/metrics")).text
+        metrics = (await client.get("/api/metrics", headers=bearer(METRICS_TOKEN))).text
         assert 'staketrack_redis_fallbacks_total{component="rate_limit"' in metrics
         assert "staketrack_redis_up 0.0" in metrics
 

@@ -1,48 +1,26 @@
 """Refresh tokens, magic links and API keys. Consuming a single-use secret is one
-conditional UPDATE, so concurrent callers cannot both succeed."""
+conditional UPDATE, so concurrent callers cannot both succeed. Rows in, the frozen
+values of `domain.credentials` out."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.credentials import ApiKey, MagicLink, RefreshToken
 from infrastructure.db.models import ApiKeyRow, MagicLinkRow, RefreshTokenRow
 
-
-@dataclass(frozen=True, slots=True)
-class RefreshToken:
-    id: uuid.UUID
-    user_id: uuid.UUID
-    family_id: uuid.UUID
-    expires_at: datetime
-    used_at: datetime | None
-    revoked_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class MagicLink:
-    id: uuid.UUID
-    email: str
-    purpose: str
-    user_id: uuid.UUID | None
-    expires_at: datetime
-    used_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class ApiKey:
-    id: uuid.UUID
-    user_id: uuid.UUID
-    name: str
-    prefix: str
-    key_hash: bytes
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
+__all__ = [
+    "ApiKey",
+    "ApiKeyRepository",
+    "MagicLink",
+    "MagicLinkRepository",
+    "RefreshToken",
+    "RefreshTokenRepository",
+]
 
 
 def _rowcount(result: object) -> int:

@@ -65,6 +65,14 @@ class UserRepository:
         await self._session.refresh(row)
         return _user(row)
 
+    async def set_tier(self, user_id: uuid.UUID, tier: Tier, at: datetime) -> User | None:
+        """Change the user's tier; the user as now stored (None: no such user)."""
+        await self._session.execute(
+            update(UserRow).where(UserRow.id == user_id).values(tier=tier.value, updated_at=at)
+        )
+        row = await self._session.get(UserRow, user_id, populate_existing=True)
+        return _user(row) if row else None
+
     async def set_verified_email(self, user_id: uuid.UUID, email: str, at: datetime) -> None:
         try:
             async with self._session.begin_nested():

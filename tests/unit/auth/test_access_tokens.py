@@ -9,7 +9,6 @@ import jwt
 import pytest
 
 from domain.errors import InvalidToken
-from domain.models import Tier
 from infrastructure.auth.tokens import ACCESS_TTL, decode_access_token, issue_access_token
 
 KEY = "unit-test-secret-key-of-a-decent-length!!"
@@ -17,9 +16,7 @@ KEY = "unit-test-secret-key-of-a-decent-length!!"
 
 def _token(now: datetime) -> tuple[str, uuid.UUID]:
     user_id = uuid.uuid4()
-    token, _ = issue_access_token(
-        KEY, user_id=user_id, session_id=uuid.uuid4(), tier=Tier.PRO, now=now
-    )
+    token, _ = issue_access_token(KEY, user_id=user_id, session_id=uuid.uuid4(), now=now)
     return token, user_id
 
 
@@ -27,7 +24,7 @@ def test_a_remembered_token_still_expires() -> None:
     now = datetime.now(UTC)
     token, user_id = _token(now)
     assert decode_access_token(KEY, token, now=now).user_id == user_id  # verified, remembered
-    assert decode_access_token(KEY, token, now=now + ACCESS_TTL).tier is Tier.PRO  # leeway
+    assert decode_access_token(KEY, token, now=now + ACCESS_TTL).user_id == user_id  # leeway
     with pytest.raises(InvalidToken, match="expired"):
         decode_access_token(KEY, token, now=now + ACCESS_TTL + timedelta(seconds=11))
 
@@ -48,3 +45,14 @@ def test_a_tampered_token_is_refused_after_the_genuine_one_passed() -> None:
     forged = ".".join([header, forged_body.split(".")[1], signature])
     with pytest.raises(InvalidToken):
         decode_access_token(KEY, forged)
+
+
+def test_the_token_carries_no_tier_and_an_old_tier_claim_is_ignored() -> None:
+    """Tier decisions read the server's record: the JWT names the user and session only."""
+    now = datetime.now(UTC)
+    token, user_id = _token(now)
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert "tier" not in claims
+    old = jwt.encode({**claims, "tier": "pro"}, KEY, algorithm="HS256")
+    decoded = decode_access_token(KEY, old)
+    assert decoded.user_id == user_id and not hasattr(decoded, "tier")

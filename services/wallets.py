@@ -1,0 +1,81 @@
+"""Linked wallets: list, link (with a proven address), unlink, the primary wallet.
+
+Called by `api/routers/me.py` (and `start_positions_fetch` by `services/accounts.py`
+for the wallet a first sign-in links). A link or unlink is committed, then the user's
+cached portfolio and yield reads are dropped: the very next read shows it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from domain.accounts import WalletLinked, plan_unlink
+from domain.errors import DependencyUnavailable, WalletAlreadyLinked
+from domain.models import Chain, LinkedWallet, User
+from domain.ports import Cache, JobQueue
+from infrastructure.db.uow import SqlUnitOfWork
+from infrastructure.logging import get_logger
+from services import job_ids, user_cache
+
+log = get_logger(__name__)
+
+
+async def list_wallets(uow: SqlUnitOfWork, user_id: uuid.UUID) -> list[LinkedWallet]:
+    """The user's wallets, oldest first (the first is primary unless email is)."""
+    return await uow.wallets.list_for_user(user_id)
+
+
+async def start_positions_fetch(
+    jobs: JobQueue, wallet: LinkedWallet, now: datetime
+) -> WalletLinked:
+    """Fetch a newly linked (committed) wallet's positions at once.
+
+    The wallet is linked whatever happens here: when the queue is unavailable (a Redis
+    outage: 503 DEPENDENCY_UNAVAILABLE from the queue port), the answer says
+    `not_started` — no error after a successful commit — and the hourly pipeline
+    fetches the positions of every linked wallet anyway."""
+    ref = job_ids.wallet_positions(wallet.chain.value, wallet.id, now)
+    try:
+        await jobs.enqueue(ref.name, ref.id, {"wallet_id": str(wallet.id)})
+    except DependencyUnavailable as exc:
+        log.warning("positions_fetch_not_started", chain=wallet.chain.value, error=exc.code)
+        return WalletLinked(wallet, "not_started")
+    # enqueue() is False when this wallet's job of this hour exists already: started too
+    return WalletLinked(wallet, "started", positions_job_id=ref.id)
+
+
+async def link_wallet(
+    uow: SqlUnitOfWork,
+    cache: Cache,
+    jobs: JobQueue,
+    user_id: uuid.UUID,
+    chain: Chain,
+    address: str,
+    now: datetime,
+) -> WalletLinked:
+    """Link a proven wallet to the user (409 when any account has it). Commits, drops
+    the user's cached reads, then starts the positions fetch."""
+    if await uow.wallets.owner_of(chain, address) is not None:
+        raise WalletAlreadyLinked()
+    wallet = await uow.wallets.link(user_id, chain, address)
+    await uow.commit()  # the fetch job must see the committed wallet
+    await user_cache.drop_reads(cache, user_id)
+    log.info("wallet_linked", chain=chain.value, user_id=str(user_id))
+    return await start_positions_fetch(jobs, wallet, now)
+
+
+async def unlink_wallet(uow: SqlUnitOfWork, cache: Cache, user: User, wallet_id: uuid.UUID) -> None:
+    """Unlink a wallet and its fetched positions (never the last way to sign in; the
+    primary role passes on). Commits, then drops the user's cached reads."""
+    plan = plan_unlink(
+        await uow.wallets.list_for_user(user.id),
+        wallet_id,
+        has_verified_email=user.email_verified_at is not None,
+    )
+    await uow.wallets.unlink(user.id, wallet_id)
+    if plan.promote_wallet_id is not None:
+        await uow.wallets.set_primary(user.id, plan.promote_wallet_id)
+    await uow.commit()
+    await user_cache.drop_reads(cache, user.id)
+    log.info("wallet_unlinked", chain=plan.wallet.chain.value, user_id=str(user.id))
