@@ -10,7 +10,9 @@ limits, even the last-resort 500 — carries the headers the browser needs to re
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
+from starlette.types import Message, Receive, Scope, Send
 
 from api.sessions import CSRF_HEADER
 from infrastructure.settings import Settings
@@ -28,10 +30,32 @@ EXPOSED_HEADERS = [
 PREFLIGHT_MAX_AGE_SECONDS = 600
 
 
+class ExactOriginCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS, except that a request from an origin that is not allowed gets
+    no CORS header at all (Starlette would still send Allow-Credentials and
+    Expose-Headers, and answer its preflight 400 with the allowed methods): it goes to
+    the app as if it had no Origin (a preflight then meets 405), marked `Vary: Origin`
+    so no shared cache hands that answer to an allowed origin."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            origin = Headers(scope=scope).get("origin")
+            if origin is not None and not self.is_allowed_origin(origin=origin):
+
+                async def send_varying(message: Message) -> None:
+                    if message["type"] == "http.response.start":
+                        MutableHeaders(scope=message).add_vary_header("Origin")
+                    await send(message)
+
+                await self.app(scope, receive, send_varying)
+                return
+        await super().__call__(scope, receive, send)
+
+
 def install_cors(app: FastAPI, settings: Settings) -> None:
     """Add last: Starlette runs the last-added middleware first (outermost)."""
     app.add_middleware(
-        CORSMiddleware,
+        ExactOriginCORSMiddleware,
         allow_origins=settings.effective_cors_origins,
         allow_credentials=True,
         allow_methods=ALLOWED_METHODS,

@@ -53,6 +53,7 @@ async def test_link_a_wallet_of_each_other_chain_then_list_them(start_app: Any) 
     assert [r.status_code for r in linked] == [201, 201]
     # an opaque handle bound to this user, not the guessable internal id
     assert not handle.startswith("positions:") and job.status_code == 200
+    assert [r.json()["data"]["positionsFetch"] for r in linked] == ["started", "started"]
     assert [(w["chain"], w["address"], w["isPrimary"]) for w in listed] == [
         ("eth", first.address, True),
         ("sol", sol.address, False),
