@@ -37,7 +37,7 @@ def _check_token(request: Request, expected: str | None) -> None:
     responses={
         200: {
             "description": "Prometheus text exposition format",
-            "content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}},
+            "content": {"text/plain": {"schema": {"type": "string"}}},
         },
         401: {"model": ErrorBody, "description": "Missing or wrong metrics token."},
         404: {"model": ErrorBody, "description": "METRICS_TOKEN is not set: the route is off."},
