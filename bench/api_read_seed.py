@@ -172,9 +172,7 @@ async def seed(
                 wallet = (uuid.uuid4(), user_id, chain.value, address, n == 0, now)
                 rows["linked_wallets"].append(wallet)
                 rows["staking_positions"] += positions.rows(chain, address, count, now)
-            token, _ = issue_access_token(
-                secret, user_id=user_id, session_id=family, tier=Tier.FREE, now=now
-            )
+            token, _ = issue_access_token(secret, user_id=user_id, session_id=family, now=now)
             bench_users.append(BenchUser(user_id, token, total))
 
         for table, columns in COLUMNS.items():
