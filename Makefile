@@ -13,7 +13,7 @@ export UV_SYSTEM_CERTS ?= 1
 help:
 	@echo "make run     install, migrate and serve the API on http://$${HOST:-127.0.0.1}:$${PORT:-8000}"
 	@echo "make test    install and run the whole test suite"
-	@echo "make lint    ruff (lint + format check) and mypy --strict on domain/"
+	@echo "make lint    ruff (lint + format check) and mypy --strict on every package"
 	@echo "make worker  run the arq worker (production mode, needs REDIS_URL)"
 
 $(CURDIR)/.tools/bin/uv:

@@ -29,6 +29,7 @@ from api.schemas.common import RequestModel
 from domain.models import Chain
 from tests.api.conftest import Logs, bearer, get_nonce, sign_in
 from tests.api.wallets import Wallet
+from tests.readiness import HANG_GUARD_SECONDS
 from workers.ingest import Ingest
 
 NESTED = b"[" * 80_000 + b"]" * 80_000  # 160 KB: the body that killed the process
@@ -57,7 +58,7 @@ def test_a_fresh_interpreter_creating_the_app_keeps_the_default_recursion_limit(
         "print(imported, sys.getrecursionlimit())\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, timeout=120, check=True
+        [sys.executable, "-c", script], capture_output=True, timeout=HANG_GUARD_SECONDS, check=True
     )
     imported, after = result.stdout.split()
     assert int(imported) == 100_000  # the cause is still there: the guard is needed

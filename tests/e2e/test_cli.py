@@ -5,7 +5,6 @@ and every process started is killed at teardown (tests/e2e/processes.py)."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,13 +12,14 @@ import httpx
 import pytest
 
 from tests.e2e.processes import (
-    STAKETRACK,
+    HANG_GUARD_SECONDS,
     Blackhole,
     Process,
     arq_job_status,
     base_env,
     free_port,
     report,
+    run,
     wait_for,
 )
 
@@ -30,7 +30,7 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 def _health(port: int) -> httpx.Response | None:
     try:
-        return httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5)
+        return httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=HANG_GUARD_SECONDS)
     except httpx.TransportError:
         return None
 
@@ -38,12 +38,12 @@ def _health(port: int) -> httpx.Response | None:
 def test_migrate_then_serve_embedded(tmp_path: Path, spawn: Callable[..., Process]) -> None:
     port = free_port()
     env = _env(tmp_path, PORT=str(port))
-    subprocess.run([STAKETRACK, "migrate"], env=env, check=True, capture_output=True, timeout=120)
+    run("migrate", env=env, check=True)
     assert (tmp_path / "data" / "staketrack.db").exists()
     server = spawn("serve", env=env)
     health = wait_for(lambda: _health(port), "answer on /api/health", server.popen)
-    ready = httpx.get(f"http://127.0.0.1:{port}/api/ready", timeout=30)
-    missing = httpx.get(f"http://127.0.0.1:{port}/api/nope", timeout=30)
+    ready = httpx.get(f"http://127.0.0.1:{port}/api/ready", timeout=HANG_GUARD_SECONDS)
+    missing = httpx.get(f"http://127.0.0.1:{port}/api/nope", timeout=HANG_GUARD_SECONDS)
     seconds = server.terminate_and_time()
     report(f"serve (demo network) exited {seconds:.2f} s after SIGTERM")
     assert health.json() == {"data": {"status": "ok"}, "meta": {}}
@@ -59,7 +59,7 @@ def test_serve_exits_after_sigterm_while_a_job_hangs_on_an_unreachable_endpoint(
     catch-up's jobs hang; SIGTERM still ends the process, the jobs logged as cancelled."""
     port = free_port()
     env = _env(tmp_path, PORT=str(port), **blackhole.chain_env())
-    subprocess.run([STAKETRACK, "migrate"], env=env, check=True, capture_output=True, timeout=120)
+    run("migrate", env=env, check=True)
     server = spawn("serve", env=env)
     wait_for(lambda: _health(port), "answer on /api/health", server.popen)
     wait_for(lambda: blackhole.accepted, "job reaching the unreachable endpoint", server.popen)
@@ -72,9 +72,7 @@ def test_serve_exits_after_sigterm_while_a_job_hangs_on_an_unreachable_endpoint(
 
 
 def test_invalid_setting_stops_startup_with_one_line(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [STAKETRACK, "serve"], env=_env(tmp_path, PORT="eighty"), capture_output=True, timeout=60
-    )
+    result = run("serve", env=_env(tmp_path, PORT="eighty"))
     assert result.returncode == 2
     lines = result.stderr.decode().strip().splitlines()
     assert len(lines) == 1
@@ -88,7 +86,7 @@ def test_missing_production_secret_is_named_and_no_secret_is_printed(tmp_path: P
         SECRET_KEY="tooshort-but-private",
         RESEND_API_KEY="re_live_secret_value",
     )
-    result = subprocess.run([STAKETRACK, "serve"], env=env, capture_output=True, timeout=60)
+    result = run("serve", env=env)
     assert result.returncode == 2
     output = result.stderr.decode() + result.stdout.decode()
     assert "SECRET_KEY" in output
@@ -96,9 +94,7 @@ def test_missing_production_secret_is_named_and_no_secret_is_printed(tmp_path: P
 
 
 def test_worker_without_redis_explains_itself(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [STAKETRACK, "worker"], env=_env(tmp_path), capture_output=True, timeout=60
-    )
+    result = run("worker", env=_env(tmp_path))
     assert result.returncode == 2
     assert "REDIS_URL" in result.stderr.decode()
 
@@ -137,9 +133,7 @@ def test_worker_exits_after_sigterm_while_a_job_hangs_on_an_unreachable_endpoint
     client.flushdb()
     try:
         env = _env(tmp_path, REDIS_URL=redis_url, SECRET_KEY="w" * 40, **blackhole.chain_env())
-        subprocess.run(
-            [STAKETRACK, "migrate"], env=env, check=True, capture_output=True, timeout=120
-        )
+        run("migrate", env=env, check=True)
         worker = spawn("worker", env=env)
         wait_for(lambda: blackhole.accepted, "job reaching the unreachable endpoint", worker.popen)
         seconds = worker.terminate_and_time()
@@ -173,9 +167,7 @@ def test_a_job_of_a_killed_worker_shows_retrying_and_runs_again_at_the_next_star
     client.flushdb()
     try:
         env = _env(tmp_path, REDIS_URL=redis_url, SECRET_KEY="k" * 40, **blackhole.chain_env())
-        subprocess.run(
-            [STAKETRACK, "migrate"], env=env, check=True, capture_output=True, timeout=120
-        )
+        run("migrate", env=env, check=True)
         first = spawn("worker", env=env)
 
         def running_pipelines() -> list[str]:
@@ -190,7 +182,7 @@ def test_a_job_of_a_killed_worker_shows_retrying_and_runs_again_at_the_next_star
         job_id = wait_for(running_pipelines, "a pipeline job in progress", first.popen)[0]
         assert arq_job_status(redis_url, job_id) == "running"
         first.popen.kill()  # kill -9: no clean-up at all
-        first.popen.wait(timeout=120)
+        first.popen.wait(timeout=HANG_GUARD_SECONDS)
         killed = time.monotonic()
         assert client.exists(f"arq:in-progress:{job_id}")  # arq alone would say in progress
         wait_for(lambda: arq_job_status(redis_url, job_id) == "retrying", "status retrying")

@@ -12,6 +12,7 @@ import pytest
 
 from domain.models import Chain
 from infrastructure.chains.demo.wallets import demo_addresses
+from tests.readiness import HANG_GUARD_SECONDS
 
 STAKETRACK = str(Path(sys.executable).with_name("staketrack"))
 
@@ -21,9 +22,18 @@ def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     data = tmp_path_factory.mktemp("demo")
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(DATA_DIR=str(data), NETWORK="demo", DEMO_ETH_VALIDATORS="3000", COLUMNS="120")
-    subprocess.run([STAKETRACK, "migrate"], env=env, check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [STAKETRACK, "migrate"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=HANG_GUARD_SECONDS,
+    )
     fetched = subprocess.run(
-        [STAKETRACK, "fetch", "--chain", "all"], env=env, capture_output=True, timeout=300
+        [STAKETRACK, "fetch", "--chain", "all"],
+        env=env,
+        capture_output=True,
+        timeout=2 * HANG_GUARD_SECONDS,
     )
     assert fetched.returncode == 0, fetched.stderr.decode()[-2000:]
     return env
@@ -36,7 +46,7 @@ def test_positions_of_the_demo_whale_as_json(demo_env: dict[str, str], chain: Ch
         [STAKETRACK, "positions", "--chain", chain.value, "--address", address, "--json"],
         env=demo_env,
         capture_output=True,
-        timeout=120,
+        timeout=HANG_GUARD_SECONDS,
     )
     assert result.returncode == 0, result.stderr.decode()[-2000:]
     positions = json.loads(result.stdout)
@@ -59,7 +69,7 @@ def test_positions_table_and_the_empty_wallet(demo_env: dict[str, str]) -> None:
         [STAKETRACK, "positions", "--chain", "sol", "--address", whale],
         env=demo_env,
         capture_output=True,
-        timeout=120,
+        timeout=HANG_GUARD_SECONDS,
     )
     empty = subprocess.run(
         [
@@ -73,7 +83,7 @@ def test_positions_table_and_the_empty_wallet(demo_env: dict[str, str]) -> None:
         ],
         env=demo_env,
         capture_output=True,
-        timeout=120,
+        timeout=HANG_GUARD_SECONDS,
     )
     assert "SOL positions of" in table.stdout.decode() and " SOL" in table.stdout.decode()
     assert json.loads(empty.stdout) == []
@@ -84,7 +94,7 @@ def test_a_malformed_address_is_a_clear_error(demo_env: dict[str, str]) -> None:
         [STAKETRACK, "positions", "--chain", "atom", "--address", "cosmos1nope"],
         env=demo_env,
         capture_output=True,
-        timeout=120,
+        timeout=HANG_GUARD_SECONDS,
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr.decode()
@@ -94,7 +104,10 @@ def test_demo_seed_backfills_daily_history_for_every_chain(demo_env: dict[str, s
     import sqlite3
 
     result = subprocess.run(
-        [STAKETRACK, "demo", "seed", "--days", "3"], env=demo_env, capture_output=True, timeout=300
+        [STAKETRACK, "demo", "seed", "--days", "3"],
+        env=demo_env,
+        capture_output=True,
+        timeout=2 * HANG_GUARD_SECONDS,
     )
     assert result.returncode == 0, result.stderr.decode()[-2000:]
     with sqlite3.connect(Path(demo_env["DATA_DIR"]) / "staketrack.db") as db:
@@ -120,5 +133,7 @@ def test_demo_seed_backfills_daily_history_for_every_chain(demo_env: dict[str, s
 
 def test_demo_seed_refuses_mainnet(demo_env: dict[str, str]) -> None:
     env = dict(demo_env, NETWORK="mainnet")
-    result = subprocess.run([STAKETRACK, "demo", "seed"], env=env, capture_output=True, timeout=60)
+    result = subprocess.run(
+        [STAKETRACK, "demo", "seed"], env=env, capture_output=True, timeout=HANG_GUARD_SECONDS
+    )
     assert result.returncode == 2 and "NETWORK" in result.stderr.decode()

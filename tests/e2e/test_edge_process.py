@@ -9,19 +9,17 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.e2e.processes import free_port
+from tests.e2e.processes import HANG_GUARD_SECONDS as HANG_GUARD
+from tests.e2e.processes import STAKETRACK, free_port, run, wait_for
 
-STAKETRACK = str(Path(sys.executable).with_name("staketrack"))
 MIB = 1024 * 1024
 LIMIT = 256 * 1024  # above the 160 KB nested body, so the depth guard itself answers
-HANG_GUARD = 120  # seconds: only a hung server takes this long
 
 
 def _rss_mib(pid: int) -> float:
@@ -46,21 +44,23 @@ def server(
         MAX_REQUEST_BODY_BYTES=str(LIMIT),
         LOG_LEVEL="WARNING",
     )
-    subprocess.run([STAKETRACK, "migrate"], env=env, check=True, capture_output=True, timeout=120)
+    run("migrate", env=env, check=True)
     with (tmp / "server.log").open("wb") as log:  # a file: a full pipe cannot block it
         process = subprocess.Popen([STAKETRACK, "serve"], env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
+
+    def healthy() -> bool:
+        try:
+            return httpx.get(f"{base}/api/health", timeout=HANG_GUARD).status_code == 200
+        except httpx.TransportError:
+            return False
+
     try:
-        deadline = time.monotonic() + HANG_GUARD
-        while True:
-            assert process.poll() is None, (tmp / "server.log").read_text()[-2000:]
-            try:
-                if httpx.get(f"{base}/api/health", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
+        try:
+            wait_for(healthy, "200 on /api/health", process)
+        except BaseException:
+            sys.stderr.write((tmp / "server.log").read_text()[-2000:])  # shown on failure
+            raise
         yield process, base
     finally:
         process.kill()  # this test is about requests, not shutdown

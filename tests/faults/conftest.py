@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import logging
 import os
 import shutil
 import signal
 import socket
 import subprocess
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,9 +28,11 @@ from api.app import create_app
 from infrastructure.logging import configure_logging
 from tests.api.conftest import Logs
 from tests.e2e.processes import free_port
+from tests.readiness import HANG_GUARD_SECONDS, eventually, wait_for
+
+__all__ = ["HANG_GUARD_SECONDS", "RedisProcess", "RunningApp", "TcpForwarder", "eventually"]
 
 HOST = "127.0.0.1"
-HANG_GUARD_SECONDS = 120.0  # readiness waits give up after this (never reached normally)
 
 
 class RedisProcess:
@@ -66,14 +66,11 @@ class RedisProcess:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        deadline = time.monotonic() + HANG_GUARD_SECONDS
-        while not self._answers():
-            if self._process.poll() is not None:
-                pytest.fail(f"redis-server exited with {self._process.returncode}")
-            if time.monotonic() > deadline:
-                self.stop()
-                pytest.fail("redis-server did not answer PING")
-            time.sleep(0.02)
+        try:
+            wait_for(self._answers, "PONG from redis-server", self._process, interval=0.02)
+        except BaseException:  # pytest.fail too: no redis-server outlives the test
+            self.stop()
+            raise
 
     def stop(self) -> None:
         """Stop the server (its clients see their connections closed, then refused)."""
@@ -85,10 +82,10 @@ class RedisProcess:
         if process.poll() is None:
             process.terminate()
             try:
-                process.wait(timeout=30)
+                process.wait(timeout=HANG_GUARD_SECONDS)
             except subprocess.TimeoutExpired:
                 process.kill()
-                process.wait(timeout=30)
+                process.wait(timeout=HANG_GUARD_SECONDS)
 
     def pause(self) -> None:
         assert self._process is not None and self.running
@@ -104,7 +101,8 @@ class RedisProcess:
 
     def _answers(self) -> bool:
         try:
-            with socket.create_connection((self.host, self.port), timeout=1) as conn:
+            address = (self.host, self.port)
+            with socket.create_connection(address, timeout=HANG_GUARD_SECONDS) as conn:
                 conn.sendall(b"PING\r\n")
                 return conn.recv(16).startswith(b"+PONG")
         except OSError:
@@ -213,16 +211,3 @@ def start_app(make_settings: Any) -> Iterator[Callable[..., Any]]:
 
     yield start
     logging.getLogger().handlers.clear()
-
-
-async def eventually(check: Callable[[], Any], what: str, interval: float = 0.1) -> None:
-    """Wait until `await check()` is truthy (a readiness wait with a hang guard, not a
-    deadline the test is judged on)."""
-    try:
-        async with asyncio.timeout(HANG_GUARD_SECONDS):
-            for _ in itertools.count():  # polling state we do not own: no event to wait on
-                if await check():
-                    return
-                await asyncio.sleep(interval)
-    except TimeoutError:
-        pytest.fail(f"gave up waiting for {what} after {HANG_GUARD_SECONDS:.0f} s")

@@ -2,11 +2,11 @@
 
 A private redis-server on a free loopback port is stopped under a running
 `staketrack worker` and started again: the worker stays up, logs the outage, reconnects
-with backoff and runs a job enqueued after the restart. Bounded waits, no leaks."""
+with backoff and runs a job enqueued after the restart. Readiness waits under the hang
+guard (tests/readiness.py), no leaks."""
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -14,12 +14,13 @@ from pathlib import Path
 import redis as redis_sync
 
 from tests.e2e.processes import (
-    STAKETRACK,
+    HANG_GUARD_SECONDS,
     Process,
     arq_enqueue,
     arq_job_status,
     base_env,
     report,
+    run,
     spawn,
     wait_for,
 )
@@ -39,9 +40,11 @@ def test_the_worker_survives_a_redis_outage(
         SECRET_KEY="o" * 40,
         DEMO_ETH_VALIDATORS="100",
     )
-    subprocess.run([STAKETRACK, "migrate"], env=env, check=True, capture_output=True, timeout=120)
+    run("migrate", env=env, check=True)
     worker = spawn("worker", env=env)
-    client = redis_sync.Redis(host="127.0.0.1", port=private_redis.port, socket_timeout=2)
+    client = redis_sync.Redis(
+        host="127.0.0.1", port=private_redis.port, socket_timeout=HANG_GUARD_SECONDS
+    )
     try:
         # ready: the start-up heartbeat job ran
         wait_for(lambda: client.get(HEARTBEAT_KEY), "start-up heartbeat", worker.popen)
@@ -54,7 +57,10 @@ def test_the_worker_survives_a_redis_outage(
         )
         assert worker.alive()
         private_redis.start()  # same port, empty (no persistence)
-        client = redis_sync.Redis(host="127.0.0.1", port=private_redis.port, socket_timeout=2)
+        client.close()
+        client = redis_sync.Redis(
+            host="127.0.0.1", port=private_redis.port, socket_timeout=HANG_GUARD_SECONDS
+        )
         assert arq_enqueue(private_redis.url, "heartbeat", "heartbeat:after-outage")
         wait_for(
             lambda: arq_job_status(private_redis.url, "heartbeat:after-outage") == "complete",
@@ -75,7 +81,7 @@ def test_sigterm_during_the_outage_still_exits(
     tmp_path: Path, private_redis: RedisProcess, spawn: Callable[..., Process]
 ) -> None:
     env = base_env(tmp_path / "data", REDIS_URL=private_redis.url, SECRET_KEY="o" * 40)
-    subprocess.run([STAKETRACK, "migrate"], env=env, check=True, capture_output=True, timeout=120)
+    run("migrate", env=env, check=True)
     worker = spawn("worker", env=env)
     wait_for(lambda: "Starting worker for" in worker.output, "worker start", worker.popen)
     private_redis.stop()

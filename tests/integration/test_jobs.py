@@ -12,6 +12,7 @@ from arq.worker import Worker
 from domain.ports import JobStatus
 from infrastructure.resources import Resources, open_resources
 from infrastructure.settings import Settings
+from tests.readiness import eventually
 from workers.arq_settings import ArqJobQueue, worker_settings
 from workers.context import JobDeps
 from workers.ids import Period, job_id
@@ -246,22 +247,30 @@ async def test_inprocess_close_gives_a_grace_period_then_cancels_and_marks_retry
 ) -> None:
     import asyncio
 
-    started, finished = asyncio.Event(), []
+    release, finished = asyncio.Event(), []
 
     async def hangs(deps: JobDeps) -> None:  # a fetch stuck on an unreachable endpoint
-        started.set()
         await asyncio.Event().wait()
 
     async def quick(deps: JobDeps) -> None:
-        started.set()
-        await asyncio.sleep(0.05)
+        await release.wait()  # ends once the shutdown has begun: inside the grace period
         finished.append(deps.job_id)
 
     queue = InProcessJobQueue(JobDeps(resources=embedded), {"hangs": hangs, "quick": quick})
     await queue.enqueue("hangs", "hangs:1", {})
     await queue.enqueue("quick", "quick:1", {})
-    await started.wait()
-    await queue.close(grace_seconds=1.0, cancel_wait_seconds=1.0)
+
+    async def both_running() -> bool:
+        statuses = [(await queue.info(j)).status for j in ("hangs:1", "quick:1")]
+        return statuses == [JobStatus.RUNNING] * 2
+
+    await eventually(both_running, "both jobs running")
+    # the grace is the behaviour under test; 3 s leave the quick job (one loop turn after
+    # the release) room on a busy machine
+    closing = asyncio.create_task(queue.close(grace_seconds=3.0, cancel_wait_seconds=1.0))
+    await asyncio.sleep(0)  # one loop turn: close() has begun and waits out the grace
+    release.set()
+    await closing
     assert finished == ["quick:1"]  # the grace period let it finish
     assert (await queue.info("quick:1")).status is JobStatus.COMPLETE
     assert (await queue.info("hangs:1")).status is JobStatus.RETRYING
@@ -286,10 +295,11 @@ async def test_inprocess_close_abandons_a_job_that_ignores_cancellation(
 
     queue = InProcessJobQueue(JobDeps(resources=embedded), {"stubborn": stubborn})
     await queue.enqueue("stubborn", "stubborn:1", {})
-    for _ in range(100):  # until it runs (a few loop turns)
-        if (await queue.info("stubborn:1")).status is JobStatus.RUNNING:
-            break
-        await asyncio.sleep(0)
+
+    async def running() -> bool:
+        return (await queue.info("stubborn:1")).status is JobStatus.RUNNING
+
+    await eventually(running, "the job running")
     await queue.close(grace_seconds=0.1, cancel_wait_seconds=0.1)  # returns regardless
     assert '"event": "job_abandoned"' in logs_stream.getvalue()
     release.set()

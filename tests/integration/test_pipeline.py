@@ -20,6 +20,7 @@ from infrastructure.db.models import (
     ValidatorObservationRow,
 )
 from infrastructure.resources import Resources
+from tests.readiness import eventually
 from workers.context import JobDeps
 from workers.inprocess import InProcessJobQueue
 from workers.jobs import JOBS
@@ -90,8 +91,18 @@ async def test_catch_up_starts_only_chains_that_are_not_fresh(resources: Resourc
 
 async def test_a_run_killed_midway_then_rerun_leaves_no_duplicates(resources: Resources) -> None:
     deps = JobDeps(resources=resources)
+    began = datetime.now(UTC)
     task = asyncio.create_task(run_pipeline(deps, "sol"))
-    await asyncio.sleep(0.3)  # mid-ingest
+
+    async def midway() -> bool:  # the validators are stored, the positions are next
+        validators_done = select(ChainSyncRow).where(
+            ChainSyncRow.chain == "sol",
+            ChainSyncRow.step == "validators",
+            ChainSyncRow.last_success_at >= began,
+        )
+        return task.done() or await scalar(resources, validators_done) is not None
+
+    await eventually(midway, "the ingest midway", interval=0.01)
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     await run_pipeline(deps, "sol")

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.readiness import HANG_GUARD_SECONDS
+
 ETH = "0x52908400098527886E0F7030069857D2E4169EE7"
 EMAIL = "alice.staker@example.com"
 PASSWORD = "hunter2-redis-password"
@@ -27,7 +29,7 @@ def _run(code: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[s
         env=environment,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_GUARD_SECONDS,
     )
 
 
