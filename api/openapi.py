@@ -43,7 +43,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from api.deps import default_rate_limit, get_job_queue, get_uow
-from api.schemas.common import ErrorBody
+from api.schemas.common import ErrorBody, FieldError
 from api.security import (
     auth_rate_limit,
     current_principal,
@@ -53,6 +53,50 @@ from api.security import (
 from api.sessions import ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER, REFRESH_COOKIE
 
 ERROR_BODY_REF = "#/components/schemas/ErrorBody"
+_REF = "#/components/schemas/{model}"
+JSON_VALUE_REF = _REF.format(model="JsonValue")
+# any JSON value, spelled out so a generated client types `details` without `unknown`
+JSON_VALUE_SCHEMA: dict[str, Any] = {
+    "title": "JsonValue",
+    "description": "Any JSON value.",
+    "anyOf": [
+        {"type": "string"},
+        {"type": "number"},
+        {"type": "boolean"},
+        {"type": "null"},
+        {"type": "array", "items": {"$ref": JSON_VALUE_REF}},
+        {"type": "object", "additionalProperties": {"$ref": JSON_VALUE_REF}},
+    ],
+}
+
+
+def error_body_schema() -> dict[str, Any]:
+    """`ErrorBody` as the wire has it: `details` always sent, an object whose `fields`
+    (validation errors) are typed and whose other members are JSON values."""
+    schema = ErrorBody.model_json_schema(mode="serialization", ref_template=_REF)
+    schema["required"] = ["error", "code", "details"]
+    field = {
+        "allOf": [
+            {"$ref": _REF.format(model="FieldError")},
+            {
+                "type": "object",
+                "properties": {
+                    "in": {
+                        "type": "string",
+                        "description": "Where the value was: body, query, path or header.",
+                    }
+                },
+            },
+        ]
+    }
+    schema["properties"]["details"].update(
+        {
+            "properties": {"fields": {"type": "array", "items": field}},
+            "additionalProperties": {"$ref": JSON_VALUE_REF},
+        }
+    )
+    return schema
+
 
 DESCRIPTIONS: dict[int, str] = {
     400: "Bad request: a body that cannot be read, or a paging cursor this API did not "
@@ -405,7 +449,9 @@ def document_operations(app: FastAPI, schema: dict[str, Any]) -> None:
         raise RuntimeError(f"api.openapi names routes that do not exist: {sorted(stale)}")
     components = schema.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
-    schemas.setdefault("ErrorBody", ErrorBody.model_json_schema(mode="serialization"))
+    schemas["ErrorBody"] = error_body_schema()
+    schemas.setdefault("FieldError", FieldError.model_json_schema(mode="serialization"))
+    schemas.setdefault("JsonValue", JSON_VALUE_SCHEMA)
     schemas.setdefault(CRON_BODY, CRON_BODY_SCHEMA)
     components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
     ids: dict[str, tuple[str, str]] = {}
