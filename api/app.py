@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from importlib.metadata import version
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from api.cors import install_cors
 from api.edge import EdgeGuardMiddleware
@@ -25,6 +26,8 @@ from infrastructure.settings import Settings, load_settings
 from workers.context import JobDeps, JobFunction
 from workers.inprocess import InProcessJobQueue, InProcessScheduler
 from workers.schedule import ScheduledJob
+
+DOCS_ASSETS = "/api/docs/assets"  # Swagger UI and ReDoc scripts, styles and icon
 
 
 def create_app(
@@ -72,7 +75,9 @@ def create_app(
             if resources is None:
                 await bounded(res.close(), "resources", seconds=2.5)
 
-    app = FastAPI(
+    # the docs pages load Swagger UI and ReDoc from this process (fastapi-offline ships
+    # them), never from a CDN: they work offline and behind a strict network policy
+    app = FastAPIOffline(
         title="StakeTrack AI API",
         version=version("staketrack"),
         description="Staking analytics for Ethereum, Solana and Cosmos Hub. "
@@ -80,6 +85,10 @@ def create_app(
         openapi_url="/api/openapi.json",
         docs_url="/api/docs",
         redoc_url="/api/redoc",
+        static_url=DOCS_ASSETS,
+        favicon_url=f"{DOCS_ASSETS}/favicon.png",
+        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
+        swagger_ui_parameters={"validatorUrl": None},  # no badge from validator.swagger.io
         lifespan=lifespan,
         responses=ERROR_RESPONSES,
     )

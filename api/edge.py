@@ -23,9 +23,9 @@ from itertools import accumulate
 from typing import Any
 from urllib.parse import parse_qsl
 
-import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import error_body, validation_details
 from api.interpreter import recursion_limit_was_raised
 from infrastructure.logging import get_logger
 
@@ -80,7 +80,7 @@ class EdgeGuardMiddleware:
                 422,
                 f"Request validation failed — {problem['field']}: {problem['message']}",
                 "VALIDATION_ERROR",
-                [problem],
+                validation_details([problem]),
             )
             return
 
@@ -141,15 +141,17 @@ class EdgeGuardMiddleware:
             422,
             f"Request validation failed — body: {message}",
             "VALIDATION_ERROR",
-            [
-                {
-                    "field": "body",
-                    "in": "body",
-                    "message": message,
-                    "type": "json_too_deep",
-                    "limit": limit,
-                }
-            ],
+            validation_details(
+                [
+                    {
+                        "field": "body",
+                        "in": "body",
+                        "message": message,
+                        "type": "json_too_deep",
+                        "limit": limit,
+                    }
+                ]
+            ),
         )
 
 
@@ -197,8 +199,10 @@ def _control_character(scope: Scope) -> dict[str, Any] | None:
     return None
 
 
-async def _send_error(send: Send, status: int, message: str, code: str, details: Any) -> None:
-    body = orjson.dumps({"error": message, "code": code, "details": details})
+async def _send_error(
+    send: Send, status: int, message: str, code: str, details: dict[str, Any]
+) -> None:
+    body = error_body(message, code, details)
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),

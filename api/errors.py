@@ -1,8 +1,14 @@
-"""The one place that maps errors to HTTP: status codes, `{error, code, details}` bodies."""
+"""The one place that maps errors to HTTP: status codes, `{error, code, details}` bodies.
+
+`details` is always an object (contract v1): `{}` when there is nothing to add, never
+null and never a list. Validation errors (422 VALIDATION_ERROR) name each problem in
+`{"fields": [{field, in, message, type}, ...]}`.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -48,6 +54,7 @@ HTTP_CODES: dict[int, tuple[str, str]] = {
     404: ("NOT_FOUND", "The requested resource was not found."),
     405: ("METHOD_NOT_ALLOWED", "This method is not allowed on this resource."),
     406: ("NOT_ACCEPTABLE", "The requested representation is not available."),
+    409: ("CONFLICT", "The request conflicts with the current state."),
     413: ("PAYLOAD_TOO_LARGE", "The request body is too large."),
     415: ("UNSUPPORTED_MEDIA_TYPE", "The request body must be JSON."),
     422: ("VALIDATION_ERROR", "The request is invalid."),
@@ -63,14 +70,24 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+def error_body(message: str, code: str, details: Mapping[str, Any] | None = None) -> bytes:
+    """The error envelope as JSON bytes; `details` is an object (`{}` when None)."""
+    return orjson.dumps({"error": message, "code": code, "details": dict(details or {})})
+
+
+def validation_details(fields: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """`details` of a 422 VALIDATION_ERROR: `{"fields": [{field, in, message, type}]}`."""
+    return {"fields": [dict(field) for field in fields]}
+
+
 def error_response(
     status: int,
     message: str,
     code: str,
-    details: Any = None,
+    details: Mapping[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    body = orjson.dumps({"error": message, "code": code, "details": details})
+    body = error_body(message, code, details)
     return Response(body, status_code=status, media_type="application/json", headers=headers)
 
 
@@ -93,7 +110,23 @@ async def _domain_error(_: Request, exc: Exception) -> Response:
         }
     elif isinstance(exc, DependencyUnavailable):
         headers = {"Retry-After": str(exc.retry_after)}
-    return error_response(_domain_status(exc), exc.message, exc.code, exc.details, headers)
+    details = _input_details(exc) if isinstance(exc, InvalidInput) else exc.details
+    return error_response(_domain_status(exc), exc.message, exc.code, details, headers)
+
+
+def _input_details(exc: InvalidInput) -> dict[str, Any]:
+    """A value refused by a use case is a validation error like any other: its `details`
+    are `{"fields": [...]}` (the field it names, if any), whatever else it carries kept."""
+    details = dict(exc.details)
+    if "fields" in details:
+        return details
+    field = details.pop("field", None)
+    fields = [] if field is None else [_invalid(str(field), exc.message)]
+    return {**details, "fields": fields}
+
+
+def _invalid(field: str, message: str) -> dict[str, str]:
+    return {"field": field, "message": message, "type": "invalid_input"}
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -104,7 +137,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         if isinstance(exc.detail, str) and exc.detail not in _GENERIC
         else default_message
     )
-    details: Any = None
+    details: dict[str, Any] = {}
     if exc.status_code == 404:
         details = {"path": request.url.path}
     elif exc.status_code == 405:
@@ -123,7 +156,7 @@ _GENERIC = {"Not Found", "Method Not Allowed", "Unauthorized", "Forbidden", "Bad
 
 async def _validation_error(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    details = []
+    details: list[dict[str, Any]] = []
     for error in exc.errors():
         loc = tuple(error.get("loc", ()))
         where = str(loc[0]) if loc else "body"
@@ -151,7 +184,10 @@ async def _validation_error(_: Request, exc: Exception) -> Response:
         )
     summary = "; ".join(f"{d['field']}: {d['message']}" for d in details[:3])
     return error_response(
-        422, f"Request validation failed — {summary}", "VALIDATION_ERROR", details
+        422,
+        f"Request validation failed — {summary}",
+        "VALIDATION_ERROR",
+        validation_details(details),
     )
 
 
@@ -187,4 +223,4 @@ def install_error_handlers(app: FastAPI) -> None:
 
 def internal_error_body(request_id: str) -> bytes:
     code, message = "INTERNAL_ERROR", HTTP_CODES[500][1]
-    return orjson.dumps({"error": message, "code": code, "details": {"requestId": request_id}})
+    return error_body(message, code, {"requestId": request_id})

@@ -19,11 +19,22 @@ new route is documented the moment it is added):
 
 Statuses a handler raises itself (a refused proof, 409 conflicts, ...) are listed in
 `ROUTE_RESPONSES` below; a status a route already declares keeps its own description.
-Authenticated operations also name the `bearer` security scheme.
+
+Every operation also gets, here and not in the routers:
+
+- a stable, readable `operationId` (`getPortfolio`, `listValidators`, `createApiKey`):
+  named in `OPERATION_IDS`, else derived from the method and the path (`GET
+  /api/admin/users/{user_id}` -> `getAdminUsersByUserId`), so a generated client's
+  function names never depend on a handler's Python name;
+- its security requirement: `bearerAuth` (a session's access JWT), `apiKey` (an API key
+  in the same `Authorization: Bearer` header; GET only), `cookieSession` (the web app's
+  httpOnly cookie, with `csrfToken` on every method but GET); `security: []` on public
+  routes, `[{}, ...]` where signing in is optional.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -32,15 +43,60 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from api.deps import default_rate_limit, get_job_queue, get_uow
-from api.schemas.common import ErrorBody
+from api.schemas.common import ErrorBody, FieldError
 from api.security import (
     auth_rate_limit,
     current_principal,
     optional_principal,
     session_principal,
 )
+from api.sessions import ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER, REFRESH_COOKIE
 
 ERROR_BODY_REF = "#/components/schemas/ErrorBody"
+_REF = "#/components/schemas/{model}"
+JSON_VALUE_REF = _REF.format(model="JsonValue")
+# any JSON value, spelled out so a generated client types `details` without `unknown`
+JSON_VALUE_SCHEMA: dict[str, Any] = {
+    "title": "JsonValue",
+    "description": "Any JSON value.",
+    "anyOf": [
+        {"type": "string"},
+        {"type": "number"},
+        {"type": "boolean"},
+        {"type": "null"},
+        {"type": "array", "items": {"$ref": JSON_VALUE_REF}},
+        {"type": "object", "additionalProperties": {"$ref": JSON_VALUE_REF}},
+    ],
+}
+
+
+def error_body_schema() -> dict[str, Any]:
+    """`ErrorBody` as the wire has it: `details` always sent, an object whose `fields`
+    (validation errors) are typed and whose other members are JSON values."""
+    schema = ErrorBody.model_json_schema(mode="serialization", ref_template=_REF)
+    schema["required"] = ["error", "code", "details"]
+    field = {
+        "allOf": [
+            {"$ref": _REF.format(model="FieldError")},
+            {
+                "type": "object",
+                "properties": {
+                    "in": {
+                        "type": "string",
+                        "description": "Where the value was: body, query, path or header.",
+                    }
+                },
+            },
+        ]
+    }
+    schema["properties"]["details"].update(
+        {
+            "properties": {"fields": {"type": "array", "items": field}},
+            "additionalProperties": {"$ref": JSON_VALUE_REF},
+        }
+    )
+    return schema
+
 
 DESCRIPTIONS: dict[int, str] = {
     400: "Bad request: a body that cannot be read, or a paging cursor this API did not "
@@ -107,6 +163,7 @@ ROUTE_RESPONSES: dict[tuple[str, str], dict[int, str]] = {
         409: "The account's last way to sign in cannot be unlinked (`LAST_LOGIN_METHOD`)."
     },
     ("POST", "/api/yield/calculate"): {404: "No such validator (`validatorId`)."},
+    ("GET", "/api/metrics"): {401: "`METRICS_TOKEN` is set and the request does not carry it."},
     ("POST", "/api/cron/{step}"): {
         401: "Cron triggers are disabled, or the timestamp or signature is missing, stale "
         "or wrong.",
@@ -117,40 +174,48 @@ ROUTE_RESPONSES: dict[tuple[str, str], dict[int, str]] = {
 HANDLER_AUTHENTICATED: set[tuple[str, str]] = {("GET", "/api/portfolio"), ("GET", "/api/yield")}
 
 # inputs a handler reads itself, documented so clients (and the fuzzer) can send them
-_CRON_EXTRA: dict[str, Any] = {
-    "parameters": [
-        {
-            "name": "X-Staketrack-Timestamp",
-            "in": "header",
-            "required": False,
-            "description": "Unix seconds; within ±300 s of the server's clock.",
-            "schema": {"type": "string"},
-        },
-        {
-            "name": "X-Staketrack-Signature",
-            "in": "header",
-            "required": False,
-            "description": 'v1=<hex HMAC-SHA256(key, "<timestamp>.<raw body>")>',
-            "schema": {"type": "string"},
-        },
-    ],
-    "requestBody": {
-        "required": False,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "chain": {"enum": ["eth", "sol", "atom", None]},
-                    },
-                    "additionalProperties": False,
-                }
-            }
+CRON_BODY = "CronTriggerIn"
+CRON_BODY_SCHEMA: dict[str, Any] = {
+    "title": CRON_BODY,
+    "type": "object",
+    "description": "Which chain to run the step for; all three when `chain` is null or absent. "
+    "The raw body is signed, so send exactly the bytes you signed.",
+    "properties": {
+        "chain": {
+            "anyOf": [{"type": "string", "enum": ["eth", "sol", "atom"]}, {"type": "null"}],
+            "default": None,
+            "title": "Chain",
         },
     },
+    "additionalProperties": False,
 }
+_CRON_HEADERS: list[dict[str, Any]] = [
+    {
+        "name": "X-Staketrack-Timestamp",
+        "in": "header",
+        "required": False,  # missing: 401, like a wrong one (the fuzzer sends none)
+        "description": "Unix seconds (1-12 ASCII digits), within ±300 s of the server's "
+        "clock. Required: without it the call is refused (401).",
+        "schema": {"type": "string", "pattern": "^[0-9]{1,12}$"},
+    },
+    {
+        "name": "X-Staketrack-Signature",
+        "in": "header",
+        "required": False,
+        "description": '`v2=<hex HMAC-SHA256(key, "<timestamp>.<step>.<raw body>")>` with '
+        "any key of CRON_HMAC_KEYS. Required: without it the call is refused (401).",
+        "schema": {"type": "string"},
+    },
+]
+_CRON_BODY_REF = {"$ref": f"#/components/schemas/{CRON_BODY}"}
 OPERATION_EXTRA: dict[tuple[str, str], dict[str, Any]] = {
-    ("POST", "/api/cron/{step}"): _CRON_EXTRA,
+    ("POST", "/api/cron/{step}"): {
+        "parameters": _CRON_HEADERS,
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": _CRON_BODY_REF}},
+        },
+    },
     ("GET", "/api/metrics"): {
         "responses": {
             "200": {
@@ -161,15 +226,121 @@ OPERATION_EXTRA: dict[tuple[str, str], dict[str, Any]] = {
     },
 }
 
-BEARER = "bearer"
-SECURITY_SCHEMES = {
+# stable, readable operation ids (a generated client's function names); a route that is
+# not named here gets one derived from its method and path (`derived_operation_id`)
+OPERATION_IDS: dict[tuple[str, str], str] = {
+    ("GET", "/api/health"): "getHealth",
+    ("GET", "/api/ready"): "getReadiness",
+    ("GET", "/api/metrics"): "getMetrics",
+    ("GET", "/api/auth/nonce"): "getNonce",
+    ("POST", "/api/auth/siwe"): "signInWithEthereum",
+    ("POST", "/api/auth/solana"): "signInWithSolana",
+    ("POST", "/api/auth/cosmos"): "signInWithCosmos",
+    ("POST", "/api/auth/email"): "requestEmailSignIn",
+    ("POST", "/api/auth/email/verify"): "verifyEmailLink",
+    ("POST", "/api/auth/refresh"): "refreshSession",
+    ("POST", "/api/auth/logout"): "logout",
+    ("GET", "/api/me"): "getMe",
+    ("DELETE", "/api/me"): "deleteAccount",
+    ("POST", "/api/me/email"): "addEmail",
+    ("GET", "/api/me/wallets"): "listWallets",
+    ("POST", "/api/me/wallets/eth"): "linkEthWallet",
+    ("POST", "/api/me/wallets/sol"): "linkSolWallet",
+    ("POST", "/api/me/wallets/atom"): "linkAtomWallet",
+    ("DELETE", "/api/me/wallets/{wallet_id}"): "unlinkWallet",
+    ("GET", "/api/me/api-keys"): "listApiKeys",
+    ("POST", "/api/me/api-keys"): "createApiKey",
+    ("DELETE", "/api/me/api-keys/{key_id}"): "revokeApiKey",
+    ("GET", "/api/jobs/{handle}"): "getJob",
+    ("POST", "/api/cron/{step}"): "triggerCronStep",
+    ("GET", "/api/portfolio"): "getPortfolio",
+    ("GET", "/api/validators"): "listValidators",
+    ("GET", "/api/validators/{validator_id}"): "getValidator",
+    ("GET", "/api/yield"): "getPortfolioYield",
+    ("POST", "/api/yield/calculate"): "calculateYield",
+    ("GET", "/api/vrs/methodology"): "getVrsMethodology",
+    ("GET", "/api/vrs/{validator_id}"): "getValidatorScore",
+    ("GET", "/api/vrs/{validator_id}/history"): "getValidatorScoreHistory",
+}
+_VERBS = {"GET": "get", "POST": "create", "PUT": "replace", "PATCH": "update", "DELETE": "delete"}
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def _pascal(text: str) -> str:
+    return "".join(word[:1].upper() + word[1:] for word in _WORD.findall(text))
+
+
+def derived_operation_id(method: str, path: str) -> str:
+    """`GET /api/admin/users/{user_id}` -> `getAdminUsersByUserId`."""
+    parts = [p for p in path.split("/") if p][1:]  # without the leading "api"
+    words = [
+        "By" + _pascal(part[1:-1]) if part.startswith("{") else _pascal(part) for part in parts
+    ]
+    return _VERBS.get(method, method.lower()) + "".join(words)
+
+
+def operation_id(method: str, path: str) -> str:
+    return OPERATION_IDS.get((method, path)) or derived_operation_id(method, path)
+
+
+# security schemes (see api/security.py and api/sessions.py for how each is presented)
+BEARER = "bearerAuth"
+API_KEY = "apiKey"
+COOKIE = "cookieSession"
+CSRF = "csrfToken"
+REFRESH = "refreshCookie"
+METRICS = "metricsToken"
+SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
     BEARER: {
         "type": "http",
         "scheme": "bearer",
-        "description": "A session access token (JWT from a sign-in) or an API key "
-        "(`stk_…`, read-only: GET requests only). The web app may use the session "
-        "cookies instead, with `X-CSRF-Token` on changes.",
-    }
+        "bearerFormat": "JWT",
+        "description": "A session's access token (a JWT from a sign-in or a refresh): "
+        "`Authorization: Bearer <token>`.",
+    },
+    API_KEY: {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "stk_…",
+        "description": "An API key (`stk_…`, created with `createApiKey`, shown once) in the "
+        "same header: `Authorization: Bearer stk_…`. Keys are read-only: any other method "
+        "than GET is refused with 403 `API_KEY_READ_ONLY`.",
+    },
+    COOKIE: {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": ACCESS_COOKIE,
+        "description": "The web app's session: the access token in an httpOnly cookie, set "
+        "by every sign-in. Every method but GET must also send `csrfToken`.",
+    },
+    CSRF: {
+        "type": "apiKey",
+        "in": "header",
+        "name": CSRF_HEADER,
+        "description": f"Double-submit CSRF token: the value of the `{CSRF_COOKIE}` cookie, "
+        "required with the session cookies on every method but GET (else 403 "
+        "`CSRF_FAILED`).",
+    },
+    REFRESH: {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": REFRESH_COOKIE,
+        "description": "The rotating refresh token (httpOnly cookie, path /api/auth).",
+    },
+    METRICS: {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "`METRICS_TOKEN`, when the server sets one (else /api/metrics is open).",
+    },
+}
+Requirement = dict[str, list[str]]
+_READ: list[Requirement] = [{BEARER: []}, {API_KEY: []}, {COOKIE: []}]
+_WRITE: list[Requirement] = [{BEARER: []}, {COOKIE: [], CSRF: []}]  # keys are read-only
+_SESSION_READ: list[Requirement] = [{BEARER: []}, {COOKIE: []}]  # signed-in sessions only
+# routes whose credentials no dependency shows
+SECURITY: dict[tuple[str, str], list[Requirement]] = {
+    ("POST", "/api/auth/refresh"): [{REFRESH: [], CSRF: []}],
+    ("GET", "/api/metrics"): [{}, {METRICS: []}],
 }
 
 _RATE_LIMITS: set[Callable[..., Any]] = {
@@ -178,7 +349,7 @@ _RATE_LIMITS: set[Callable[..., Any]] = {
     current_principal,
     optional_principal,
 }
-_STORAGE: set[Callable[..., Any]] = {get_uow, get_job_queue} | _RATE_LIMITS
+_STORAGE: set[Callable[..., Any]] = {get_uow, get_job_queue, *_RATE_LIMITS}
 
 
 def _api_routes(app: FastAPI) -> Iterator[Any]:
@@ -233,13 +404,19 @@ def _statuses(route: Any) -> dict[int, str]:
     return statuses
 
 
-def _security(route: Any) -> list[dict[str, list[str]]] | None:
+def _security(route: Any, method: str) -> list[Requirement]:
+    own = SECURITY.get((method, route.path_format))
+    if own is not None:
+        return own
     calls = {d.call for d in _dependants(route.dependant)}
-    if calls & {current_principal, session_principal} or _handler_authenticated(route):
-        return [{BEARER: []}]
+    if session_principal in calls:
+        return _SESSION_READ if method in {"GET", "HEAD"} else _WRITE
+    signed_in = _READ if method in {"GET", "HEAD"} else _WRITE
+    if current_principal in calls or _handler_authenticated(route):
+        return signed_in
     if optional_principal in calls:
-        return [{}, {BEARER: []}]  # anonymous, or signed in for more
-    return None
+        return [{}, *signed_in]  # anonymous, or signed in for more
+    return []  # public
 
 
 def _error_response(code: int, description: str) -> dict[str, Any]:
@@ -263,21 +440,24 @@ def _merge(target: dict[str, Any], extra: dict[str, Any]) -> None:
 
 
 def document_operations(app: FastAPI, schema: dict[str, Any]) -> None:
-    """Add each route's derived error statuses, security and extras to `schema`."""
+    """Add each route's derived error statuses, security, operation id and extras."""
     routes = list(_api_routes(app))
     known = {(m, r.path_format) for r in routes for m in r.methods or ()}
-    stale = (set(ROUTE_RESPONSES) | set(OPERATION_EXTRA) | HANDLER_AUTHENTICATED) - known
+    named = set(ROUTE_RESPONSES) | set(OPERATION_EXTRA) | HANDLER_AUTHENTICATED
+    stale = (named | set(OPERATION_IDS) | set(SECURITY)) - known
     if stale:  # a renamed route must not silently lose its documentation
         raise RuntimeError(f"api.openapi names routes that do not exist: {sorted(stale)}")
     components = schema.setdefault("components", {})
-    components.setdefault("schemas", {}).setdefault(
-        "ErrorBody", ErrorBody.model_json_schema(mode="serialization")
-    )
+    schemas = components.setdefault("schemas", {})
+    schemas["ErrorBody"] = error_body_schema()
+    schemas.setdefault("FieldError", FieldError.model_json_schema(mode="serialization"))
+    schemas.setdefault("JsonValue", JSON_VALUE_SCHEMA)
+    schemas.setdefault(CRON_BODY, CRON_BODY_SCHEMA)
     components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
+    ids: dict[str, tuple[str, str]] = {}
     for route in routes:
         statuses = _statuses(route)
-        security = _security(route)
-        for method in route.methods or ():
+        for method in sorted(route.methods or ()):
             operation = schema["paths"].get(route.path_format, {}).get(method.lower())
             if operation is None:
                 continue
@@ -288,9 +468,28 @@ def document_operations(app: FastAPI, schema: dict[str, Any]) -> None:
                     responses[str(code)] = _error_response(code, description)
                 elif code in HEADERS:  # keep the route's own words, add the headers
                     current.setdefault("headers", HEADERS[code])
-            if security is not None:
-                operation.setdefault("security", security)
-            _merge(operation, OPERATION_EXTRA.get((method, route.path_format), {}))
+            operation.setdefault("security", _security(route, method))
+            name = operation_id(method, route.path_format)
+            if name in ids:
+                raise RuntimeError(
+                    f"operationId {name} names {ids[name]} and {method} "
+                    f"{route.path_format}: add one to api.openapi.OPERATION_IDS"
+                )
+            ids[name] = (method, route.path_format)
+            operation["operationId"] = name
+            _add_extra(operation, OPERATION_EXTRA.get((method, route.path_format), {}))
+
+
+def _add_extra(operation: dict[str, Any], extra: dict[str, Any]) -> None:
+    """What a handler reads itself, unless the route came to declare it: a parameter it
+    does not have, a body when it has none, responses merged in."""
+    have = {(p["name"].lower(), p["in"]) for p in operation.get("parameters", [])}
+    for parameter in extra.get("parameters", []):
+        if (parameter["name"].lower(), parameter["in"]) not in have:
+            operation.setdefault("parameters", []).append(parameter)
+    if "requestBody" in extra:
+        operation.setdefault("requestBody", extra["requestBody"])
+    _merge(operation.setdefault("responses", {}), extra.get("responses", {}))
 
 
 def document_responses(app: FastAPI) -> None:

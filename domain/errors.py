@@ -1,4 +1,5 @@
-"""Domain errors. Each carries a stable `code`; only `api/errors.py` maps codes to HTTP.
+"""Domain errors. Each carries a stable `code` and `details`, always an object (`{}` when
+there is nothing to add); only `api/errors.py` maps codes to HTTP.
 
 DomainError
  ├── NotFound
@@ -20,6 +21,7 @@ DomainError
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -27,10 +29,12 @@ class DomainError(Exception):
     code = "DOMAIN_ERROR"
     message = "The request could not be completed."
 
-    def __init__(self, message: str | None = None, *, details: Any = None) -> None:
+    def __init__(
+        self, message: str | None = None, *, details: Mapping[str, Any] | None = None
+    ) -> None:
         super().__init__(message or self.message)
         self.message = message or self.message
-        self.details = details
+        self.details: dict[str, Any] = dict(details or {})
 
 
 class NotFound(DomainError):
@@ -181,7 +185,9 @@ class ChainError(DomainError):
     code = "CHAIN_ERROR"
     message = "A chain data source failed."
 
-    def __init__(self, message: str | None = None, *, endpoint: str, details: Any = None) -> None:
+    def __init__(
+        self, message: str | None = None, *, endpoint: str, details: Mapping[str, Any] | None = None
+    ) -> None:
         super().__init__(message, details={"endpoint": endpoint, **(details or {})})
         self.endpoint = endpoint
 

@@ -248,7 +248,7 @@ async def test_invalid_email_is_422_naming_the_field(start_app: Any, email: str)
     async with start_app() as (app, client):
         response = await client.post("/api/auth/email", json={"email": email})
     assert response.status_code == 422
-    assert [d["field"] for d in response.json()["details"]] == ["email"]
+    assert [d["field"] for d in response.json()["details"]["fields"]] == ["email"]
     assert not (app.state.settings.data_dir / "outbox").exists()
 
 

@@ -6,9 +6,11 @@ import uuid
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.exceptions import HTTPException
 
 from api.deps import RateLimitedRoute
 from api.schemas.common import ApiModel, Envelope, ok
+from domain.errors import InvalidInput, NotFound
 from tests.api.conftest import Logs
 
 WALLET = "0x52908400098527886E0F7030069857D2E4169EE7"
@@ -42,11 +44,24 @@ def add_test_routes(app: FastAPI) -> None:
     async def limited() -> Envelope[dict[str, str]]:
         return ok({"hello": "world"})
 
+    @app.get("/api/_test/missing")
+    async def missing() -> None:
+        raise NotFound("No such thing.")  # a domain error with nothing to add
+
+    @app.get("/api/_test/refused")
+    async def refused() -> None:
+        raise InvalidInput("amount is too large", details={"field": "amount", "limit": "5"})
+
+    @app.get("/api/_test/conflict")
+    async def conflict() -> None:
+        raise HTTPException(409)  # an HTTP error with nothing to add
+
 
 def assert_error(body: dict[str, Any], code: str) -> None:
     assert set(body) == {"error", "code", "details"}
     assert body["code"] == code
     assert isinstance(body["error"], str) and body["error"]
+    assert isinstance(body["details"], dict)  # contract v1: never null, never a list
 
 
 async def test_health(start_app: Any) -> None:
@@ -73,6 +88,35 @@ async def test_wrong_method_is_405_with_allow(start_app: Any) -> None:
     assert response.json()["details"]["allowed"] == ["GET"]
 
 
+async def test_details_are_an_empty_object_when_there_is_nothing_to_add(start_app: Any) -> None:
+    async with start_app(setup=add_test_routes) as (_, client):
+        domain = await client.get("/api/_test/missing")
+        http = await client.get("/api/_test/conflict")
+        anonymous = await client.get("/api/me")
+    assert (domain.status_code, http.status_code, anonymous.status_code) == (404, 409, 401)
+    for response, code in (
+        (domain, "NOT_FOUND"),
+        (http, "CONFLICT"),
+        (anonymous, "UNAUTHORIZED"),
+    ):
+        assert_error(response.json(), code)
+        assert response.json()["details"] == {}, response.text
+
+
+async def test_a_value_refused_by_a_use_case_names_its_field_like_validation(
+    start_app: Any,
+) -> None:
+    async with start_app(setup=add_test_routes) as (_, client):
+        response = await client.get("/api/_test/refused")
+    assert response.status_code == 422
+    body = response.json()
+    assert_error(body, "VALIDATION_ERROR")
+    assert body["details"] == {
+        "fields": [{"field": "amount", "message": "amount is too large", "type": "invalid_input"}],
+        "limit": "5",
+    }
+
+
 async def test_malformed_json_is_422_naming_the_body(start_app: Any) -> None:
     async with start_app(setup=add_test_routes) as (_, client):
         response = await client.post(
@@ -83,7 +127,7 @@ async def test_malformed_json_is_422_naming_the_body(start_app: Any) -> None:
     assert response.status_code == 422
     body = response.json()
     assert_error(body, "VALIDATION_ERROR")
-    [detail] = body["details"]
+    [detail] = body["details"]["fields"]
     assert detail["field"] == "body" and detail["type"] == "json_invalid"
     assert "Invalid JSON" in detail["message"]
 
@@ -96,7 +140,9 @@ async def test_invalid_field_is_422_naming_the_field(start_app: Any) -> None:
     assert response.status_code == 422
     body = response.json()
     assert_error(body, "VALIDATION_ERROR")
-    assert [(d["field"], d["in"]) for d in body["details"]] == [("amountBaseUnits", "body")]
+    assert [(d["field"], d["in"]) for d in body["details"]["fields"]] == [
+        ("amountBaseUnits", "body")
+    ]
     assert "amountBaseUnits" in body["error"]
 
 
@@ -104,7 +150,7 @@ async def test_missing_field_is_named(start_app: Any) -> None:
     async with start_app(setup=add_test_routes) as (_, client):
         response = await client.post("/api/_test/echo", json={"amountBaseUnits": 5})
     assert response.status_code == 422
-    assert [d["field"] for d in response.json()["details"]] == ["walletAddress"]
+    assert [d["field"] for d in response.json()["details"]["fields"]] == ["walletAddress"]
 
 
 async def test_json_is_camel_case_both_ways(start_app: Any) -> None:

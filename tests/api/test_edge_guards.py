@@ -89,7 +89,7 @@ async def test_deeply_nested_json_is_422_and_the_app_keeps_answering(
         nested = await client.post(path, content=NESTED, headers=JSON)
         health = await client.get("/api/health")
     assert _codes(nested) == (422, "VALIDATION_ERROR")
-    [detail] = nested.json()["details"]
+    [detail] = nested.json()["details"]["fields"]
     assert (detail["type"], detail["limit"]) == ("json_too_deep", 64)
     assert "64" in nested.json()["error"]
     assert health.status_code == 200
@@ -105,7 +105,7 @@ async def test_with_default_limits_nested_json_is_refused_by_size_or_depth(
         health = await client.get("/api/health")
     assert _codes(big) == (413, "PAYLOAD_TOO_LARGE")
     assert _codes(small) == (422, "VALIDATION_ERROR")
-    assert small.json()["details"][0]["type"] == "json_too_deep"
+    assert small.json()["details"]["fields"][0]["type"] == "json_too_deep"
     assert health.status_code == 200
 
 
@@ -123,9 +123,9 @@ async def test_the_depth_limit_is_exact_and_configurable(start_app: Any) -> None
     async with start_app(max_json_depth=8) as (_, client):
         tight = await client.post("/api/yield/calculate", content=_amount_nested(8), headers=JSON)
     assert at_limit.status_code == 422  # reached the route: the amount is not a number
-    assert at_limit.json()["details"] == {"field": "amount"}
-    assert over.json()["details"][0]["type"] == "json_too_deep"
-    assert tight.json()["details"][0]["limit"] == 8
+    assert [f["field"] for f in at_limit.json()["details"]["fields"]] == ["amount"]
+    assert over.json()["details"]["fields"][0]["type"] == "json_too_deep"
+    assert tight.json()["details"]["fields"][0]["limit"] == 8
 
 
 @pytest.mark.parametrize(
@@ -195,7 +195,8 @@ async def test_a_body_at_the_limit_reaches_the_route(start_app: Any) -> None:
     async with start_app(max_request_body_bytes=4096) as (_, client):
         at_limit = await client.post("/api/yield/calculate", content=padded(4096), headers=JSON)
         over = await client.post("/api/yield/calculate", content=padded(4097), headers=JSON)
-    assert at_limit.status_code == 422 and at_limit.json()["details"] == {"field": "amount"}
+    assert at_limit.status_code == 422
+    assert [f["field"] for f in at_limit.json()["details"]["fields"]] == ["amount"]
     assert _codes(over) == (413, "PAYLOAD_TOO_LARGE")
 
 
@@ -251,8 +252,8 @@ async def test_unknown_fields_are_422_naming_them(
         response = await client.post(path, json=body)
     assert _codes(response) == (422, "VALIDATION_ERROR")
     assert {"field": field, "type": "extra_forbidden"}.items() <= response.json()["details"][
-        0
-    ].items()
+        "fields"
+    ][0].items()
     assert field in response.json()["error"]
 
 
@@ -298,7 +299,7 @@ async def test_control_characters_in_paths_and_queries_are_422(
     async with start_app(**db) as (_, client):
         response = await client.get(target)
     assert _codes(response) == (422, "VALIDATION_ERROR")
-    [detail] = response.json()["details"]
+    [detail] = response.json()["details"]["fields"]
     assert detail["type"] == "control_character" and detail["in"] in {"path", "query"}
 
 
@@ -329,7 +330,7 @@ async def test_control_characters_in_bodies_are_422_naming_the_field(
         keys = (await client.get("/api/me/api-keys", headers=auth)).json()["data"]
     for field, response in responses.items():
         assert _codes(response) == (422, "VALIDATION_ERROR"), (field, response.text)
-        assert response.json()["details"][0]["field"].startswith(field), field
+        assert response.json()["details"]["fields"][0]["field"].startswith(field), field
     assert keys == []
 
 

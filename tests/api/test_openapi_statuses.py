@@ -39,7 +39,7 @@ def documented(operation: dict[str, Any]) -> set[int]:
 
 
 def is_authenticated(operation: dict[str, Any]) -> bool:
-    return {"bearer": []} in operation.get("security", [])
+    return {"bearerAuth": []} in operation.get("security", [])
 
 
 def has_params(operation: dict[str, Any], where: str) -> bool:
@@ -63,7 +63,13 @@ def add_later_routes(app: FastAPI) -> None:
 async def test_every_error_status_is_documented_with_the_envelope(start_app: Any) -> None:
     async with start_app() as (app, _):
         schema = app.openapi()
-    assert schema["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    schemes = schema["components"]["securitySchemes"]
+    assert (schemes["bearerAuth"]["scheme"], schemes["apiKey"]["scheme"]) == ("bearer", "bearer")
+    assert (schemes["cookieSession"]["in"], schemes["cookieSession"]["name"]) == (
+        "cookie",
+        "st_access",
+    )
+    assert (schemes["csrfToken"]["in"], schemes["csrfToken"]["name"]) == ("header", "X-CSRF-Token")
     for method, path, operation in operations(schema):
         where = f"{method} {path}"
         codes = documented(operation)
@@ -94,7 +100,9 @@ async def test_statuses_are_derived_for_routes_added_later(start_app: Any) -> No
         schema = (await client.get("/api/openapi.json")).json()
     operation = schema["paths"]["/api/_test/things/{thing_id}"]["post"]
     assert documented(operation) >= {400, 401, 403, 404, 413, 415, 422, 429, 500, 503}
-    assert operation["security"] == [{"bearer": []}]
+    # a change: no API key (read-only), the cookie session only with its CSRF header
+    assert operation["security"] == [{"bearerAuth": []}, {"cookieSession": [], "csrfToken": []}]
+    assert operation["operationId"] == "createTestThingsByThingId"  # derived: no table to update
     assert app.openapi() is app.openapi()  # documented once, then cached
 
 
@@ -107,9 +115,10 @@ async def test_public_and_probe_routes_document_only_what_they_can_answer(
     assert 401 not in documented(health) and 429 not in documented(health)
     listing = schema["paths"]["/api/validators"]["get"]
     assert {400, 422, 429, 503} <= documented(listing)  # 400: INVALID_CURSOR
-    assert 401 not in documented(listing) and "security" not in listing
+    assert 401 not in documented(listing) and listing["security"] == []
     vrs = schema["paths"]["/api/vrs/{validator_id}"]["get"]
-    assert vrs["security"] == [{}, {"bearer": []}]  # anonymous, or signed in for more
+    # anonymous, or signed in for more
+    assert vrs["security"] == [{}, {"bearerAuth": []}, {"apiKey": []}, {"cookieSession": []}]
     assert vrs["responses"]["404"]["description"] == "Unknown validator or malformed id."
 
 

@@ -115,7 +115,7 @@ def test_nested_json_answers_422_and_the_process_lives(
                 path, content=nested, headers={"content-type": "application/json"}
             )
             assert response.status_code == 422, (path, response.text)
-            assert response.json()["details"][0]["type"] == "json_too_deep"
+            assert response.json()["details"]["fields"][0]["type"] == "json_too_deep"
         assert client.get("/api/health").status_code == 200
     assert process.poll() is None
 
