@@ -192,18 +192,17 @@ class Bench:
 
     async def build_times(self, users: list[Any]) -> list[float]:
         """The portfolio build alone (queries, model, JSON) in this process, in ms."""
-        from api.portfolio import build_portfolio
-        from api.schemas.common import ok
+        from api.presenters.portfolio import portfolio_json
         from infrastructure.db.engine import create_engine, create_session_factory
         from infrastructure.db.uow import SqlUnitOfWork
+        from services.portfolio import get_portfolio
 
         engine = create_engine(self.settings.effective_database_url)
         sessions, times = create_session_factory(engine), []
         for user in users:
             started = time.perf_counter()
             async with SqlUnitOfWork(sessions) as uow:
-                data = await build_portfolio(uow, user.id, None, datetime.now(UTC))
-                ok(data).model_dump_json().encode()
+                portfolio_json(await get_portfolio(uow, user.id, None, datetime.now(UTC)))
             times.append((time.perf_counter() - started) * 1000)
         await engine.dispose()
         return times

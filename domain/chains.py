@@ -111,3 +111,16 @@ class Price:
     currency: str  # "usd" | "eur"
     price: Decimal  # per whole coin (ETH, SOL, ATOM)
     fetched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ChainSync:
+    """Per chain and ingest step: when it last ran, succeeded and failed."""
+
+    chain: Chain
+    step: str  # validators | positions | observations | metrics | prices ...
+    last_attempt_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_error: str | None = None  # "<ExceptionType>: <message>", redacted
+    last_error_at: datetime | None = None
+    items: int | None = None

@@ -10,12 +10,12 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from api.deps import ResourcesDep, UowDep
-from api.portfolio import build_portfolio
-from api.schemas.common import Envelope, ok
-from api.schemas.portfolio import PortfolioOut
+from api.presenters.portfolio import portfolio_json
+from api.schemas.portfolio import PortfolioResponse
 from api.security import Principal, cached_user_read
 from domain.models import Chain
-from infrastructure.cache.reads import cache_key
+from services import cache_keys
+from services.portfolio import get_portfolio
 
 router = APIRouter(prefix="/api", tags=["portfolio"])  # limited per user at authentication
 
@@ -23,7 +23,7 @@ router = APIRouter(prefix="/api", tags=["portfolio"])  # limited per user at aut
 @router.get(
     "/portfolio",
     summary="Staking positions across all linked wallets and chains",
-    response_model=Envelope[PortfolioOut],
+    response_model=PortfolioResponse,
 )
 async def portfolio(
     request: Request,
@@ -31,12 +31,13 @@ async def portfolio(
     resources: ResourcesDep,
     chain: Annotated[Chain | None, Query(description="Only this chain")] = None,
 ) -> Response:
+    scope = chain.value if chain else None
+
     def key(user_id: uuid.UUID) -> str:
-        return cache_key("portfolio", chain.value if chain else None, str(user_id))
+        return cache_keys.portfolio(user_id, scope)
 
     async def build(principal: Principal) -> bytes:
-        data = await build_portfolio(uow, principal.user.id, chain, datetime.now(UTC))
-        return ok(data).model_dump_json().encode()
+        return portfolio_json(await get_portfolio(uow, principal.user.id, chain, datetime.now(UTC)))
 
     return await cached_user_read(
         request,

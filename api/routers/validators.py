@@ -13,11 +13,12 @@ from starlette.responses import Response
 
 from api.cursors import CursorSigner
 from api.deps import RateLimitedRoute, ResourcesDep, UowDep
-from api.portfolio import amount, freshness
+from api.presenters.chain_values import amount_of
 from api.schemas.common import ErrorBody, ok
 from api.schemas.validators import ObservationOut, ValidatorDetailOut, ValidatorOut, ValidatorPage
 from domain.errors import InvalidCursor, NotFound
 from domain.models import Chain
+from domain.portfolio import chain_freshness
 from infrastructure.cache.reads import cache_key
 from infrastructure.db.models import ValidatorObservationRow, ValidatorRow
 from infrastructure.db.repositories.chain_data import ChainDataRepository
@@ -41,7 +42,7 @@ def _out(row: ValidatorRow) -> dict[str, Any]:
         "name": row.name,
         "status": row.status,
         "stake": str(row.stake),
-        "stake_display": amount(chain, row.stake, {}).display,
+        "stake_display": amount_of(chain, row.stake, {}).display,
         "commission": _text(row.commission),
         "jailed": row.jailed,
         "slashed": row.slashed,
@@ -135,7 +136,9 @@ async def list_validators(
             )
         page = ValidatorPage(items=[ValidatorOut(**_out(r)) for r in rows], next_cursor=next_cursor)
         sync = await ChainDataRepository(uow.session).sync_by_chain("validators")
-        fetched_at, stale, last_error = freshness(sync.get(chain.value), datetime.now(UTC))
+        fresh = chain_freshness(sync.get(chain.value), datetime.now(UTC))
+        fetched_at, stale, failed = fresh.fetched_at, fresh.stale, fresh.last_error
+        last_error = failed.at if failed else None
         meta = {
             "chain": chain.value,
             "sort": sort,

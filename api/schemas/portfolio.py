@@ -1,61 +1,66 @@
-"""Wire models of the portfolio: positions with validator, amount (base units, display,
-fiat) and freshness per chain."""
+"""Wire models of the portfolio (contract v1): positions with their linked wallet,
+validator and amount, one block per chain shown with totals and freshness."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import uuid
 
-from api.schemas.common import ApiModel
+from pydantic import Field
+
+from api.schemas.common import Amount, ApiModel, Fiat, Freshness, MetaEnvelope, NoMeta, UtcDatetime
 from domain.models import Chain
 
-
-class Fiat(ApiModel):
-    usd: str | None = None
-    eur: str | None = None
-
-
-class Amount(ApiModel):
-    base_units: str
-    display: str
-    fiat: Fiat | None = None
+__all__ = [
+    "Amount",
+    "ChainBlock",
+    "Fiat",
+    "PortfolioOut",
+    "PortfolioResponse",
+    "PositionOut",
+    "ValidatorRef",
+]
 
 
 class ValidatorRef(ApiModel):
-    id: str  # "<chain>:<address>", the id of /api/validators/{id}
+    id: str = Field(description='"<chain>:<address>", the id of /api/validators/{id}')
     address: str
     name: str | None
-    status: str | None
-    commission: str | None
+    status: str | None = Field(description="null: the validator has not been fetched yet")
+    commission: str | None = Field(description="Fraction of rewards kept (0.05 = 5 %)")
 
 
 class PositionOut(ApiModel):
     chain: Chain
-    wallet: str  # shortened
+    wallet: str = Field(description="The holding wallet's address, shortened for display")
+    wallet_id: uuid.UUID = Field(description="The linked wallet's id (as in /api/me/wallets)")
     validator: ValidatorRef
     amount: Amount
     rewards: Amount | None
     status: str
     kind: str
-    completes_at: datetime | None
-    fetched_at: datetime
+    completes_at: UtcDatetime | None
+    fetched_at: UtcDatetime
 
 
-class ChainBlock(ApiModel):
+class ChainBlock(Freshness):
+    """A chain the user has a wallet on (positions or not), with its positions'
+    freshness: `lastError` when the last fetch failed after `fetchedAt`."""
+
     chain: Chain
     wallets: int
     positions: int
     validators: int
     total: Amount
-    fetched_at: datetime | None
-    stale: bool
-    last_error: datetime | None
 
 
 class PortfolioOut(ApiModel):
     wallets: int
     positions: list[PositionOut]
     chains: list[ChainBlock]
-    total_fiat: Fiat
-    chain_count: int
+    total_fiat: Fiat = Field(description="Per currency the sum over the chains with a price")
+    chain_count: int = Field(description="The chain blocks shown (`chains`)")
     validator_count: int
     position_count: int
+
+
+PortfolioResponse = MetaEnvelope[PortfolioOut, NoMeta]

@@ -3,6 +3,8 @@ slashing risk, per chain and validator, with the provenance of every input.
 
     inputs.chain_inputs(...)      chain metrics rows -> network nominal and inflation
     calculator.real_yield(...)    -> RealYield, every part separately, with confidence
+    context.NetworkYieldContext   a chain's figures at one moment: network and validator yields
+    calculation.calculation(...)  the public calculator: a breakdown applied to an amount
     slashing.slashing_factor(...) a validator's risk relative to the network base
     parameters                    the yield_config parameters and their defaults
 """
@@ -20,6 +22,7 @@ from domain.real_yield.calculator import (
     stake_weighted_median,
     weighted_average,
 )
+from domain.real_yield.context import ChainYields, NetworkYieldContext
 from domain.real_yield.inputs import ChainInputs, YieldDataMissing, chain_inputs
 from domain.real_yield.parameters import (
     DEFAULTS,
@@ -42,7 +45,9 @@ __all__ = [
     "NETWORK",
     "NOT_EARNING",
     "ChainInputs",
+    "ChainYields",
     "Confidence",
+    "NetworkYieldContext",
     "Parameter",
     "RealYield",
     "SlashingEvent",

@@ -15,10 +15,16 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from infrastructure.db.personal_data import PersonalDataRepository
+from infrastructure.db.repositories.chain_data import ChainDataRepository
 from infrastructure.db.repositories.credentials import (
     ApiKeyRepository,
     MagicLinkRepository,
     RefreshTokenRepository,
+)
+from infrastructure.db.repositories.real_yield import (
+    YieldConfigRepository,
+    YieldInputsRepository,
+    YieldSnapshotRepository,
 )
 from infrastructure.db.repositories.users import UserRepository, WalletRepository
 
@@ -60,6 +66,22 @@ class SqlUnitOfWork:
     @cached_property
     def personal_data(self) -> PersonalDataRepository:
         return PersonalDataRepository(self.session)
+    # chain data and real yield (portfolio and yields services)
+    @cached_property
+    def chain_data(self) -> ChainDataRepository:
+        return ChainDataRepository(self.session)
+
+    @cached_property
+    def yield_config(self) -> YieldConfigRepository:
+        return YieldConfigRepository(self.session)
+
+    @cached_property
+    def yield_inputs(self) -> YieldInputsRepository:
+        return YieldInputsRepository(self.session)
+
+    @cached_property
+    def yield_snapshots(self) -> YieldSnapshotRepository:
+        return YieldSnapshotRepository(self.session)
 
     async def __aenter__(self) -> SqlUnitOfWork:
         return self

@@ -57,8 +57,9 @@ async def test_portfolio_across_three_chains(whale: Any) -> None:
     _, client, auth = whale
     response = await client.get("/api/portfolio", headers=auth)
     assert response.status_code == 200
+    assert response.json()["meta"] == {}
     data = response.json()["data"]
-    assert data["wallets"] == 3 and data["chainCount"] == 3
+    assert data["wallets"] == 3 and data["chainCount"] == 3 == len(data["chains"])
     assert {p["chain"] for p in data["positions"]} == {"eth", "sol", "atom"}
     position = data["positions"][0]
     assert set(position) >= {
@@ -69,8 +70,15 @@ async def test_portfolio_across_three_chains(whale: Any) -> None:
         "status",
         "kind",
         "fetchedAt",
+        "walletId",
     }
     assert "…" in position["wallet"]
+    # contract v1: the position names its linked wallet; every timestamp is UTC with Z
+    linked = (await client.get("/api/me/wallets", headers=auth)).json()["data"]
+    wallet_ids = {w["chain"]: w["id"] for w in linked}
+    assert all(p["walletId"] == wallet_ids[p["chain"]] for p in data["positions"])
+    assert all(p["fetchedAt"].endswith("Z") for p in data["positions"])
+    assert all(b["fetchedAt"].endswith("Z") for b in data["chains"])
     assert position["amount"]["baseUnits"].isdigit()
     assert position["amount"]["fiat"]["usd"] is not None
     assert position["validator"]["id"] == f"{position['chain']}:{position['validator']['address']}"
@@ -103,6 +111,9 @@ async def test_empty_states_are_explicit(start_app: Any) -> None:
         ]
     assert body["wallets"] == 1 and body["positions"] == []
     assert body["chains"][0]["stale"] is True  # never fetched: no freshness to claim
+    assert body["chains"][0]["fetchedAt"] is None and body["chains"][0]["lastError"] is None
+    # chainCount counts the chain blocks shown, positions or not
+    assert body["chainCount"] == len(body["chains"]) == 1 and body["positionCount"] == 0
 
 
 async def test_stale_and_failed_chains_still_serve_the_last_data(whale: Any) -> None:
@@ -124,6 +135,11 @@ async def test_stale_and_failed_chains_still_serve_the_last_data(whale: Any) -> 
     sol = next(b for b in data["chains"] if b["chain"] == "sol")
     assert atom["stale"] is True and atom["lastError"] is not None and atom["positions"] > 0
     assert sol["stale"] is False
+    # contract v1: lastError is the error (stable code, message, time), not just a time
+    error = atom["lastError"]
+    assert set(error) == {"at", "code", "message"} and error["code"] == "CHAIN_UNAVAILABLE"
+    assert error["at"].endswith("Z") and error["message"]
+    assert atom["fetchedAt"].endswith("Z")
 
 
 @pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from domain.models import Chain
+from services import cache_keys
 from tests.api.conftest import bearer, get_nonce, sign_in
 from tests.api.wallets import Wallet
 from workers.context import JobDeps
@@ -66,7 +67,8 @@ async def test_calculator_for_the_network_and_for_a_validator(whale: Any) -> Non
     assert Decimal(data["nominalApy"]) > Decimal(data["realYield"])
     fee = Decimal(data["nominalApy"]) * Decimal(data["commission"])
     assert Decimal(data["validatorFee"]) == fee.quantize(Decimal("1e-18"))
-    assert data["fetchedAt"] and "compounded" in data["formula"]
+    assert data["fetchedAt"].endswith("Z") and "compounded" in data["formula"]
+    assert network.json()["meta"] == {}
     assert data["amount"]["display"] == "100" and data["amount"]["baseUnits"] == "100000000"
     yearly = data["yearly"]
     assert int(yearly["real"]["baseUnits"]) == int(yearly["nominal"]["baseUnits"]) - sum(
@@ -197,10 +199,13 @@ async def test_the_signed_in_users_positions_with_weighted_yields(whale: Any) ->
     portfolio = (await client.get("/api/portfolio", headers=auth)).json()["data"]
     assert len(data["positions"]) == portfolio["positionCount"] > 0
     assert {p["chain"] for p in data["positions"]} == {"eth", "sol", "atom"}
+    wallet_ids = {(p["chain"], p["wallet"]): p["walletId"] for p in portfolio["positions"]}
     for position in data["positions"]:
         breakdown = position["breakdown"]
         assert breakdown["validatorId"] == position["validator"]["id"] and adds_up(breakdown)
         assert "…" in position["wallet"]
+        assert position["walletId"] == wallet_ids[(position["chain"], position["wallet"])]
+        assert breakdown["fetchedAt"].endswith("Z")
         if position["kind"] != "stake" or position["status"] not in {"active", "deactivating"}:
             assert breakdown["earning"] is False and breakdown["nominalApy"] == "0"
     for block in data["chains"]:
@@ -239,3 +244,24 @@ async def test_yield_reads_are_cached_and_the_yield_step_invalidates(whale: Any)
     await ingest(app).wallet_positions(Chain.SOL, Wallet.demo(Chain.SOL, "whale").address)
     await client.get("/api/yield", headers=auth)
     assert reads.counts("yield")["miss"] - after["miss"] == 1  # so did the positions ingest
+
+
+async def test_the_calculator_caches_one_breakdown_per_validator_for_any_amount(
+    whale: Any,
+) -> None:
+    app, client, _ = whale
+    reads = app.state.resources.reads
+    before = reads.counts("yield")
+    ten = (await client.post("/api/yield/calculate", json={"chain": "sol", "amount": "10"})).json()
+    two = (await client.post("/api/yield/calculate", json={"chain": "sol", "amount": 2})).json()
+    middle = reads.counts("yield")
+    assert middle["miss"] - before["miss"] == 1 and middle["hit"] - before["hit"] == 1
+    rates = ("nominalApy", "realYield", "realYieldCompounded", "fetchedAt", "confidence")
+    assert {r: ten["data"][r] for r in rates} == {r: two["data"][r] for r in rates}
+    assert ten["data"]["amount"]["baseUnits"] == "10000000000"
+    assert two["data"]["amount"]["baseUnits"] == "2000000000"
+    # an entry left in another format (e.g. by the previous release) is rebuilt, not a 500
+    key = cache_keys.yield_calculation("sol", None)
+    await app.state.resources.cache.set(key, b'{"chain": "sol", "nominalApy": "0.07"}', 60)
+    again = await client.post("/api/yield/calculate", json={"chain": "sol", "amount": "10"})
+    assert again.status_code == 200 and again.json()["data"] == ten["data"]

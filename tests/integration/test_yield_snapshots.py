@@ -29,10 +29,11 @@ from infrastructure.cache.reads import cache_key
 from infrastructure.db.engine import create_engine
 from infrastructure.db.models import ValidatorRow, YieldSnapshotRow
 from infrastructure.db.repositories.chain_data import ChainDataRepository
+from infrastructure.db.repositories.real_yield import YieldSnapshotRepository
 from infrastructure.db.repositories.vrs import VrsScoreRepository
-from infrastructure.db.repositories.yields import YieldSnapshotRepository
+from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.resources import Resources
-from infrastructure.yields import slashing_factors
+from services.real_yield import slashing_factors
 from workers.context import JobDeps
 from workers.jobs.pipeline import run_pipeline
 from workers.jobs.yields import compute_yield
@@ -224,7 +225,8 @@ async def test_slashing_factors_from_the_record_and_observations(
             **values,  # type: ignore[arg-type]
         )
 
-    async with session_factory() as session, session.begin():
+    async with SqlUnitOfWork(session_factory) as uow:
+        session = uow.session
         repository = ChainDataRepository(session)
         for hour in range(10):
             at = now - timedelta(hours=hour)
@@ -258,12 +260,13 @@ async def test_slashing_factors_from_the_record_and_observations(
         )
         await session.flush()
         factors = await slashing_factors(
-            session,
+            uow,
             Chain.ATOM,
             as_of=now,
             only=[jailed, delinquent, clean, old, slashed, quiet],
             parameters=DEFAULTS,
         )
+        await uow.commit()
     assert factors == {
         jailed: Decimal("1.20"),  # 1 + 4 jailed hours × 0.05
         delinquent: Decimal("1.06"),  # 1 + 6 offline hours × 0.01
@@ -293,7 +296,8 @@ async def test_a_vrs_slashing_score_decides_the_factor_when_there_is_one(
             confidence=Confidence.MEDIUM,
         )
 
-    async with session_factory() as session, session.begin():
+    async with SqlUnitOfWork(session_factory) as uow:
+        session = uow.session
         jailed = Observation(
             chain=Chain.ATOM,
             validator=unscored,
@@ -310,8 +314,9 @@ async def test_a_vrs_slashing_score_decides_the_factor_when_there_is_one(
             ]
         )
         factors = await slashing_factors(
-            session, Chain.ATOM, as_of=now, only=[scored, unscored], parameters=DEFAULTS
+            uow, Chain.ATOM, as_of=now, only=[scored, unscored], parameters=DEFAULTS
         )
+        await uow.commit()
     assert factors == {
         scored: Decimal(3),  # 1 + (5 − 1) × (100 − 50) / 100
         unscored: Decimal("1.05"),  # no score: its record, one jailed hour

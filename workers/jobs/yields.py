@@ -9,9 +9,9 @@ from typing import Any
 from domain.models import Chain
 from domain.real_yield import YieldDataMissing
 from infrastructure.cache.reads import cache_key
-from infrastructure.db.repositories.yields import YieldSnapshotRepository
+from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger
-from infrastructure.yields import YieldService
+from services.real_yield import compute_chain_yields
 from workers.context import JobDeps
 
 log = get_logger(__name__)
@@ -22,9 +22,9 @@ async def compute_yield(deps: JobDeps, chain: str) -> dict[str, Any]:
     resources = deps.resources
     now = resources.chains().clock()  # the sources' clock: a backfill computes its own day
     try:
-        async with resources.session_factory() as session, session.begin():
-            results = await YieldService(session).chain_yields(c, now)
-            written = await YieldSnapshotRepository(session).add(results, now.date())
+        async with SqlUnitOfWork(resources.session_factory) as uow:
+            computed = await compute_chain_yields(uow, c, now)
+        results, written = computed.results, computed.snapshots
     except YieldDataMissing as exc:  # never fetched: a retry cannot help, the next fetch will
         log.warning("yield_inputs_missing", chain=c.value, missing=list(exc.missing))
         return {"computed": 0, "snapshots": 0, "missing": list(exc.missing)}

@@ -16,7 +16,16 @@ from sqlalchemy import delete, func, select, tuple_, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.chains import ChainMetrics, Observation, Position, Price, Validator
+from domain.chains import (
+    ChainMetrics,
+    ChainSync,
+    Observation,
+    Position,
+    PositionKind,
+    Price,
+    Validator,
+    ValidatorStatus,
+)
 from domain.models import Chain
 from infrastructure.db.models import (
     ChainMetricsRow,
@@ -195,8 +204,8 @@ class ChainDataRepository:
         )
         return list(rows)
 
-    async def positions_of(self, wallets: Sequence[tuple[str, str]]) -> list[StakingPositionRow]:
-        """Positions of these (chain, address) pairs, largest first."""
+    async def positions_of(self, wallets: Sequence[tuple[str, str]]) -> list[Position]:
+        """Positions of these (chain, address) pairs, by chain, largest first."""
         if not wallets:
             return []
         rows = await self._session.scalars(
@@ -204,17 +213,18 @@ class ChainDataRepository:
             .where(tuple_(StakingPositionRow.chain, StakingPositionRow.owner).in_(wallets))
             .order_by(StakingPositionRow.chain, StakingPositionRow.amount.desc())
         )
-        return list(rows)
+        return [position_from_row(row) for row in rows]
 
     async def validators_by_id(
         self, ids: Sequence[tuple[str, str]]
-    ) -> dict[tuple[str, str], ValidatorRow]:
+    ) -> dict[tuple[str, str], Validator]:
+        """The stored validators among these (chain, address) pairs, by that pair."""
         if not ids:
             return {}
         rows = await self._session.scalars(
             select(ValidatorRow).where(tuple_(ValidatorRow.chain, ValidatorRow.address).in_(ids))
         )
-        return {(row.chain, row.address): row for row in rows}
+        return {(row.chain, row.address): validator_from_row(row) for row in rows}
 
     async def latest_prices(self) -> dict[tuple[str, str], Decimal]:
         """(chain, currency) -> the newest price."""
@@ -233,6 +243,52 @@ class ChainDataRepository:
         )
         return {(chain, currency): price for chain, currency, price in rows}
 
-    async def sync_by_chain(self, step: str) -> dict[str, ChainSyncRow]:
+    async def sync_by_chain(self, step: str) -> dict[str, ChainSync]:
+        """Each chain's state of one ingest step, by chain name."""
         rows = await self._session.scalars(select(ChainSyncRow).where(ChainSyncRow.step == step))
-        return {row.chain: row for row in rows}
+        return {row.chain: sync_from_row(row) for row in rows}
+
+
+# --- rows -> domain values (reads) --------------------------------------------------------
+
+
+def position_from_row(row: StakingPositionRow) -> Position:
+    return Position(
+        chain=Chain(row.chain),
+        owner=row.owner,
+        validator=row.validator,
+        kind=PositionKind(row.kind),
+        amount=row.amount,
+        status=row.status,
+        key=row.key,
+        fetched_at=row.fetched_at,
+        rewards=row.rewards,
+        completes_at=row.completes_at,
+    )
+
+
+def validator_from_row(row: ValidatorRow) -> Validator:
+    return Validator(
+        chain=Chain(row.chain),
+        address=row.address,
+        status=ValidatorStatus(row.status),
+        stake=row.stake,
+        fetched_at=row.fetched_at,
+        name=row.name,
+        commission=row.commission,
+        jailed=row.jailed,
+        slashed=row.slashed,
+        identity={str(k): str(v) for k, v in (row.identity or {}).items()},
+    )
+
+
+def sync_from_row(row: ChainSyncRow) -> ChainSync:
+    return ChainSync(
+        chain=Chain(row.chain),
+        step=row.step,
+        last_attempt_at=row.last_attempt_at,
+        last_success_at=row.last_success_at,
+        last_error=row.last_error,
+        last_error_at=row.last_error_at,
+        items=row.items,
+    )

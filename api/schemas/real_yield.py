@@ -1,15 +1,22 @@
-"""Wire models of real yield: the breakdown (decimal fractions as strings, 0.05 = 5 %),
-the public calculator's request and answer, the signed-in user's positions."""
+"""Wire models of real yield (contract v1): the breakdown (decimal fractions as strings,
+0.05 = 5 %), the public calculator's request and answer, the signed-in user's positions."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import uuid
 from typing import Any, Literal
 
 from pydantic import Field
 
-from api.schemas.common import ApiModel, RequestModel
-from api.schemas.portfolio import Amount, ValidatorRef
+from api.schemas.common import (
+    Amount,
+    ApiModel,
+    MetaEnvelope,
+    NoMeta,
+    RequestModel,
+    UtcDatetime,
+)
+from api.schemas.portfolio import ValidatorRef
 from domain.models import Chain
 
 
@@ -37,7 +44,7 @@ class YieldBreakdown(ApiModel):
         description="Inputs that used a last known value or a configured default"
     )
     estimated_inputs: list[str] = Field(description="Inputs that are configured estimates")
-    fetched_at: datetime = Field(description="When the chain figures used were observed")
+    fetched_at: UtcDatetime = Field(description="When the chain figures used were observed")
 
 
 class CalculateIn(RequestModel):
@@ -70,7 +77,8 @@ class CalculateOut(YieldBreakdown):
 
 class PositionYield(ApiModel):
     chain: Chain
-    wallet: str  # shortened
+    wallet: str = Field(description="The holding wallet's address, shortened for display")
+    wallet_id: uuid.UUID = Field(description="The linked wallet's id (as in /api/me/wallets)")
     validator: ValidatorRef
     amount: Amount
     status: str
@@ -103,3 +111,7 @@ class YieldPortfolioOut(ApiModel):
         description="Weighted by USD value; null when a chain with positions has no price"
     )
     overall_weighting: Literal["usd"] | None
+
+
+CalculateResponse = MetaEnvelope[CalculateOut, NoMeta]
+YieldPortfolioResponse = MetaEnvelope[YieldPortfolioOut, NoMeta]

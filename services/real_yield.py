@@ -1,0 +1,312 @@
+"""Real-yield use cases: from the stored chain data (metrics, validators, observations,
+risk scores, `yield_config`) to domain breakdowns.
+
+- `chain_yields` / `compute_chain_yields`: the network average and every active
+  validator of a chain; the latter also stores the day's snapshots (the yield step,
+  workers/jobs/yields.py).
+- `portfolio_yield`: the signed-in user's positions with their breakdowns and averages
+  (`GET /api/yield`).
+- `calculate`: the public calculator (`POST /api/yield/calculate`), the breakdown of a
+  (chain, validator) cached as a domain value between yield steps.
+- `slashing_factors`: the one seam between the risk score and the slashing risk.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Awaitable, Callable, Collection
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any, Protocol
+
+from domain.errors import NotFound
+from domain.models import Chain
+from domain.portfolio import CHAIN_ORDER, PortfolioYield, position_inputs
+from domain.portfolio import portfolio_yield as yield_view
+from domain.real_yield import (
+    ChainInputs,
+    ChainYields,
+    Confidence,
+    NetworkYieldContext,
+    RealYield,
+    ValidatorInputs,
+    YieldDataMissing,
+    YieldParameters,
+    chain_inputs,
+    is_earning,
+    slashing_factor,
+    slashing_factor_from_score,
+    stake_weighted_median,
+)
+from domain.real_yield.calculation import (
+    Calculation,
+    calculation,
+    parse_amount,
+    parse_chain,
+    parse_validator,
+)
+from infrastructure.db.uow import SqlUnitOfWork
+from infrastructure.logging import get_logger
+from services import cache_keys
+from services.portfolio import get_portfolio
+
+log = get_logger(__name__)
+
+
+class ReadCache(Protocol):
+    """The cache-aside port of API reads (infrastructure.cache.reads.CachedReads)."""
+
+    async def get_or_build(
+        self,
+        entity: str,
+        key: str,
+        ttl_seconds: float,
+        build: Callable[[], Awaitable[bytes]],
+    ) -> bytes: ...
+
+
+# --- the slashing factor: the one seam to the risk score ----------------------------------
+
+
+async def slashing_factors(
+    uow: SqlUnitOfWork,
+    chain: Chain,
+    *,
+    as_of: datetime | None = None,
+    only: Collection[str] | None = None,
+    parameters: YieldParameters | None = None,
+) -> dict[str, Decimal]:
+    """Validator address -> slashing factor (1 = the network base risk); validators not in
+    the mapping count as 1.
+
+    From the validator's latest VRS slashing-history score when it has one; otherwise
+    from its record (slashed / tombstoned / jailed flags) and its observations of the
+    last `slashing_factor_window_days` (jailed hours, delinquent or offline hours).
+    Bounded by yield_config."""
+    params = parameters or await uow.yield_config.parameters()
+    until = as_of or datetime.now(UTC)
+    since = until - timedelta(days=int(params.slashing_factor_window_days))
+    records = await uow.yield_inputs.slashing_records(chain, since, until, only)
+    factors = {address: slashing_factor(record, params) for address, record in records.items()}
+    for address, score in (await uow.yield_inputs.slashing_scores(chain, as_of, only)).items():
+        factors[address] = slashing_factor_from_score(score, params)
+    return factors
+
+
+# --- loading the calculator's inputs ---------------------------------------------------------
+
+
+async def _chain_inputs(
+    uow: SqlUnitOfWork, chain: Chain, as_of: datetime, params: YieldParameters
+) -> ChainInputs:
+    """From the newest metrics; only when they lack something (or are not from `as_of`'s
+    day) are the older metrics of the fallback window read."""
+    day = as_of.date()
+    newest = await uow.yield_inputs.metrics(chain, as_of, limit=1)
+    try:
+        inputs = chain_inputs(chain, newest, day, params)
+    except YieldDataMissing:
+        inputs = None
+    if inputs is not None and not inputs.fallback:
+        return inputs
+    since = as_of - timedelta(days=int(params.fallback_max_days) + 1)
+    window = await uow.yield_inputs.metrics(chain, as_of, since=since)
+    return chain_inputs(chain, window, day, params)
+
+
+async def network_context(
+    uow: SqlUnitOfWork,
+    chain: Chain,
+    as_of: datetime,
+    parameters: YieldParameters | None = None,
+) -> NetworkYieldContext:
+    """The chain's figures as of `as_of` and the stake-weighted median commission of its
+    active validators (ETH: none). YieldDataMissing when the chain was never fetched."""
+    params = parameters or await uow.yield_config.parameters()
+    inputs = await _chain_inputs(uow, chain, as_of, params)
+    if chain is Chain.ETH:
+        commission: Decimal | None = Decimal(0)
+    else:
+        commission = stake_weighted_median(await uow.yield_inputs.active_commissions(chain))
+    return NetworkYieldContext(inputs=inputs, network_commission=commission, parameters=params)
+
+
+async def validator_inputs(
+    uow: SqlUnitOfWork,
+    chain: Chain,
+    as_of: datetime,
+    addresses: Collection[str] | None = None,
+    parameters: YieldParameters | None = None,
+) -> dict[str, ValidatorInputs]:
+    """Inputs of these validators (None: every active one) that are known; a wanted
+    address without a stored validator is left out."""
+    params = parameters or await uow.yield_config.parameters()
+    validators = await uow.yield_inputs.validators(chain, addresses)
+    if addresses is not None and not validators:
+        return {}
+    only = None if addresses is None else [v.address for v in validators]
+    performance: dict[str, tuple[Decimal, datetime]] = {}
+    if chain is Chain.SOL:  # vote-credit performance scales SOL's nominal rate
+        since = as_of - timedelta(days=int(params.fallback_max_days) + 1)
+        performance = await uow.yield_inputs.latest_performance(chain, since, as_of, only)
+    factors = await slashing_factors(uow, chain, as_of=as_of, only=only, parameters=params)
+    day = as_of.date()
+    result = {}
+    for validator in validators:
+        perf = performance.get(validator.address)
+        result[validator.address] = ValidatorInputs(
+            address=validator.address,
+            commission=validator.commission,
+            earning=is_earning(validator.status),
+            performance=perf[0] if perf else None,
+            performance_current=perf is None or perf[1].date() == day,
+            slashing_factor=factors.get(validator.address, Decimal(1)),
+        )
+    return result
+
+
+# --- the yield step ------------------------------------------------------------------------
+
+
+async def chain_yields(uow: SqlUnitOfWork, chain: Chain, as_of: datetime) -> list[RealYield]:
+    """The network average and every active validator of `chain`, by address."""
+    params = await uow.yield_config.parameters()
+    context = await network_context(uow, chain, as_of, params)
+    inputs = await validator_inputs(uow, chain, as_of, None, params)
+    return [context.network()] + [context.validator(inputs[address]) for address in sorted(inputs)]
+
+
+async def compute_chain_yields(uow: SqlUnitOfWork, chain: Chain, now: datetime) -> ChainYields:
+    """The yield step for one chain: its yields as of `now` and `now`'s day snapshots (a
+    snapshot that exists for the day is kept as it was), committed. Raises
+    YieldDataMissing when the chain has never been fetched."""
+    results = await chain_yields(uow, chain, now)
+    written = await uow.yield_snapshots.add(results, now.date())
+    await uow.commit()
+    return ChainYields(chain=chain, day=now.date(), results=tuple(results), snapshots=written)
+
+
+# --- the signed-in user's positions ---------------------------------------------------------
+
+
+async def portfolio_yield(
+    uow: SqlUnitOfWork, user_id: uuid.UUID, chain: Chain | None, now: datetime
+) -> PortfolioYield:
+    """Each of the user's positions with its breakdown (none while its chain has no data),
+    weighted averages per chain and overall."""
+    portfolio = await get_portfolio(uow, user_id, chain, now)
+    holdings = portfolio.holdings
+    results: list[RealYield | None] = [None] * len(holdings)
+    params: YieldParameters | None = None
+    for c in CHAIN_ORDER:
+        mine = [i for i, holding in enumerate(holdings) if holding.chain is c]
+        if not mine:
+            continue
+        params = params or await uow.yield_config.parameters()
+        try:
+            context = await network_context(uow, c, now, params)
+        except YieldDataMissing:
+            continue
+        wanted = {holdings[i].position.validator for i in mine}
+        known = await validator_inputs(uow, c, now, wanted, params)
+        for i in mine:
+            results[i] = context.validator(position_inputs(holdings[i].position, known))
+    return yield_view(portfolio, results)
+
+
+# --- the public calculator ----------------------------------------------------------------
+
+
+async def breakdown(
+    uow: SqlUnitOfWork, chain: Chain, address: str | None, now: datetime
+) -> RealYield:
+    """The network average (address None) or one validator's breakdown as of `now`."""
+    context = await network_context(uow, chain, now)
+    if address is None:
+        return context.network()
+    inputs = (await validator_inputs(uow, chain, now, [address], context.parameters)).get(address)
+    if inputs is None:
+        raise NotFound(f"No such {chain.value} validator.", details={"field": "validatorId"})
+    return context.validator(inputs)
+
+
+async def calculate(
+    uow: SqlUnitOfWork,
+    reads: ReadCache,
+    ttl_seconds: float,
+    *,
+    chain: str,
+    amount: Any,
+    validator_id: str | None,
+    now: datetime,
+) -> Calculation:
+    """Real yield of `amount` whole coins staked on `chain` with a validator (None: the
+    network average): InvalidInput for an amount that is not a number > 0, NotFound for
+    an unknown chain or validator, YieldDataMissing when the chain has no data yet.
+
+    The breakdown is cached per (chain, validator) until the next yield step (as a domain
+    value: see `encode_yield`); prices are read on each call."""
+    coins = parse_amount(amount)
+    c = parse_chain(chain)
+    address = parse_validator(c, validator_id)
+
+    async def build() -> bytes:
+        return encode_yield(await breakdown(uow, c, address, now))
+
+    key = cache_keys.yield_calculation(c.value, address)
+    cached = await reads.get_or_build("yield", key, ttl_seconds, build)
+    try:
+        result = decode_yield(cached)
+    except (KeyError, TypeError, ValueError):  # an entry in an older format: build anew
+        log.warning("yield_cache_entry_unreadable", chain=c.value)
+        result = await breakdown(uow, c, address, now)
+    return calculation(result, coins, await uow.chain_data.latest_prices())
+
+
+# --- a breakdown in the cache ---------------------------------------------------------------
+
+_DECIMALS = (
+    "nominal_apy",
+    "inflation_rate",
+    "validator_fee",
+    "slashing_risk",
+    "real_yield",
+    "real_yield_compounded",
+    "commission",
+    "slashing_factor",
+)
+
+
+def encode_yield(result: RealYield) -> bytes:
+    """A breakdown as compact JSON (decimals as exact strings)."""
+    data: dict[str, Any] = {name: str(getattr(result, name)) for name in _DECIMALS}
+    data.update(
+        v=1,
+        chain=result.chain.value,
+        validator=result.validator,
+        earning=result.earning,
+        confidence=result.confidence.value,
+        fallback=list(result.fallback),
+        estimated=list(result.estimated),
+        fetched_at=result.fetched_at.isoformat(),
+        performance=None if result.performance is None else str(result.performance),
+    )
+    return json.dumps(data, separators=(",", ":")).encode()
+
+
+def decode_yield(raw: bytes) -> RealYield:
+    data = json.loads(raw)
+    if data["v"] != 1:
+        raise ValueError("unknown format")
+    return RealYield(
+        chain=Chain(data["chain"]),
+        validator=data["validator"],
+        earning=bool(data["earning"]),
+        confidence=Confidence(data["confidence"]),
+        fallback=tuple(data["fallback"]),
+        estimated=tuple(data["estimated"]),
+        fetched_at=datetime.fromisoformat(data["fetched_at"]),
+        performance=None if data["performance"] is None else Decimal(data["performance"]),
+        **{name: Decimal(data[name]) for name in _DECIMALS},
+    )
