@@ -9,7 +9,16 @@ from decimal import Decimal
 import pytest
 
 from domain.models import Chain
-from domain.vrs import FACTORS, Band, Confidence, Factor, VrsScore, VrsStatus, band_of, tier_view
+from domain.vrs import (
+    FACTORS,
+    Band,
+    Factor,
+    ScoreConfidence,
+    VrsScore,
+    VrsStatus,
+    band_of,
+    tier_view,
+)
 from domain.vrs.config import DEFAULT_WEIGHTS
 from domain.vrs.history import daily_points, last_per_day
 from domain.vrs.model import total_of
@@ -38,7 +47,7 @@ def stored(
         scores=scores,
         weights=dict(DEFAULT_WEIGHTS),
         data_days=90,
-        confidence=Confidence.HIGH,
+        confidence=ScoreConfidence.HIGH,
     )
 
 
