@@ -19,7 +19,11 @@ from infrastructure.db.repositories.credentials import (
     MagicLinkRepository,
     RefreshTokenRepository,
 )
+from infrastructure.db.repositories.tiers import TierLimitsRepository
 from infrastructure.db.repositories.users import UserRepository, WalletRepository
+from infrastructure.db.repositories.validators import ValidatorRepository
+from infrastructure.db.repositories.vrs import VrsConfigRepository, VrsScoreRepository
+from infrastructure.db.repositories.vrs_inputs import VrsInputs
 
 
 class SqlUnitOfWork:
@@ -55,6 +59,27 @@ class SqlUnitOfWork:
     @cached_property
     def api_keys(self) -> ApiKeyRepository:
         return ApiKeyRepository(self.session)
+
+    # -- validators and risk scores (services/validators.py, services/vrs.py) --
+    @cached_property
+    def validators(self) -> ValidatorRepository:
+        return ValidatorRepository(self.session)
+
+    @cached_property
+    def vrs_scores(self) -> VrsScoreRepository:
+        return VrsScoreRepository(self.session)
+
+    @cached_property
+    def vrs_config(self) -> VrsConfigRepository:
+        return VrsConfigRepository(self.session)
+
+    @cached_property
+    def vrs_inputs(self) -> VrsInputs:
+        return VrsInputs(self.session)
+
+    @cached_property
+    def tier_limits(self) -> TierLimitsRepository:
+        return TierLimitsRepository(self.session)
 
     async def __aenter__(self) -> SqlUnitOfWork:
         return self

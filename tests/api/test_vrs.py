@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from domain.chains import Observation, Validator, ValidatorStatus
 from domain.models import Chain, Tier
-from domain.vrs import FACTORS, Confidence, VrsScore, VrsStatus
+from domain.vrs import FACTORS, ScoreConfidence, VrsScore, VrsStatus
 from domain.vrs.config import DEFAULT_WEIGHTS
 from domain.vrs.model import total_of
 from infrastructure.db.models import TierLimitsRow, UserRow
@@ -50,7 +50,7 @@ def stored(
         scores=scores,
         weights=dict(DEFAULT_WEIGHTS),
         data_days=days,
-        confidence=Confidence.HIGH if days >= 60 else Confidence.LOW,
+        confidence=ScoreConfidence.HIGH if days >= 60 else ScoreConfidence.LOW,
     )
 
 
@@ -110,7 +110,8 @@ async def test_anonymous_callers_get_the_free_three_factor_view(start_app: Any) 
             "name": pro,
             "score": None,
             "weight": 0.0,
-            "configuredWeight": float(DEFAULT_WEIGHTS[pro]),  # type: ignore[index]
+            # contract v1: a fraction of all five configured weights (15 of 100: 0.15)
+            "configuredWeight": float(DEFAULT_WEIGHTS[pro] / 100),  # type: ignore[index]
             "band": None,
             "unavailable": False,
             "locked": True,
@@ -135,7 +136,9 @@ async def test_free_users_get_the_free_view_and_pro_users_all_five(start_app: An
     assert [f["score"] for f in factors.values()] == [90, 80, 70, 40, 20]
     assert not any(f["locked"] for f in factors.values())
     assert [f["weight"] for f in factors.values()] == [0.3, 0.25, 0.2, 0.15, 0.1]
-    assert pro.json()["meta"] == {"tier": "pro", "factorsShown": 5}
+    assert [f["configuredWeight"] for f in factors.values()] == [0.3, 0.25, 0.2, 0.15, 0.1]
+    # contract v1: typed meta, every key present (no upgrade link for the full view)
+    assert pro.json()["meta"] == {"tier": "pro", "factorsShown": 5, "upgradeUrl": None}
 
 
 async def test_an_unavailable_factor_is_flagged_not_faked(start_app: Any) -> None:
