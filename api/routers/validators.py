@@ -58,15 +58,15 @@ async def list_validators(
     limit: Annotated[int, Query(ge=1, le=200)] = DEFAULT_LIMIT,
     q: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
-    signer = _signer(resources)
     # a cursor we did not issue is refused here: before the database and the cache
-    after = present.position(signer, cursor, chain, sort) if cursor else None
+    after = present.position(_signer(resources), cursor, chain, sort) if cursor else None
 
     async def build() -> bytes:
         page = await service.list_validators(
             uow, chain, sort, limit, datetime.now(UTC), after=after, search=q
         )
-        body = ListOut(data=present.page_out(page), meta=present.page_meta(page, signer))
+        meta = present.page_meta(page, _signer(resources))
+        body = ListOut(data=present.page_out(page), meta=meta)
         return body.model_dump_json().encode()
 
     # Only the pages everyone asks for are cached: the first page of each chain and sort
