@@ -79,9 +79,7 @@ async def test_vrs_reads_are_domain_values(resources: Resources) -> None:
     async with SqlUnitOfWork(resources.session_factory) as uow:
         method = await vrs.read_methodology(uow)
         never = await vrs.read_score(uow, Chain.SOL, ADDRESSES[2], Tier.PRO)
-        history = await vrs.read_history(
-            uow, Chain.SOL, ADDRESSES[2], Tier.FREE, 30, NOW.date()
-        )
+        history = await vrs.read_history(uow, Chain.SOL, ADDRESSES[2], Tier.FREE, 30, NOW.date())
     assert isinstance(method, Methodology) and sum(method.config.weights.values()) == Decimal(100)
     assert never.score is None and never.view is None and never.full
     assert history.points == () and history.clamped and history.days == 7
