@@ -45,7 +45,7 @@ class ValidatorDetailOut(ValidatorOut):
     observations: list[ObservationOut] = Field(description="Newest first, the last 48 samples")
 
 
-class ValidatorListMeta(ListMeta, Freshness):
+class ValidatorListMeta(Freshness, ListMeta):
     """`{nextCursor, limit}` of the list, the listing's chain and sort, and the freshness
     of the chain's validator set (`fetchedAt`, `stale`, `lastError`)."""
 

@@ -6,20 +6,31 @@ the freshness block of the chain's validator set — on SQLite and on PostgreSQL
 from __future__ import annotations
 
 import re
+import time
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
 
 from domain.chains import Observation, Price, Validator, ValidatorStatus
 from domain.models import Chain
+from infrastructure.db.models import (
+    ChainSyncRow,
+    PriceRow,
+    ValidatorObservationRow,
+    ValidatorRow,
+)
 from infrastructure.db.repositories.chain_data import ChainDataRepository
 
 NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 UTC_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
-# (address, name, stake in lamports, commission): 7 validators, two stakes tie
+# (address suffix, name, stake in lamports, commission): 7 validators, two stakes tie.
+# PostgreSQL is shared by the whole run: each test's addresses start with its own tag, and
+# the listings are narrowed to them by that prefix (`q` matches addresses at the start).
 SET = [
     ("Va1", "Alpha", 5 * 10**15, Decimal("0.05")),
     ("Va2", "bravo", 4 * 10**15, Decimal("0.10")),
@@ -31,14 +42,24 @@ SET = [
 ]
 
 
-async def seed(app: Any, *, failed: bool = False) -> None:
+@pytest.fixture
+def tag() -> str:
+    return "t" + uuid.uuid4().hex[:10]
+
+
+async def seed(app: Any, tag: str, *, failed: bool = False) -> None:
     async with app.state.resources.session_factory() as session, session.begin():
+        # the sync state and the newest prices are per chain: start from none of them
+        # (PostgreSQL is shared by the run; other tests write SOL's at other times)
+        sync = (ChainSyncRow.chain == "sol", ChainSyncRow.step == "validators")
+        await session.execute(delete(ChainSyncRow).where(*sync))
+        await session.execute(delete(PriceRow).where(PriceRow.chain == "sol"))
         repo = ChainDataRepository(session)
         await repo.upsert_validators(
             [
                 Validator(
                     Chain.SOL,
-                    address,
+                    tag + address,
                     ValidatorStatus.ACTIVE,
                     stake,
                     NOW,
@@ -55,7 +76,7 @@ async def seed(app: Any, *, failed: bool = False) -> None:
                 [
                     Observation(
                         Chain.SOL,
-                        "Va1",
+                        tag + "Va1",
                         at,
                         ValidatorStatus.ACTIVE,
                         stake=5 * 10**15 - hours,
@@ -85,15 +106,24 @@ async def seed(app: Any, *, failed: bool = False) -> None:
 
 
 @pytest.fixture
-async def app_client(start_app: Any, backend: dict[str, str]) -> AsyncIterator[tuple[Any, Any]]:
+async def app_client(
+    start_app: Any, backend: dict[str, str], tag: str
+) -> AsyncIterator[tuple[Any, Any]]:
     async with start_app(**backend) as (app, client):
         yield app, client
+        # leave the shared PostgreSQL as found: other tests count the chain's validators
+        async with app.state.resources.session_factory() as session, session.begin():
+            for table, column in (
+                (ValidatorRow, ValidatorRow.address),
+                (ValidatorObservationRow, ValidatorObservationRow.validator),
+            ):
+                await session.execute(delete(table).where(column.startswith(tag)))
 
 
-async def test_the_list_is_a_typed_list_envelope(app_client: Any) -> None:
+async def test_the_list_is_a_typed_list_envelope(app_client: Any, tag: str) -> None:
     app, client = app_client
-    await seed(app)
-    response = await client.get("/api/validators?chain=sol&limit=3")
+    await seed(app, tag)
+    response = await client.get(f"/api/validators?chain=sol&limit=3&q={tag}")
     assert response.status_code == 200, response.text
     body = response.json()
     assert isinstance(body["data"], list) and len(body["data"]) == 3
@@ -107,9 +137,9 @@ async def test_the_list_is_a_typed_list_envelope(app_client: Any) -> None:
     assert meta["lastError"] is None
     first = body["data"][0]
     assert first == {
-        "id": "sol:Va1",
+        "id": f"sol:{tag}Va1",
         "chain": "sol",
-        "address": "Va1",
+        "address": f"{tag}Va1",
         "name": "Alpha",
         "status": "active",
         "stake": {
@@ -124,7 +154,7 @@ async def test_the_list_is_a_typed_list_envelope(app_client: Any) -> None:
         "fetchedAt": first["fetchedAt"],
     }
     assert UTC_Z.match(first["fetchedAt"])
-    echo = (await client.get("/api/validators?chain=sol&q=echo")).json()["data"]
+    echo = (await client.get(f"/api/validators?chain=sol&q={tag}Va6")).json()["data"]
     assert echo[0]["stake"]["display"] == "1.500000001"
     assert echo[0]["stake"]["fiat"] == {"usd": "225.75", "eur": "210.00"}
 
@@ -139,10 +169,10 @@ async def test_the_list_is_a_typed_list_envelope(app_client: Any) -> None:
     ],
 )
 async def test_pages_follow_the_sort_and_cover_everything_once(
-    app_client: Any, sort: str, order: list[str]
+    app_client: Any, tag: str, sort: str, order: list[str]
 ) -> None:
     app, client = app_client
-    await seed(app)
+    await seed(app, tag)
     seen: list[str] = []
     cursor = None
     limits = []
@@ -151,6 +181,7 @@ async def test_pages_follow_the_sort_and_cover_everything_once(
             "chain": "sol",
             "sort": sort,
             "limit": "3",
+            "q": tag,
             **({"cursor": cursor} if cursor else {}),
         }
         page = await client.get("/api/validators", params=params)
@@ -161,33 +192,35 @@ async def test_pages_follow_the_sort_and_cover_everything_once(
         cursor = body["meta"]["nextCursor"]
         if cursor is None:
             break
-    assert seen == order
+    assert seen == [tag + address for address in order]
     assert limits == [3, 3, 3]
 
 
-async def test_search_matches_names_anywhere_and_addresses_at_the_start(app_client: Any) -> None:
+async def test_search_matches_names_anywhere_and_addresses_at_the_start(
+    app_client: Any, tag: str
+) -> None:
     app, client = app_client
-    await seed(app)
+    await seed(app, tag)
 
     async def found(q: str) -> list[str]:
-        page = await client.get("/api/validators", params={"chain": "sol", "q": q})
+        page = await client.get("/api/validators", params={"chain": "sol", "q": q, "limit": 200})
         assert page.status_code == 200, page.text
-        return [v["address"] for v in page.json()["data"]]
+        return [v["address"].removeprefix(tag) for v in page.json()["data"] if tag in v["address"]]
 
     assert await found("RAV") == ["Va2"]
-    assert await found("va5") == ["Va5"]
+    assert await found(f"{tag}va5".upper()) == ["Va5"]  # case-insensitive
     assert await found("100%") == ["Va5"]  # a literal %, not a wildcard
-    assert await found("a1") == []  # addresses match at their start only
+    assert await found("Va1") == []  # addresses match at their start only
     assert (await client.get("/api/validators?chain=eth")).json()["data"] == []
 
 
 async def test_a_failed_fetch_is_a_freshness_block_without_the_stored_text(
-    app_client: Any,
+    app_client: Any, tag: str
 ) -> None:
     app, client = app_client
-    await seed(app, failed=True)
+    await seed(app, tag, failed=True)
     listing = (await client.get("/api/validators?chain=sol")).json()["meta"]
-    detail = (await client.get("/api/validators/sol:Va1")).json()["meta"]
+    detail = (await client.get(f"/api/validators/sol:{tag}Va1")).json()["meta"]
     for meta in (listing, detail):
         error = meta["lastError"]
         assert error["code"] == "CHAIN_UNAVAILABLE" and error["message"]
@@ -196,14 +229,14 @@ async def test_a_failed_fetch_is_a_freshness_block_without_the_stored_text(
         assert meta["stale"] is True and meta["fetchedAt"]
 
 
-async def test_the_detail_is_typed_with_its_newest_observations(app_client: Any) -> None:
+async def test_the_detail_is_typed_with_its_newest_observations(app_client: Any, tag: str) -> None:
     app, client = app_client
-    await seed(app)
-    response = await client.get("/api/validators/sol:Va1")
+    await seed(app, tag)
+    response = await client.get(f"/api/validators/sol:{tag}Va1")
     assert response.status_code == 200, response.text
     body = response.json()
     data = body["data"]
-    assert data["id"] == "sol:Va1" and data["stake"]["fiat"]["usd"] == "752500000.00"
+    assert data["id"] == f"sol:{tag}Va1" and data["stake"]["fiat"]["usd"] == "752500000.00"
     observations = data["observations"]
     assert [o["stake"]["baseUnits"] for o in observations] == [
         str(5 * 10**15 - h) for h in range(3)
@@ -213,38 +246,39 @@ async def test_the_detail_is_typed_with_its_newest_observations(app_client: Any)
     assert observations[0]["uptime"] == "0.999" and observations[0]["skipRate"] == "0.0125"
     assert observations[0]["commission"] == "0.05"
     assert set(body["meta"]) == {"fetchedAt", "stale", "lastError"}
-    none = (await client.get("/api/validators/sol:Va7")).json()["data"]
+    none = (await client.get(f"/api/validators/sol:{tag}Va7")).json()["data"]
     assert none["observations"] == []
 
 
-async def test_unknown_and_malformed_ids_are_404(app_client: Any) -> None:
+async def test_unknown_and_malformed_ids_are_404(app_client: Any, tag: str) -> None:
     app, client = app_client
-    await seed(app)
-    for path in ("/api/validators/sol:Nobody", "/api/validators/nonsense", "/api/validators/xrp:1"):
+    await seed(app, tag)
+    for path in (f"/api/validators/sol:{tag}0", "/api/validators/nonsense", "/api/validators/x:1"):
         response = await client.get(path)
         assert response.status_code == 404, path
         assert response.json()["code"] == "NOT_FOUND"
 
 
-async def test_the_ingest_drops_the_cached_first_page(app_client: Any) -> None:
+async def test_the_ingest_drops_the_cached_first_page(app_client: Any, tag: str) -> None:
     """The first page is cached; a write of the chain's validators (which the ingest follows
     with an invalidation of the chain's `validators` entries) shows on the next read."""
     from services import cache_keys
 
     app, client = app_client
-    await seed(app)
+    await seed(app, tag)
     before = (await client.get("/api/validators?chain=sol")).json()["data"]
+    top = 9 * 10**18 + int(time.time())  # above any stake stored before (BIGINT: < 9.22e18)
     async with app.state.resources.session_factory() as session, session.begin():
         await ChainDataRepository(session).upsert_validators(
-            [Validator(Chain.SOL, "Va0", ValidatorStatus.ACTIVE, 9 * 10**15, NOW, name="Zulu")]
+            [Validator(Chain.SOL, tag + "Va0", ValidatorStatus.ACTIVE, top, NOW, name="Zulu")]
         )
     cached = (await client.get("/api/validators?chain=sol")).json()["data"]
     await app.state.resources.reads.invalidate(
         *cache_keys.chain_prefixes("sol", ["validators", "validator"])
     )
     fresh = (await client.get("/api/validators?chain=sol")).json()["data"]
-    assert cached == before and before[0]["address"] == "Va1"
-    assert fresh[0]["address"] == "Va0"
+    assert cached == before and tag + "Va0" not in {v["address"] for v in before}
+    assert fresh[0]["address"] == tag + "Va0"
 
 
 def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
