@@ -1,48 +1,54 @@
 """Wire models of the Validator Risk Score: a tier's view of the latest score, the daily
-history, and the methodology."""
+history, and the methodology (contract v1: weights are fractions, timestamps UTC `Z`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
 
-from api.schemas.common import ApiModel
-from domain.models import Chain
-from domain.vrs import Band, Confidence, Factor, VrsStatus
+from pydantic import Field
+
+from api.schemas.common import ApiModel, UtcDatetime
+from domain.models import Chain, Tier
+from domain.vrs import Band, Factor, ScoreConfidence, VrsStatus
+
+View = Literal["basic", "full"]  # basic: the free tier's 3-factor score
 
 
 class VrsFactorOut(ApiModel):
     name: Factor
-    score: int | None  # 0-100; None when unavailable or locked
-    weight: float  # share of this view's total (0 when it does not count)
-    configured_weight: float  # the weight in vrs_config, before renormalising
+    score: int | None = Field(description="0-100; null when unavailable or locked")
+    weight: float = Field(description="Share of this view's total, a fraction (0 when not counted)")
+    configured_weight: float = Field(
+        description="The configured share of all five factors (vrs_config), a fraction"
+    )
     band: Band | None
-    unavailable: bool  # the chain cannot measure it, or no data
-    locked: bool  # withheld from this tier
+    unavailable: bool = Field(description="The chain cannot measure it, or no data")
+    locked: bool = Field(description="Withheld from this tier")
 
 
 class VrsOut(ApiModel):
-    validator_id: str  # "<chain>:<address>"
+    validator_id: str = Field(description='"<chain>:<address>"')
     chain: Chain
     address: str
-    status: VrsStatus  # pending: too little history, no total
-    view: Literal["basic", "full"]  # basic: the free tier's 3-factor score
+    status: VrsStatus = Field(description="pending: too little history, no total")
+    view: View
     total: int | None
     band: Band | None
-    confidence: Confidence
+    confidence: ScoreConfidence
     data_days: int
-    calculated_at: dt.datetime | None  # None: never scored yet
+    calculated_at: UtcDatetime | None = Field(description="null: never scored yet")
     methodology_version: str
-    factors: list[VrsFactorOut]  # empty while pending
+    factors: list[VrsFactorOut] = Field(description="Empty while pending")
 
 
 class VrsPointOut(ApiModel):
     date: dt.date
-    calculated_at: dt.datetime
+    calculated_at: UtcDatetime
     status: VrsStatus
     total: int | None
     band: Band | None
-    drop: bool  # fell by more than 10 points within 7 days
+    drop: bool = Field(description="Fell by more than 10 points within 7 days")
     drop_points: int | None
     drop_since: dt.date | None
 
@@ -51,17 +57,17 @@ class VrsHistoryOut(ApiModel):
     validator_id: str
     chain: Chain
     address: str
-    view: Literal["basic", "full"]
-    first_scored_at: dt.datetime | None  # history is collected from then on
-    points: list[VrsPointOut]  # one per day with a score, oldest first
+    view: View
+    first_scored_at: UtcDatetime | None = Field(description="History is collected from then on")
+    points: list[VrsPointOut] = Field(description="One per day with a score, oldest first")
 
 
 class MethodFactorOut(ApiModel):
     name: Factor
     definition: str
     inputs: list[str]
-    weight: float  # configured share of the total, before renormalising
-    available: bool  # False: this chain can never measure it
+    weight: float = Field(description="Configured share of the total, a fraction")
+    available: bool = Field(description="False: this chain can never measure it")
 
 
 class MethodChainOut(ApiModel):
@@ -72,7 +78,7 @@ class MethodChainOut(ApiModel):
 class MethodWindowOut(ApiModel):
     from_day: int
     to_day: int
-    weight: float
+    weight: float = Field(description="A fraction")
 
 
 class MethodologyOut(ApiModel):
@@ -84,3 +90,22 @@ class MethodologyOut(ApiModel):
     free_factors: list[Factor]
     rules: list[str]
     chains: list[MethodChainOut]
+
+
+class VrsScoreMeta(ApiModel):
+    tier: Tier
+    factors_shown: int
+    upgrade_url: str | None = Field(
+        default=None, description="Where to upgrade, when this view is reduced (else null)"
+    )
+
+
+class VrsHistoryMeta(ApiModel):
+    tier: Tier
+    days: int = Field(description="Days shown")
+    requested_days: int | None
+    max_days: int = Field(description="The tier's history")
+    clamped: bool = Field(description="More days were requested than the tier shows")
+    upgrade_url: str | None = Field(
+        default=None, description="Where to upgrade, when clamped or reduced (else null)"
+    )

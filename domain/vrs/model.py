@@ -31,7 +31,7 @@ class VrsStatus(StrEnum):
     PENDING = "pending"  # too little history: no total
 
 
-class Confidence(StrEnum):
+class ScoreConfidence(StrEnum):
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
@@ -84,7 +84,7 @@ class VrsScore:
     scores: Mapping[Factor, int | None]  # 0-100 each; None: unavailable (or pending)
     weights: Mapping[Factor, Decimal]  # the configured weights this score used
     data_days: int  # distinct days with observations inside the horizon
-    confidence: Confidence
+    confidence: ScoreConfidence
     methodology_version: str = METHODOLOGY_VERSION
 
     @property

@@ -16,8 +16,8 @@ from domain.vrs.context import ChainContext
 from domain.vrs.factors import measure
 from domain.vrs.model import (
     FACTORS,
-    Confidence,
     Factor,
+    ScoreConfidence,
     VrsScore,
     VrsStatus,
     to_points,
@@ -48,12 +48,12 @@ def data_days(samples: Iterable[Observation], config: VrsConfig, as_of: datetime
     return min(len(periods), config.horizon_days)
 
 
-def confidence(available: int, days: int, config: VrsConfig) -> Confidence:
+def confidence(available: int, days: int, config: VrsConfig) -> ScoreConfidence:
     if available < 3 or days < config.medium_confidence_days:
-        return Confidence.LOW
+        return ScoreConfidence.LOW
     if available == len(FACTORS) and days >= config.high_confidence_days:
-        return Confidence.HIGH
-    return Confidence.MEDIUM
+        return ScoreConfidence.HIGH
+    return ScoreConfidence.MEDIUM
 
 
 def score_validator(

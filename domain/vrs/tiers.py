@@ -17,7 +17,7 @@ class FactorView:
     factor: Factor
     score: int | None  # None: unavailable or locked
     weight: Decimal  # its share of this view's total (0 when it does not count)
-    configured_weight: Decimal
+    configured_weight: Decimal  # its configured share of all five (a fraction, like `weight`)
     unavailable: bool
     locked: bool
 
@@ -42,6 +42,11 @@ class VrsView:
         return self.factors_shown >= len(FACTORS)
 
 
+def configured_share(weight: Decimal, total: Decimal) -> Decimal:
+    """A configured weight (e.g. 30 of 100) as a fraction of all five (0.3)."""
+    return (weight / total).quantize(WEIGHT_PLACES) if total > 0 else Decimal(0)
+
+
 def visible_factors(count: int) -> tuple[Factor, ...]:
     return FACTORS[: max(0, min(count, len(FACTORS)))]
 
@@ -52,6 +57,7 @@ def tier_view(score: VrsScore, factors_shown: int) -> VrsView:
         return VrsView(score, len(visible), None, ())
     counted = [f for f in visible if score.scores.get(f) is not None and score.weights[f] > 0]
     denominator = sum((score.weights[f] for f in counted), Decimal(0))
+    configured = sum((score.weights[f] for f in FACTORS), Decimal(0))  # > 0: VrsConfig checks
     views = []
     for factor in FACTORS:
         locked = factor not in visible
@@ -63,7 +69,7 @@ def tier_view(score: VrsScore, factors_shown: int) -> VrsView:
                 factor=factor,
                 score=None if locked else score.scores.get(factor),
                 weight=weight,
-                configured_weight=score.weights[factor],
+                configured_weight=configured_share(score.weights[factor], configured),
                 unavailable=score.scores.get(factor) is None,
                 locked=locked,
             )

@@ -16,14 +16,11 @@ import orjson
 from domain.ports import Cache
 from domain.vrs import HourStats
 from infrastructure.logging import get_logger
+from services import cache_keys
 
 log = get_logger(__name__)
 TTL_SECONDS = 3 * 24 * 3600  # outlives a few missed hourly runs
 Memo = dict[datetime, tuple[int, HourStats]]  # hour -> (rows counted, its stats)
-
-
-def _key(chain: str) -> str:
-    return f"staketrack:vrs-context:{chain}"  # outside "staketrack:vrs:" (API reads)
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -36,7 +33,7 @@ def _decimal(value: str | None) -> Decimal | None:
 
 async def load(cache: Cache, chain: str) -> Memo:
     try:
-        raw = await cache.get(_key(chain))
+        raw = await cache.get(cache_keys.vrs_context(chain))
     except Exception as exc:
         log.warning("cache_unavailable", entity="vrs-context", error=type(exc).__name__)
         return {}
@@ -65,6 +62,6 @@ async def store(cache: Cache, chain: str, memo: Memo) -> None:
         }
     )
     try:
-        await cache.set(_key(chain), body, TTL_SECONDS)
+        await cache.set(cache_keys.vrs_context(chain), body, TTL_SECONDS)
     except Exception as exc:
         log.warning("cache_unavailable", entity="vrs-context", error=type(exc).__name__)

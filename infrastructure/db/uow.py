@@ -26,7 +26,11 @@ from infrastructure.db.repositories.real_yield import (
     YieldInputsRepository,
     YieldSnapshotRepository,
 )
+from infrastructure.db.repositories.tiers import TierLimitsRepository
 from infrastructure.db.repositories.users import UserRepository, WalletRepository
+from infrastructure.db.repositories.validators import ValidatorRepository
+from infrastructure.db.repositories.vrs import VrsConfigRepository, VrsScoreRepository
+from infrastructure.db.repositories.vrs_inputs import VrsInputs
 
 
 class SqlUnitOfWork:
@@ -66,6 +70,7 @@ class SqlUnitOfWork:
     @cached_property
     def personal_data(self) -> PersonalDataRepository:
         return PersonalDataRepository(self.session)
+
     # chain data and real yield (portfolio and yields services)
     @cached_property
     def chain_data(self) -> ChainDataRepository:
@@ -82,6 +87,27 @@ class SqlUnitOfWork:
     @cached_property
     def yield_snapshots(self) -> YieldSnapshotRepository:
         return YieldSnapshotRepository(self.session)
+
+    # -- validators and risk scores (services/validators.py, services/vrs.py) --
+    @cached_property
+    def validators(self) -> ValidatorRepository:
+        return ValidatorRepository(self.session)
+
+    @cached_property
+    def vrs_scores(self) -> VrsScoreRepository:
+        return VrsScoreRepository(self.session)
+
+    @cached_property
+    def vrs_config(self) -> VrsConfigRepository:
+        return VrsConfigRepository(self.session)
+
+    @cached_property
+    def vrs_inputs(self) -> VrsInputs:
+        return VrsInputs(self.session)
+
+    @cached_property
+    def tier_limits(self) -> TierLimitsRepository:
+        return TierLimitsRepository(self.session)
 
     async def __aenter__(self) -> SqlUnitOfWork:
         return self

@@ -414,9 +414,9 @@ async def test_issued_cursors_page_through_every_sort(sol_app: Any) -> None:
             params = {"chain": "sol", "sort": sort, "limit": "2"}
             page = await client.get("/api/validators", params={**params, "cursor": cursor or ""})
             assert page.status_code == 200, page.text
-            data = page.json()["data"]
-            seen += [v["id"] for v in data["items"]]
-            cursor = data["nextCursor"]
+            body = page.json()
+            seen += [v["id"] for v in body["data"]]
+            cursor = body["meta"]["nextCursor"]
             assert re.fullmatch(r"[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]{43}", cursor)
         assert len(seen) == len(set(seen)) == 6, sort
 
@@ -424,9 +424,9 @@ async def test_issued_cursors_page_through_every_sort(sol_app: Any) -> None:
 async def test_only_the_shared_first_pages_are_cached(sol_app: Any) -> None:
     app, client = sol_app
     reads = app.state.resources.reads
-    first = (await client.get("/api/validators?chain=sol&limit=2")).json()["data"]
+    first = (await client.get("/api/validators?chain=sol&limit=2")).json()
     before = reads.counts("validators")
-    cursor = first["nextCursor"]
+    cursor = first["meta"]["nextCursor"]
     for target in (
         f"/api/validators?chain=sol&limit=2&cursor={cursor}",
         "/api/validators?chain=sol&q=a",

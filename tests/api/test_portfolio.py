@@ -200,31 +200,29 @@ async def test_validator_list_sorts_searches_and_pages(whale: Any) -> None:
     _, client, _ = whale
     first = (await client.get("/api/validators?chain=sol&limit=20")).json()
     assert first["meta"]["stale"] is False and first["meta"]["fetchedAt"]
-    items = first["data"]["items"]
-    stakes = [int(v["stake"]) for v in items]
+    items = first["data"]
+    stakes = [int(v["stake"]["baseUnits"]) for v in items]
     assert len(items) == 20 and stakes == sorted(stakes, reverse=True)
     second = (
-        await client.get(f"/api/validators?chain=sol&limit=20&cursor={first['data']['nextCursor']}")
+        await client.get(f"/api/validators?chain=sol&limit=20&cursor={first['meta']['nextCursor']}")
     ).json()
-    assert not {v["id"] for v in items} & {v["id"] for v in second["data"]["items"]}
-    assert int(second["data"]["items"][0]["stake"]) <= stakes[-1]
+    assert not {v["id"] for v in items} & {v["id"] for v in second["data"]}
+    assert int(second["data"][0]["stake"]["baseUnits"]) <= stakes[-1]
     by_commission = (
         await client.get("/api/validators?chain=atom&sort=commission&limit=200")
     ).json()
-    commissions = [
-        float(v["commission"]) for v in by_commission["data"]["items"] if v["commission"]
-    ]
+    commissions = [float(v["commission"]) for v in by_commission["data"] if v["commission"]]
     assert commissions == sorted(commissions)
-    name = next(v["name"] for v in by_commission["data"]["items"] if v["name"])
+    name = next(v["name"] for v in by_commission["data"] if v["name"])
     found = (
         await client.get("/api/validators", params={"chain": "atom", "q": name[:5].upper()})
     ).json()
-    assert any(v["name"] == name for v in found["data"]["items"])
+    assert any(v["name"] == name for v in found["data"])
 
 
 async def test_validator_detail_and_errors(whale: Any) -> None:
     _, client, _ = whale
-    listed = (await client.get("/api/validators?chain=atom&limit=1")).json()["data"]["items"][0]
+    listed = (await client.get("/api/validators?chain=atom&limit=1")).json()["data"][0]
     detail = await client.get(f"/api/validators/{listed['id']}")
     missing = await client.get("/api/validators/atom:cosmosvaloper1nothing")
     malformed = await client.get("/api/validators/nonsense")

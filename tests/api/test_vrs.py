@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from domain.chains import Observation, Validator, ValidatorStatus
 from domain.models import Chain, Tier
-from domain.vrs import FACTORS, Confidence, VrsScore, VrsStatus
+from domain.vrs import FACTORS, ScoreConfidence, VrsScore, VrsStatus
 from domain.vrs.config import DEFAULT_WEIGHTS
 from domain.vrs.model import total_of
 from infrastructure.db.models import TierLimitsRow, UserRow
@@ -50,7 +50,7 @@ def stored(
         scores=scores,
         weights=dict(DEFAULT_WEIGHTS),
         data_days=days,
-        confidence=Confidence.HIGH if days >= 60 else Confidence.LOW,
+        confidence=ScoreConfidence.HIGH if days >= 60 else ScoreConfidence.LOW,
     )
 
 
@@ -98,6 +98,7 @@ async def test_anonymous_callers_get_the_free_three_factor_view(start_app: Any) 
     assert data["status"] == "scored" and data["total"] == 81 and data["band"] == "green"
     assert data["confidence"] == "high" and data["dataDays"] == 90
     assert data["methodologyVersion"] == "2026-11.2" and data["calculatedAt"]
+    assert data["calculatedAt"] == NOW.isoformat().replace("+00:00", "Z")  # contract v1: UTC Z
     factors = by_name(body)
     assert list(factors) == [f.value for f in FACTORS]
     assert [factors[f]["weight"] for f in ("uptime", "slashing", "commission")] == [
@@ -110,7 +111,8 @@ async def test_anonymous_callers_get_the_free_three_factor_view(start_app: Any) 
             "name": pro,
             "score": None,
             "weight": 0.0,
-            "configuredWeight": float(DEFAULT_WEIGHTS[pro]),  # type: ignore[index]
+            # contract v1: a fraction of all five configured weights (15 of 100: 0.15)
+            "configuredWeight": float(DEFAULT_WEIGHTS[pro] / 100),  # type: ignore[index]
             "band": None,
             "unavailable": False,
             "locked": True,
@@ -135,7 +137,9 @@ async def test_free_users_get_the_free_view_and_pro_users_all_five(start_app: An
     assert [f["score"] for f in factors.values()] == [90, 80, 70, 40, 20]
     assert not any(f["locked"] for f in factors.values())
     assert [f["weight"] for f in factors.values()] == [0.3, 0.25, 0.2, 0.15, 0.1]
-    assert pro.json()["meta"] == {"tier": "pro", "factorsShown": 5}
+    assert [f["configuredWeight"] for f in factors.values()] == [0.3, 0.25, 0.2, 0.15, 0.1]
+    # contract v1: typed meta, every key present (no upgrade link for the full view)
+    assert pro.json()["meta"] == {"tier": "pro", "factorsShown": 5, "upgradeUrl": None}
 
 
 async def test_an_unavailable_factor_is_flagged_not_faked(start_app: Any) -> None:
@@ -222,7 +226,8 @@ async def test_history_is_capped_per_tier_and_flags_drops(start_app: Any) -> Non
     assert drops[0]["dropSince"] == (NOW - timedelta(days=3)).date().isoformat()
     assert too_long.json()["meta"]["days"] == 30 and too_long.json()["meta"]["clamped"]
     assert len(too_long.json()["data"]["points"]) == 30
-    assert pro.json()["data"]["firstScoredAt"] is not None
+    assert pro.json()["data"]["firstScoredAt"].endswith("Z")
+    assert all(p["calculatedAt"].endswith("Z") for p in points)
     assert bad.status_code == 422
 
 
@@ -336,3 +341,26 @@ async def test_the_signed_cron_trigger_runs_the_vrs_step(start_app: Any) -> None
     assert response.status_code == 202
     assert response.json()["data"]["jobIds"][0].startswith("vrs:sol:")
     assert data["status"] == "scored" and data["calculatedAt"].startswith(hour.isoformat()[:13])
+
+
+async def test_every_vrs_route_declares_typed_data_and_meta(start_app: Any) -> None:
+    async with start_app() as (app, _):
+        schema = app.openapi()
+    components = schema["components"]["schemas"]
+
+    def resolve(node: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in node:
+            node = components[node["$ref"].rsplit("/", 1)[-1]]
+        return node
+
+    metas = {}
+    score, history = "/api/vrs/{validator_id}", "/api/vrs/{validator_id}/history"
+    for path in ("/api/vrs/methodology", score, history):
+        ok = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        envelope = resolve(ok["schema"])
+        assert resolve(envelope["properties"]["data"])["properties"], path
+        metas[path] = resolve(envelope["properties"]["meta"])
+    assert {"tier", "factorsShown", "upgradeUrl"} <= set(metas[score]["properties"])
+    assert {"tier", "days", "requestedDays", "maxDays", "clamped", "upgradeUrl"} <= set(
+        metas[history]["properties"]
+    )

@@ -78,7 +78,7 @@ async def test_calculator_for_the_network_and_for_a_validator(whale: Any) -> Non
     assert int(yearly["nominal"]["baseUnits"]) == gross.to_integral_value(ROUND_HALF_EVEN)
     assert yearly["real"]["fiat"]["usd"] is not None and yearly["real"]["fiat"]["eur"] is not None
 
-    listed = (await client.get("/api/validators?chain=atom&limit=1")).json()["data"]["items"][0]
+    listed = (await client.get("/api/validators?chain=atom&limit=1")).json()["data"][0]
     one = await client.post(
         "/api/yield/calculate", json={"chain": "atom", "amount": 100, "validatorId": listed["id"]}
     )

@@ -24,7 +24,7 @@ from domain.real_yield import (
     ValidatorInputs,
     real_yield,
 )
-from domain.vrs import FACTORS, Confidence, Factor, VrsConfig, VrsScore, VrsStatus
+from domain.vrs import FACTORS, Factor, ScoreConfidence, VrsConfig, VrsScore, VrsStatus
 from infrastructure.cache.reads import cache_key
 from infrastructure.db.engine import create_engine
 from infrastructure.db.models import ValidatorRow, YieldSnapshotRow
@@ -293,7 +293,7 @@ async def test_a_vrs_slashing_score_decides_the_factor_when_there_is_one(
             scores={**dict.fromkeys(FACTORS, 90), Factor.SLASHING: slashing},
             weights=VrsConfig().weights,
             data_days=40,
-            confidence=Confidence.MEDIUM,
+            confidence=ScoreConfidence.MEDIUM,
         )
 
     async with SqlUnitOfWork(session_factory) as uow:

@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.models import Chain
-from domain.vrs import FACTORS, Confidence, VrsConfig, VrsScore, VrsStatus
+from domain.vrs import FACTORS, ScoreConfidence, VrsConfig, VrsScore, VrsStatus
 from domain.vrs.history import last_per_day
 from infrastructure.db.models import VrsConfigRow, VrsScoreRow
 
@@ -53,7 +53,7 @@ def _score(row: Any) -> VrsScore:
         scores={f: getattr(row, f"{f.value}_score") for f in FACTORS},
         weights={f: Decimal(getattr(row, f"{f.value}_weight")) for f in FACTORS},
         data_days=row.data_days,
-        confidence=Confidence(row.confidence),
+        confidence=ScoreConfidence(row.confidence),
         methodology_version=row.methodology_version,
     )
 

@@ -130,7 +130,7 @@ class VrsInputs:
         self, chain: Chain, since: datetime, until: datetime, memo: Memo
     ) -> dict[datetime, HourStats]:
         """Per observed hour, the stake and medians of every validator sampled then."""
-        counts = dict(
+        counts: dict[datetime, int] = dict(
             list(
                 await self._session.execute(
                     select(Obs.observed_at, func.count())

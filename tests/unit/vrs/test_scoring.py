@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from domain.chains import Observation
 from domain.models import Chain
-from domain.vrs import Confidence, Factor, VrsConfig, VrsStatus
+from domain.vrs import Factor, ScoreConfidence, VrsConfig, VrsStatus
 from domain.vrs.config import DEFAULT_WEIGHTS
 from tests.unit.vrs.builders import AS_OF, DAY, aged, context_of, factor, history, score, where
 
@@ -109,18 +109,18 @@ def test_confidence_high_medium_low() -> None:
         samples, context = full_sol(days)
         result = score(SOL, samples, context)
         assert all(v is not None for v in result.scores.values())
-        assert (result.data_days, result.confidence) == (days, Confidence(expected))
+        assert (result.data_days, result.confidence) == (days, ScoreConfidence(expected))
     eth = score(ETH, history(ETH))  # 90 days, but no commission and no entity: 3 factors
-    assert eth.confidence is Confidence.MEDIUM
+    assert eth.confidence is ScoreConfidence.MEDIUM
     two = score(ETH, history(ETH, performance=None))  # uptime and slashing only
-    assert two.confidence is Confidence.LOW and two.total == 100
+    assert two.confidence is ScoreConfidence.LOW and two.total == 100
 
 
 def test_fewer_than_seven_days_is_pending_without_a_score() -> None:
     pending = score(SOL, history(SOL, 6, step=timedelta(hours=1)))
     assert pending.status is VrsStatus.PENDING and pending.total is None
     assert set(pending.scores.values()) == {None}
-    assert pending.data_days == 6 and pending.confidence is Confidence.LOW
+    assert pending.data_days == 6 and pending.confidence is ScoreConfidence.LOW
     scored = score(SOL, history(SOL, 7))
     assert scored.status is VrsStatus.SCORED and scored.total is not None
     gaps = [o for i, o in enumerate(history(SOL, 30)) if i % 5 == 0]  # 6 distinct days

@@ -3,13 +3,23 @@ five), bands, and the daily history with its drop flag."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from domain.models import Chain
-from domain.vrs import FACTORS, Band, Confidence, Factor, VrsScore, VrsStatus, band_of, tier_view
+from domain.vrs import (
+    FACTORS,
+    Band,
+    Factor,
+    ScoreConfidence,
+    VrsScore,
+    VrsStatus,
+    band_of,
+    tier_view,
+)
 from domain.vrs.config import DEFAULT_WEIGHTS
 from domain.vrs.history import daily_points, last_per_day
 from domain.vrs.model import total_of
@@ -38,7 +48,7 @@ def stored(
         scores=scores,
         weights=dict(DEFAULT_WEIGHTS),
         data_days=90,
-        confidence=Confidence.HIGH,
+        confidence=ScoreConfidence.HIGH,
     )
 
 
@@ -55,6 +65,21 @@ def test_free_view_renormalises_three_factors_and_locks_the_pro_ones() -> None:
     for pro in (Factor.PERFORMANCE, Factor.DECENTRALIZATION):
         assert by_name[pro].locked and by_name[pro].score is None and by_name[pro].weight == 0
     assert score.scores[Factor.PERFORMANCE] == 40  # the stored score keeps all five
+    # configured weights on the same scale as `weight`: a fraction of all five (30 of 100)
+    assert [f.configured_weight for f in free.factors] == [
+        Decimal("0.3"),
+        Decimal("0.25"),
+        Decimal("0.2"),
+        Decimal("0.15"),
+        Decimal("0.1"),
+    ]
+
+
+def test_configured_weights_are_shares_of_whatever_the_config_sums_to() -> None:
+    weights = {f: Decimal(w) for f, w in zip(FACTORS, (3, 1, 0, 0, 0), strict=True)}
+    score = replace(stored(), weights=weights)
+    shares = [f.configured_weight for f in tier_view(score, 5).factors]
+    assert shares == [Decimal("0.75"), Decimal("0.25"), 0, 0, 0]
 
 
 def test_pro_view_is_the_stored_five_factor_total() -> None:

@@ -1,74 +1,63 @@
-"""Building the VRS responses: a stored score in a tier's view, the daily history, the
-methodology — from domain results to wire models (the router only parses and caches)."""
+"""VRS use-case results -> wire models (the router only parses, caches and serialises)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Any, Literal
+from decimal import Decimal
+from typing import Any
 
 from api.schemas.vrs import (
     MethodChainOut,
     MethodFactorOut,
     MethodologyOut,
     MethodWindowOut,
+    View,
     VrsFactorOut,
+    VrsHistoryMeta,
     VrsHistoryOut,
     VrsOut,
     VrsPointOut,
+    VrsScoreMeta,
 )
 from domain.models import Chain
-from domain.tiers import TierLimits
-from domain.vrs import FACTORS, METHODOLOGY_VERSION, Confidence, VrsConfig, VrsScore, VrsStatus
-from domain.vrs import tier_view as view_of
-from domain.vrs.history import HistoryPoint
-from domain.vrs.methodology import methodology
-from domain.vrs.tiers import visible_factors
-from infrastructure.db.models import EthValidatorRow, ValidatorRow
-from infrastructure.db.uow import SqlUnitOfWork
+from domain.vrs import METHODOLOGY_VERSION, ScoreConfidence, VrsStatus
+from domain.vrs.methodology import Methodology
+from domain.vrs.reads import HistoryRead, ScoreRead
+from domain.vrs.tiers import configured_share, visible_factors
 
 FREE_VIEW_FACTORS = 3  # what the methodology lists as the free tier's factors
 
 
-async def known(uow: SqlUnitOfWork, chain: Chain, address: str) -> bool:
-    """Is this a validator we know of (scored or not)?"""
-    if await uow.session.get(ValidatorRow, (chain.value, address)) is not None:
-        return True
-    # the validators table holds only the ETH validators someone stakes with or watches
-    if chain is Chain.ETH and address.isascii() and address.isdigit() and len(address) < 19:
-        return await uow.session.get(EthValidatorRow, int(address)) is not None
-    return False
+def validator_id(chain: Chain, address: str) -> str:
+    return f"{chain.value}:{address}"
 
 
-def view_name(limits: TierLimits) -> Literal["basic", "full"]:
-    return "full" if len(visible_factors(limits.vrs_factors)) == len(FACTORS) else "basic"
+def _view(full: bool) -> View:
+    return "full" if full else "basic"
 
 
-def _ids(chain: Chain, address: str, limits: TierLimits) -> dict[str, Any]:
-    return {
-        "validator_id": f"{chain.value}:{address}",
-        "chain": chain,
-        "address": address,
-        "view": view_name(limits),
+def score_out(read: ScoreRead) -> VrsOut:
+    ids: dict[str, Any] = {
+        "validator_id": validator_id(read.chain, read.address),
+        "chain": read.chain,
+        "address": read.address,
+        "view": _view(read.full),
     }
-
-
-def score_out(chain: Chain, address: str, score: VrsScore | None, limits: TierLimits) -> VrsOut:
-    if score is None:  # known, never scored: pending until the pipeline has history
+    view = read.view
+    if read.score is None or view is None:  # known, never scored: pending until it has history
         return VrsOut(
-            **_ids(chain, address, limits),
+            **ids,
             status=VrsStatus.PENDING,
             total=None,
             band=None,
-            confidence=Confidence.LOW,
+            confidence=ScoreConfidence.LOW,
             data_days=0,
             calculated_at=None,
             methodology_version=METHODOLOGY_VERSION,
             factors=[],
         )
-    view = view_of(score, limits.vrs_factors)
+    score = read.score
     return VrsOut(
-        **_ids(chain, address, limits),
+        **ids,
         status=score.status,
         total=view.total,
         band=view.band,
@@ -91,16 +80,21 @@ def score_out(chain: Chain, address: str, score: VrsScore | None, limits: TierLi
     )
 
 
-def history_out(
-    chain: Chain,
-    address: str,
-    points: Sequence[HistoryPoint],
-    first_scored_at: datetime | None,
-    limits: TierLimits,
-) -> VrsHistoryOut:
+def score_meta(read: ScoreRead, upgrade_url: str) -> VrsScoreMeta:
+    return VrsScoreMeta(
+        tier=read.limits.tier,
+        factors_shown=read.limits.vrs_factors,
+        upgrade_url=None if read.full else upgrade_url,
+    )
+
+
+def history_out(read: HistoryRead) -> VrsHistoryOut:
     return VrsHistoryOut(
-        **_ids(chain, address, limits),
-        first_scored_at=first_scored_at,
+        validator_id=validator_id(read.chain, read.address),
+        chain=read.chain,
+        address=read.address,
+        view=_view(read.full),
+        first_scored_at=read.first_scored_at,
         points=[
             VrsPointOut(
                 date=p.day,
@@ -112,14 +106,25 @@ def history_out(
                 drop_points=p.drop_points,
                 drop_since=p.drop_since,
             )
-            for p in points
+            for p in read.points
         ],
     )
 
 
-def methodology_out(config: VrsConfig) -> MethodologyOut:
-    method = methodology(config)
-    weight_sum = sum(config.weights.values())
+def history_meta(read: HistoryRead, upgrade_url: str) -> VrsHistoryMeta:
+    return VrsHistoryMeta(
+        tier=read.limits.tier,
+        days=read.days,
+        requested_days=read.requested_days,
+        max_days=read.limits.history_days,
+        clamped=read.clamped,
+        upgrade_url=upgrade_url if read.clamped or not read.full else None,
+    )
+
+
+def methodology_out(method: Methodology) -> MethodologyOut:
+    config = method.config
+    weight_sum = sum(config.weights.values(), Decimal(0))
     recent, horizon = config.recent_days, config.horizon_days
     return MethodologyOut(
         version=method.version,
@@ -140,7 +145,7 @@ def methodology_out(config: VrsConfig) -> MethodologyOut:
                         name=f.factor,
                         definition=f.definition,
                         inputs=list(f.inputs),
-                        weight=round(float(config.weights[f.factor] / weight_sum), 4),
+                        weight=float(configured_share(config.weights[f.factor], weight_sum)),
                         available=f.available,
                     )
                     for f in factors

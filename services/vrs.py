@@ -1,0 +1,136 @@
+"""Validator Risk Score use cases: the reads (a validator's score in a tier's view, its
+daily history, the methodology, whether a validator exists) and the pipeline's VRS step
+(score a chain's validators, store the scores, drop the chain's cached VRS reads).
+
+Called by `api/routers/vrs.py` (the reads), `workers/jobs/vrs.py::compute_vrs` (the
+step) and `staketrack demo` (api/cli_chains.py, through the job module's `score_chain`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
+
+from domain.errors import NotFound
+from domain.models import Chain, Tier
+from domain.ports import Cache
+from domain.vrs import VrsScore, VrsStatus, score_validator
+from domain.vrs.history import DROP_DAYS, daily_points
+from domain.vrs.methodology import Methodology, methodology
+from domain.vrs.reads import HistoryRead, ScoreRead, ScoringRun
+from infrastructure.cache import vrs_context
+from infrastructure.db.uow import SqlUnitOfWork
+from infrastructure.logging import get_logger
+from services import cache_keys
+
+log = get_logger(__name__)
+
+
+class ReadInvalidator(Protocol):
+    """Drops cached API reads by key prefix (infrastructure.cache.reads.CachedReads)."""
+
+    async def invalidate(self, *prefixes: str) -> None: ...
+
+
+# -- reads ------------------------------------------------------------------------------
+
+
+async def exists(uow: SqlUnitOfWork, chain: Chain, address: str) -> bool:
+    """Is this a validator we know of (scored or not)?"""
+    return await uow.validators.known(chain, address)
+
+
+async def read_methodology(uow: SqlUnitOfWork) -> Methodology:
+    return methodology(await uow.vrs_config.get())
+
+
+async def read_score(uow: SqlUnitOfWork, chain: Chain, address: str, tier: Tier) -> ScoreRead:
+    """The latest score in `tier`'s view; a known validator never scored has none
+    (pending); NotFound for one we do not know."""
+    limits = await uow.tier_limits.get(tier)
+    score = await uow.vrs_scores.latest(chain, address)
+    if score is None and not await exists(uow, chain, address):
+        raise NotFound("No such validator.")
+    return ScoreRead(chain, address, limits, score)
+
+
+async def read_history(
+    uow: SqlUnitOfWork,
+    chain: Chain,
+    address: str,
+    tier: Tier,
+    days: int | None,
+    today: date,
+) -> HistoryRead:
+    """The last score of each of the last `days` days up to `today` (default and cap:
+    the tier's history days; more is clamped, not refused), oldest first."""
+    limits = await uow.tier_limits.get(tier)
+    cap = limits.history_days
+    shown = min(days or cap, cap)
+    first_day = today - timedelta(days=shown - 1)
+    # the drop flag of the first day shown looks back DROP_DAYS before it
+    since = datetime.combine(first_day - timedelta(days=DROP_DAYS), time(), UTC)
+    scores = await uow.vrs_scores.daily(chain, address, since)
+    first = await uow.vrs_scores.first_calculated_at(chain, address)
+    if first is None and not await exists(uow, chain, address):
+        raise NotFound("No such validator.")
+    points = daily_points(scores, limits.vrs_factors, first_day, today)
+    return HistoryRead(
+        chain=chain,
+        address=address,
+        limits=limits,
+        points=tuple(points),
+        first_scored_at=first,
+        days=shown,
+        requested_days=days,
+        clamped=days is not None and days > cap,
+    )
+
+
+# -- the pipeline step ----------------------------------------------------------------------
+
+
+def as_hour(at: datetime) -> datetime:
+    return at.replace(minute=0, second=0, microsecond=0)
+
+
+async def score_chain(
+    uow_factory: Callable[[], SqlUnitOfWork],
+    cache: Cache,
+    reads: ReadInvalidator,
+    chain: Chain,
+    moments: Sequence[datetime],
+) -> ScoringRun:
+    """Score the chain's validators as of each of `moments` (the pipeline passes one; the
+    demo seed a day's worth each), reading the observations once, one validator at a
+    time; store the scores (append-only: a re-run of an hour inserts nothing); then drop
+    the chain's cached VRS reads. `cache` keeps the per-hour context memo."""
+    hours = sorted({as_hour(m) for m in moments})
+    if not hours:
+        return ScoringRun(scored=0, pending=0, inserted=0)
+    scores: list[VrsScore] = []
+    async with uow_factory() as uow:
+        config = await uow.vrs_config.get()
+        since, until = hours[0] - timedelta(days=config.horizon_days), hours[-1]
+        memo = await vrs_context.load(cache, chain.value)
+        context = await uow.vrs_inputs.context(chain, since, until, memo)
+        await vrs_context.store(cache, chain.value, memo)
+        async for validator, observations in uow.vrs_inputs.observations(chain, since, until):
+            for moment in hours:
+                score = score_validator(chain, validator, observations, context, config, moment)
+                if score.data_days:  # nothing observed yet as of that moment: no row
+                    scores.append(score)
+            await asyncio.sleep(0)  # CPU-bound: let the API (embedded mode) breathe
+    async with uow_factory() as uow:
+        inserted = await uow.vrs_scores.add(scores)
+        await uow.commit()
+    await reads.invalidate(*cache_keys.chain_prefixes(chain.value, ["vrs"]))
+    run = ScoringRun(
+        scored=sum(1 for s in scores if s.status is VrsStatus.SCORED),
+        pending=sum(1 for s in scores if s.status is VrsStatus.PENDING),
+        inserted=inserted,
+    )
+    log.info("vrs_computed", chain=chain.value, moments=len(hours), **run.as_dict())
+    return run
