@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TypeVar
-
 from api.schemas.auth import (
     ApiKeyOut,
     LinkedWalletOut,
@@ -13,26 +10,10 @@ from api.schemas.auth import (
     UserOut,
     WalletOut,
 )
-from api.schemas.common import ListMeta, MetaEnvelope, NoMeta
 from domain.accounts import AccountView, WalletLinked
 from domain.addresses import shorten
 from domain.credentials import ApiKey, CreatedApiKey, IssuedSession
 from domain.models import LinkedWallet
-
-T = TypeVar("T")
-
-
-def one(data: T) -> MetaEnvelope[T, NoMeta]:
-    """A single resource: `{data, meta: {}}`."""
-    return MetaEnvelope[T, NoMeta](data=data, meta=NoMeta())
-
-
-def whole_list(items: Sequence[T]) -> MetaEnvelope[list[T], ListMeta]:
-    """A list served whole in one page (a user's wallets or keys are few): no next
-    cursor, and `limit` is the number of items returned."""
-    return MetaEnvelope[list[T], ListMeta](
-        data=list(items), meta=ListMeta(next_cursor=None, limit=len(items))
-    )
 
 
 def user_out(view: AccountView) -> UserOut:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from api.deps import JobQueueDep, ResourcesDep, UowDep, client_ip
 from api.magic_links import limit_links_to
-from api.presenters.accounts import one, session_out
+from api.presenters.accounts import session_out
 from api.schemas.auth import (
     AcceptedOut,
     CosmosProof,
@@ -20,7 +20,7 @@ from api.schemas.auth import (
     SolanaProof,
     TokenIn,
 )
-from api.schemas.common import MetaEnvelope, NoMeta
+from api.schemas.common import MetaEnvelope, NoMeta, one
 from api.security import (
     CurrentPrincipal,
     auth_rate_limit,

@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from api.deps import ResourcesDep
 from api.errors import error_response
-from api.schemas.common import ApiModel, Envelope, ErrorBody, ok
+from api.schemas.common import ApiModel, ErrorBody, MetaEnvelope, NoMeta, one
 from workers.jobs.heartbeat import HEARTBEAT_KEY
 
 router = APIRouter(prefix="/api", tags=["health"])
@@ -29,8 +29,8 @@ class Readiness(ApiModel):
 
 
 @router.get("/health", summary="Liveness")
-async def health() -> Envelope[Health]:
-    return ok(Health(status="ok"))
+async def health() -> MetaEnvelope[Health, NoMeta]:
+    return one(Health(status="ok"))
 
 
 async def _check(probe: Callable[[], Awaitable[None]]) -> str:
@@ -49,9 +49,9 @@ async def _check(probe: Callable[[], Awaitable[None]]) -> str:
     "sign-in answers 503) — so it shows as `status: degraded` with `checks.redis: "
     "unavailable`.",
     responses={503: {"model": ErrorBody, "description": "The database is unavailable"}},
-    response_model=Envelope[Readiness],
+    response_model=MetaEnvelope[Readiness, NoMeta],
 )
-async def ready(resources: ResourcesDep) -> Envelope[Readiness] | Response:
+async def ready(resources: ResourcesDep) -> MetaEnvelope[Readiness, NoMeta] | Response:
     checks = {"database": await _check(resources.check_database)}
     checks["redis"] = await _check(resources.check_redis) if resources.redis else "not_configured"
     if checks["database"] == "unavailable":
@@ -63,9 +63,9 @@ async def ready(resources: ResourcesDep) -> Envelope[Readiness] | Response:
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
     if checks["redis"] == "unavailable":
-        return ok(Readiness(status="degraded", checks=checks, jobs="unknown"))
+        return one(Readiness(status="degraded", checks=checks, jobs="unknown"))
     try:
         jobs = "ok" if await resources.cache.get(HEARTBEAT_KEY) else "stale"
     except Exception:
         jobs = "unknown"
-    return ok(Readiness(status="ready", checks=checks, jobs=jobs))
+    return one(Readiness(status="ready", checks=checks, jobs=jobs))

@@ -11,8 +11,7 @@ from fastapi import APIRouter
 
 from api.deps import JobQueueDep, ResourcesDep
 from api.job_handles import open_job_handle
-from api.presenters.accounts import one
-from api.schemas.common import ApiModel, MetaEnvelope, NoMeta, UtcDatetime
+from api.schemas.common import ApiModel, MetaEnvelope, NoMeta, UtcDatetime, one
 from api.security import CurrentPrincipal
 from domain.errors import NotFound
 from domain.ports import JobStatus

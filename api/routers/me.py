@@ -14,10 +14,8 @@ from api.presenters.accounts import (
     api_key_out,
     linked_wallet_out,
     new_api_key_out,
-    one,
     user_out,
     wallet_out,
-    whole_list,
 )
 from api.schemas.auth import (
     AcceptedOut,
@@ -34,7 +32,7 @@ from api.schemas.auth import (
     UserOut,
     WalletOut,
 )
-from api.schemas.common import ListMeta, MetaEnvelope, NoMeta
+from api.schemas.common import ListMeta, MetaEnvelope, NoMeta, one, whole_list
 from api.security import CurrentPrincipal, SessionPrincipal, auth_rate_limit
 from api.sessions import clear_session_cookies
 from api.wallet_proofs import to_wallet_proof

@@ -4,7 +4,7 @@ unknown fields, no control characters), the success envelope, the error body."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -160,3 +160,16 @@ class FieldError(ApiModel):
 
 def ok(data: T, **meta: Any) -> Envelope[T]:
     return Envelope[T](data=data, meta=meta)
+
+
+def one(data: T) -> MetaEnvelope[T, NoMeta]:
+    """A single resource: `{data, meta: {}}`."""
+    return MetaEnvelope[T, NoMeta](data=data, meta=NoMeta())
+
+
+def whole_list(items: Sequence[T]) -> MetaEnvelope[list[T], ListMeta]:
+    """A list served whole in one page: no next cursor, and `limit` is the number of
+    items returned."""
+    return MetaEnvelope[list[T], ListMeta](
+        data=list(items), meta=ListMeta(next_cursor=None, limit=len(items))
+    )
