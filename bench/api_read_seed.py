@@ -24,6 +24,7 @@ import asyncpg
 from cosmpy.crypto.address import Address
 from solders.pubkey import Pubkey
 from sqlalchemy.engine import URL, make_url
+from workers.ingest import Ingest
 
 from domain.models import Chain, Tier
 from infrastructure.auth.tokens import REFRESH_TTL, issue_access_token
@@ -32,7 +33,6 @@ from infrastructure.db.engine import create_engine, create_session_factory
 from infrastructure.db.migrate import upgrade
 from infrastructure.db.repositories.chain_data import ChainDataRepository
 from infrastructure.settings import Settings
-from workers.ingest import Ingest
 
 CHAINS = (Chain.ETH, Chain.SOL, Chain.ATOM)
 COLUMNS = {  # COPY order: users first, the rows that reference them after

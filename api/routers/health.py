@@ -11,7 +11,7 @@ from starlette.responses import Response
 from api.deps import ResourcesDep
 from api.errors import error_response
 from api.schemas.common import ApiModel, Envelope, ErrorBody, ok
-from workers.jobs.heartbeat import HEARTBEAT_KEY
+from services import cache_keys
 
 router = APIRouter(prefix="/api", tags=["health"])
 CHECK_TIMEOUT_SECONDS = 3.0
@@ -65,7 +65,7 @@ async def ready(resources: ResourcesDep) -> Envelope[Readiness] | Response:
     if checks["redis"] == "unavailable":
         return ok(Readiness(status="degraded", checks=checks, jobs="unknown"))
     try:
-        jobs = "ok" if await resources.cache.get(HEARTBEAT_KEY) else "stale"
+        jobs = "ok" if await resources.cache.get(cache_keys.JOBS_HEARTBEAT) else "stale"
     except Exception:
         jobs = "unknown"
     return ok(Readiness(status="ready", checks=checks, jobs=jobs))

@@ -14,11 +14,14 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from infrastructure.db.repositories.chain_data import ChainDataRepository
 from infrastructure.db.repositories.credentials import (
     ApiKeyRepository,
     MagicLinkRepository,
     RefreshTokenRepository,
 )
+from infrastructure.db.repositories.error_log import ErrorLogRepository
+from infrastructure.db.repositories.ingest import IngestRepository
 from infrastructure.db.repositories.users import UserRepository, WalletRepository
 
 
@@ -55,6 +58,19 @@ class SqlUnitOfWork:
     @cached_property
     def api_keys(self) -> ApiKeyRepository:
         return ApiKeyRepository(self.session)
+
+    # the ingest and the jobs (slice "jobs")
+    @cached_property
+    def chain_data(self) -> ChainDataRepository:
+        return ChainDataRepository(self.session)
+
+    @cached_property
+    def ingest(self) -> IngestRepository:
+        return IngestRepository(self.session)
+
+    @cached_property
+    def error_log(self) -> ErrorLogRepository:
+        return ErrorLogRepository(self.session)
 
     async def __aenter__(self) -> SqlUnitOfWork:
         return self

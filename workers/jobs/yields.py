@@ -8,10 +8,10 @@ from typing import Any
 
 from domain.models import Chain
 from domain.real_yield import YieldDataMissing
-from infrastructure.cache.reads import cache_key
 from infrastructure.db.repositories.yields import YieldSnapshotRepository
 from infrastructure.logging import get_logger
 from infrastructure.yields import YieldService
+from services import cache_keys
 from workers.context import JobDeps
 
 log = get_logger(__name__)
@@ -19,15 +19,15 @@ log = get_logger(__name__)
 
 async def compute_yield(deps: JobDeps, chain: str) -> dict[str, Any]:
     c = Chain(chain)
-    resources = deps.resources
-    now = resources.chains().clock()  # the sources' clock: a backfill computes its own day
+    now = deps.chains().clock()  # the sources' clock: a backfill computes its own day
     try:
-        async with resources.session_factory() as session, session.begin():
-            results = await YieldService(session).chain_yields(c, now)
-            written = await YieldSnapshotRepository(session).add(results, now.date())
+        async with deps.uow() as uow:
+            results = await YieldService(uow.session).chain_yields(c, now)
+            written = await YieldSnapshotRepository(uow.session).add(results, now.date())
+            await uow.commit()
     except YieldDataMissing as exc:  # never fetched: a retry cannot help, the next fetch will
         log.warning("yield_inputs_missing", chain=c.value, missing=list(exc.missing))
         return {"computed": 0, "snapshots": 0, "missing": list(exc.missing)}
-    await resources.reads.invalidate(cache_key("yield", c.value, ""), cache_key("yield", None, ""))
+    await deps.reads.invalidate(*cache_keys.chain_prefixes(c.value, ["yield"]))
     log.info("yield_computed", chain=c.value, validators=len(results) - 1, snapshots=written)
     return {"computed": len(results), "snapshots": written}
