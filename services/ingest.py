@@ -146,9 +146,7 @@ class Ingest:
                     )
                     return
                 await self._write(
-                    lambda uow: uow.chain_data.replace_positions(
-                        chain, address, positions, started
-                    )
+                    lambda uow: uow.chain_data.replace_positions(chain, address, positions, started)
                 )
             stored += len(positions)
             done += 1

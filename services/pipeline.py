@@ -41,9 +41,7 @@ def trigger_ids(step: str, chains: Sequence[Chain], at: datetime) -> list[job_id
     return [job_ids.trigger(step, chain.value, at) for chain in chains]
 
 
-async def trigger(
-    queue: JobQueue, step: str, chains: Sequence[Chain], at: datetime
-) -> list[str]:
+async def trigger(queue: JobQueue, step: str, chains: Sequence[Chain], at: datetime) -> list[str]:
     """Start `step` for each of `chains` now (a job already queued, running or recently
     finished under the same id is not started again)."""
     refs = trigger_ids(step, chains, at)
@@ -56,11 +54,11 @@ async def catch_up(uow: UnitOfWorkFactory, queue: JobQueue, now: datetime) -> li
     """At start-up: a chain never fetched, or not within the last hour, starts now."""
     async with uow() as work:
         synced = await work.chain_data.sync_by_chain("positions")
+        last_success = {chain: sync.last_success_at for chain, sync in synced.items()}
     started = []
     for chain in Chain:
-        last = synced.get(chain.value)
-        last_success = None if last is None else last.last_success_at
-        if last_success is None or now - last_success > FRESH_FOR:
+        last = last_success.get(chain.value)
+        if last is None or now - last > FRESH_FOR:
             started.append(await start_pipeline(queue, chain, now))
     if started:
         log.info("catch_up", started=started)

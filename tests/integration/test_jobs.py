@@ -27,7 +27,7 @@ class Recorder:
         self.failures_left = 0
 
     async def fetch(self, deps: JobDeps, **kwargs: Any) -> dict[str, Any]:
-        assert isinstance(deps.resources, Resources)
+        assert isinstance(deps, JobDeps) and deps.queue is not None  # narrow deps, a queue
         self.calls.append((deps.job_id, deps.attempt, kwargs))
         if self.failures_left:
             self.failures_left -= 1
