@@ -224,10 +224,11 @@ class Ingest:
         """An address's positions read now (nothing stored), with the validator names a
         fetch stored before (`staketrack positions`)."""
         found = await self._sources.adapters[chain].fetch_positions(address)
-        stored = await self._read(
-            lambda uow: uow.chain_data.validators_by_id(
+
+        async def names(uow: SqlUnitOfWork) -> dict[str, str]:
+            stored = await uow.chain_data.validators_by_id(
                 sorted({(chain.value, p.validator) for p in found})
             )
-        )
-        names = {ident: v.name for (_, ident), v in stored.items() if v.name}
-        return LivePositions(chain, address, found, names)
+            return {ident: v.name for (_, ident), v in stored.items() if v.name}
+
+        return LivePositions(chain, address, found, await self._read(names))

@@ -187,3 +187,15 @@ async def test_ingest_writes_drop_the_cached_reads_of_that_chain(resources: Reso
     ).run(Chain.SOL)
     assert await cache.get(sol_page) is None
     assert await cache.get(atom_page) == b"old"  # another chain's entries stay
+
+
+async def test_live_positions_with_the_names_stored_before(resources: Resources) -> None:
+    """`staketrack positions`: read now, nothing stored; names from an earlier fetch."""
+    runner = ingest(resources)
+    whale = demo_addresses(Chain.ATOM)["whale"]
+    unnamed = await runner.live_positions(Chain.ATOM, whale)
+    assert len(unnamed.positions) >= 2 and unnamed.validator_names == {}
+    assert await positions_of(resources, Chain.ATOM, "whale") == []  # nothing stored
+    await runner.run(Chain.ATOM)
+    named = await runner.live_positions(Chain.ATOM, whale)
+    assert set(named.validator_names) == {p.validator for p in named.positions}
