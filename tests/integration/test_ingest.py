@@ -193,9 +193,10 @@ async def test_live_positions_with_the_names_stored_before(resources: Resources)
     """`staketrack positions`: read now, nothing stored; names from an earlier fetch."""
     runner = ingest(resources)
     whale = demo_addresses(Chain.ATOM)["whale"]
-    unnamed = await runner.live_positions(Chain.ATOM, whale)
-    assert len(unnamed.positions) >= 2 and unnamed.validator_names == {}
-    assert await positions_of(resources, Chain.ATOM, "whale") == []  # nothing stored
     await runner.run(Chain.ATOM)
-    named = await runner.live_positions(Chain.ATOM, whale)
-    assert set(named.validator_names) == {p.validator for p in named.positions}
+    stored = [(p.key, p.fetched_at) for p in await positions_of(resources, Chain.ATOM, "whale")]
+    live = await runner.live_positions(Chain.ATOM, whale)
+    assert len(live.positions) >= 2 and live.address == whale
+    assert set(live.validator_names) == {p.validator for p in live.positions}
+    after = [(p.key, p.fetched_at) for p in await positions_of(resources, Chain.ATOM, "whale")]
+    assert after == stored  # nothing written
