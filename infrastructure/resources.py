@@ -90,12 +90,13 @@ class Resources:
 
 
 def open_redis(url: str) -> Redis:
-    return Redis.from_url(
+    client: Redis = Redis.from_url(
         url,
         socket_timeout=REDIS_TIMEOUT_SECONDS,
         socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
         health_check_interval=30,
     )
+    return client
 
 
 def _email_sender(settings: Settings) -> EmailSender:
