@@ -28,15 +28,15 @@ def backend(request: pytest.FixtureRequest) -> Redis | None:
     return redis
 
 
-@pytest.fixture(params=["plain", "shared-epoch"])
-def cache(backend: Redis | None, request: pytest.FixtureRequest, tmp_path: Path) -> Cache:
-    if backend is not None:
-        if request.param != "plain":
-            pytest.skip("the shared epoch is the in-process cache's")
-        return RedisCache(backend)
-    if request.param == "plain":
-        return MemoryCache()
-    return MemoryCache(shared_epoch=tmp_path / EPOCH_FILE)
+@pytest.fixture(params=[*BACKENDS, "memory-shared-epoch"])
+def cache(request: pytest.FixtureRequest, tmp_path: Path) -> Cache:
+    """Both implementations; the in-process one also with the DATA_DIR marker it uses in
+    embedded mode (shared with the CLI)."""
+    if request.param == "redis":
+        return RedisCache(request.getfixturevalue("redis"))
+    if request.param == "memory-shared-epoch":
+        return MemoryCache(shared_epoch=tmp_path / EPOCH_FILE)
+    return MemoryCache()
 
 
 @pytest.fixture
