@@ -53,7 +53,7 @@ def create_app(
             queue: InProcessJobQueue | ArqJobQueue = await ArqJobQueue.connect(settings.redis_url)
         else:
             queue = InProcessJobQueue(
-                JobDeps(resources=res),
+                JobDeps.from_resources(res),
                 JOBS if jobs is None else jobs,
                 keep_result_seconds=settings.job_keep_result_seconds,
             )

@@ -1,4 +1,9 @@
-"""`staketrack fetch`, `staketrack positions` and `staketrack demo seed`."""
+"""`staketrack fetch`, `staketrack positions` and `staketrack demo seed`: the ingest
+service (services/ingest.py) the jobs call, with a progress display.
+
+In embedded mode the running server's in-process cache learns of these writes on its
+next lookup: the ingest drops the cached reads it changed, and the in-process cache
+shares each drop through a marker in DATA_DIR (infrastructure/cache/memory.py)."""
 
 from __future__ import annotations
 
@@ -14,11 +19,12 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from domain.chains import BASE_UNIT_DECIMALS, Position
+from domain.ingest import INGEST_STEPS, LivePositions
 from domain.models import Chain
-from infrastructure.db.repositories.chain_data import ChainDataRepository
 from infrastructure.resources import Resources, open_resources
 from infrastructure.settings import ConfigError, Network, Settings
-from workers.ingest import Ingest
+from services.ingest import Ingest
+from workers.context import JobDeps
 from workers.jobs.vrs import score_chain
 
 SYMBOLS = {Chain.ETH: "ETH", Chain.SOL: "SOL", Chain.ATOM: "ATOM"}
@@ -46,7 +52,7 @@ async def _with_resources(settings: Settings, work: Any) -> Any:
 
 
 def _ingest(resources: Resources) -> Ingest:
-    return Ingest(resources.chains(), resources.engine, resources.session_factory, resources.reads)
+    return JobDeps.from_resources(resources).ingest()  # what the jobs call
 
 
 def fetch(settings: Settings, chain: str) -> int:
@@ -62,7 +68,7 @@ def fetch(settings: Settings, chain: str) -> int:
                 c: progress.add_task(f"{c.value}: starting", total=4, info="")
                 for c in _chains(chain)
             }
-            steps = ("validators", "positions", "observations", "metrics")
+            steps = INGEST_STEPS
 
             def updater(c: Chain) -> Any:
                 def update(step: str, done: int) -> None:
@@ -122,15 +128,11 @@ def _position_json(p: Position) -> dict[str, Any]:
 def positions(settings: Settings, chain: str, address: str, as_json: bool) -> int:
     c = Chain(chain)
 
-    async def work(resources: Resources) -> tuple[list[Position], dict[str, str]]:
-        found: list[Position] = await resources.chains().adapters[c].fetch_positions(address)
-        async with resources.session_factory() as session:  # names, when fetched before
-            rows = await ChainDataRepository(session).validators_by_id(
-                sorted({(c.value, p.validator) for p in found})
-            )
-        return found, {address: row.name for (_, address), row in rows.items() if row.name}
+    async def work(resources: Resources) -> LivePositions:
+        return await _ingest(resources).live_positions(c, address)
 
-    found, names = asyncio.run(_with_resources(settings, work))
+    live: LivePositions = asyncio.run(_with_resources(settings, work))
+    found, names = live.positions, live.validator_names
     if as_json:
         sys.stdout.write(json.dumps([_position_json(p) for p in found], indent=2) + "\n")
         return 0
@@ -174,7 +176,8 @@ def demo_seed(settings: Settings, days: int) -> int:
         from infrastructure.db.eth_validator_set import SqlWithdrawalIndex
 
         sources = resources.chains()
-        ingest = _ingest(resources)
+        deps = JobDeps.from_resources(resources)
+        ingest = deps.ingest()
         for c in Chain:
             await ingest.run(c)
         await ingest.prices()
@@ -206,7 +209,7 @@ def demo_seed(settings: Settings, days: int) -> int:
         moments = [now - timedelta(days=day) for day in range(min(days, VRS_SEED_DAYS), -1, -1)]
         scored = 0
         for c in Chain:  # as of each backfilled day's hour, as the hourly pipeline would have
-            scored += (await score_chain(resources, c, moments))["scored"]
+            scored += (await score_chain(deps, c, moments))["scored"]
         err.print(
             f"Fetched all chains at {now:%Y-%m-%d %H:%M} UTC and backfilled {days} days of history"
             f"; {scored:,} risk scores over the last {len(moments)} days."

@@ -31,8 +31,9 @@ from infrastructure.chains.factory import build_chain_sources
 from infrastructure.db.engine import create_engine, create_session_factory
 from infrastructure.db.migrate import upgrade
 from infrastructure.db.repositories.chain_data import ChainDataRepository
+from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.settings import Settings
-from workers.ingest import Ingest
+from services.ingest import Ingest
 
 CHAINS = (Chain.ETH, Chain.SOL, Chain.ATOM)
 COLUMNS = {  # COPY order: users first, the rows that reference them after
@@ -145,7 +146,8 @@ async def seed(
     rng, now = random.Random(rng_seed), datetime.now(UTC)
     engine = create_engine(settings.database_url)
     sources = build_chain_sources(settings, engine)
-    ingest = Ingest(sources, engine, create_session_factory(engine))
+    sessions = create_session_factory(engine)
+    ingest = Ingest(sources, lambda: SqlUnitOfWork(sessions))
     connection = await asyncpg.connect(_dsn(make_url(settings.database_url)))
     try:
         for chain in (Chain.SOL, Chain.ATOM, Chain.ETH):

@@ -6,7 +6,7 @@ Each port has an in-process implementation (embedded mode) and a Redis one
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -88,15 +88,44 @@ class JobQueue(Protocol):
     async def info(self, job_id: str) -> JobInfo: ...
 
 
+@dataclass(frozen=True, slots=True)
+class ValidatorSet:
+    """What one read of a chain's whole validator set gave.
+
+    `validators` are stored as validator rows. A set too big for that (ETH: 1.1M entries)
+    streams into the adapter's own index instead (`ValidatorSetIndex`): `validators` is
+    then empty, and only the validators someone stakes with or watches are read by id.
+    `size` counts the entries read either way."""
+
+    validators: list[Validator]
+    size: int
+
+
+SetProgress = Callable[[int], None]  # entries of the whole set read so far
+
+
+def no_progress(done: int) -> None:
+    pass
+
+
 class ChainAdapter(Protocol):
     """Reads one chain. Every raw response is validated; failures raise ChainUnavailable
-    (the endpoint could not be read) or ChainDataInvalid (it answered something else)."""
+    (the endpoint could not be read) or ChainDataInvalid (it answered something else).
+
+    The ingest treats every chain alike: `fetch_validator_set()`, then the positions of
+    the linked wallets, then the details (`fetch_validators(ids)`) of the observed
+    validators the set did not list, then their observations and the chain's metrics."""
 
     chain: Chain
 
+    async def fetch_validator_set(self, progress: SetProgress = no_progress) -> ValidatorSet:
+        """The whole validator set. SOL and ATOM list theirs (a few hundred validators);
+        ETH streams its 1.1M entries into its `ValidatorSetIndex` and lists none."""
+        ...
+
     async def fetch_validators(self, ids: Sequence[str] | None = None) -> list[Validator]:
-        """The validators with these ids, or (None) the whole set. ETH's whole set is too
-        big for this: it streams through `EthereumAdapter.stream_validator_set()`."""
+        """The validators with these ids, or (None) the whole listed set (a streamed set,
+        ETH's, is only read by id)."""
         ...
 
     async def fetch_positions(self, address: str) -> list[Position]: ...
@@ -110,6 +139,38 @@ class WithdrawalIndex(Protocol):
     """ETH: which validator indices withdraw to an execution address (the stored set)."""
 
     async def indices_for(self, address: str) -> list[str]: ...
+
+
+SetRecord = Sequence[Any]  # one entry of a streamed validator set, in the store's column order
+
+
+class ValidatorSetIndex(WithdrawalIndex, Protocol):
+    """ETH: the stored validator set, replaced wholesale from a stream of batches."""
+
+    async def replace(self, batches: AsyncIterable[Sequence[SetRecord]]) -> int:
+        """Replace the stored set with the streamed one (a stream that fails midway leaves
+        the old set as it was); the number of entries stored."""
+        ...
+
+
+class ReadInvalidation(Protocol):
+    """Drops cached API reads after a write changed them (keys: services/cache_keys.py)."""
+
+    async def invalidate(self, *prefixes: str) -> None: ...
+
+
+class ChainSourcesPort(Protocol):
+    """The chain adapters, the price source and the clock they believe in (settable for
+    backfills: a backfilled hour's data is read and stored as of that hour)."""
+
+    @property
+    def adapters(self) -> Mapping[Chain, ChainAdapter]: ...
+
+    @property
+    def prices(self) -> PriceSource: ...
+
+    @property
+    def clock(self) -> Callable[[], datetime]: ...
 
 
 class PriceSource(Protocol):

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from domain.email import EmailSender
 from domain.ports import Cache, KeyStore
 from infrastructure.auth.turnstile import TurnstileVerifier
-from infrastructure.cache.memory import MemoryCache
+from infrastructure.cache.memory import EPOCH_FILE, MemoryCache
 from infrastructure.cache.reads import CachedReads
 from infrastructure.cache.redis import RedisCache
 from infrastructure.db.engine import create_engine, create_session_factory
@@ -90,12 +90,13 @@ class Resources:
 
 
 def open_redis(url: str) -> Redis:
-    return Redis.from_url(
+    client: Redis = Redis.from_url(
         url,
         socket_timeout=REDIS_TIMEOUT_SECONDS,
         socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
         health_check_interval=30,
     )
+    return client
 
 
 def _email_sender(settings: Settings) -> EmailSender:
@@ -120,7 +121,12 @@ def open_resources(settings: Settings) -> Resources:
         settings=settings,
         engine=engine,
         session_factory=create_session_factory(engine),
-        cache=RedisCache(redis, guard) if redis else MemoryCache(),
+        cache=(
+            RedisCache(redis, guard)
+            if redis
+            # shared with the CLI on this DATA_DIR: its writes are seen on the next request
+            else MemoryCache(shared_epoch=settings.data_dir / EPOCH_FILE)
+        ),
         keystore=RedisKeyStore(redis, guard=guard) if redis else MemoryKeyStore(),
         rate_limiter=(
             LimitsRateLimiter.redis(redis, guard) if redis else LimitsRateLimiter.in_memory()

@@ -71,3 +71,8 @@ def wallet_positions(chain: str, wallet_id: UUID, at: datetime) -> JobRef:
 def scheduled_run(entry: str, at: datetime) -> str:
     """One run of a cron table entry (the minute it was due)."""
     return f"cron:{entry}:{at.strftime('%Y-%m-%dT%H:%M')}"
+
+
+def startup_run(entry: str, at: datetime) -> str:
+    """The start-up run of a cron table entry (the minute the runner started)."""
+    return f"startup:{entry}:{at.strftime('%Y-%m-%dT%H:%M')}"

@@ -27,12 +27,13 @@ from arq.jobs import JobStatus as ArqStatus
 
 from domain.ports import JobStatus
 from infrastructure.logging import get_logger
+from services import cache_keys
 
 log = get_logger(__name__)
 
 JOB_TIMEOUT_SECONDS = 300  # arq's job_timeout (the worker sets it explicitly)
 IN_PROGRESS_MS = (JOB_TIMEOUT_SECONDS + 10) * 1000  # arq: in_progress_timeout_s
-HEARTBEAT_PREFIX = "staketrack:job-alive:"
+HEARTBEAT_PREFIX = cache_keys.JOB_ALIVE_PREFIX  # the keys: cache_keys.job_alive(job_id)
 HEARTBEAT_TTL_SECONDS = 30
 HEARTBEAT_EVERY_SECONDS = 5
 
@@ -40,7 +41,7 @@ HEARTBEAT_EVERY_SECONDS = 5
 @contextlib.asynccontextmanager
 async def job_heartbeat(redis: ArqRedis, job_id: str) -> AsyncIterator[None]:
     """Keep the job's heartbeat key alive while the block runs."""
-    key = HEARTBEAT_PREFIX + job_id
+    key = cache_keys.job_alive(job_id)
 
     async def beat() -> None:
         while True:
@@ -67,7 +68,7 @@ async def _started_ago_ms(redis: ArqRedis, job_id: str) -> int:
 
 async def _orphaned(redis: ArqRedis, job_id: str) -> bool:
     """In progress, but no worker has shown it is alive within the heartbeat TTL."""
-    if await redis.exists(HEARTBEAT_PREFIX + job_id):
+    if await redis.exists(cache_keys.job_alive(job_id)):
         return False
     return await _started_ago_ms(redis, job_id) > HEARTBEAT_TTL_SECONDS * 1000
 

@@ -24,6 +24,7 @@ from domain.ports import JobInfo, JobStatus
 from infrastructure.redis_guard import RETRY_AFTER_SECONDS, redis_unavailable
 from infrastructure.resources import REDIS_TIMEOUT_SECONDS, Resources, open_resources
 from infrastructure.settings import Settings
+from services import job_ids
 from workers.arq_liveness import (
     JOB_TIMEOUT_SECONDS,
     honest_status,
@@ -59,7 +60,7 @@ def _arq_function(name: str, function: JobFunction, retry_delays: Sequence[float
         except Exception as exc:
             if ctx["job_try"] <= len(retry_delays):
                 raise Retry(defer=retry_delays[ctx["job_try"] - 1]) from exc
-            await record_final_failure(deps.resources, name, ctx["job_id"], exc, ctx["job_try"])
+            await record_final_failure(deps, name, ctx["job_id"], exc, ctx["job_try"])
             raise
 
     return func(run, name=name, max_tries=len(retry_delays) + 1)
@@ -97,18 +98,17 @@ def worker_settings(
         raise ValueError("the arq worker needs REDIS_URL")
 
     async def startup(ctx: dict[str, Any]) -> None:
-        ctx["deps"] = JobDeps(resources=resources or open_resources(settings))
+        ctx["resources"] = resources or open_resources(settings)
+        ctx["deps"] = JobDeps.from_resources(ctx["resources"])
         await release_orphaned_jobs(ctx["redis"], QUEUE_NAME)
         queue, now = ArqJobQueue(ctx["redis"]), datetime.now(UTC)
         for entry in schedule:
             if entry.run_at_startup and not entry.periodic:  # periodic ones: arq's cron
-                await queue.enqueue(
-                    entry.job, f"startup:{entry.name}:{now:%Y-%m-%dT%H:%M}", entry.kwargs
-                )
+                await queue.enqueue(entry.job, job_ids.startup_run(entry.name, now), entry.kwargs)
 
     async def shutdown(ctx: dict[str, Any]) -> None:
-        if "deps" in ctx and resources is None:
-            await ctx["deps"].resources.close()
+        if "resources" in ctx and resources is None:
+            await ctx["resources"].close()
 
     return {
         "functions": [_arq_function(n, f, retry_delays) for n, f in functions.items()],

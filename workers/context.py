@@ -1,21 +1,52 @@
-"""What a job receives: the process's shared resources, and the job function type."""
+"""What a job receives: narrow dependencies (a unit of work factory, the chain sources,
+the cache and its read invalidation, the queue, the clock), and the job function type.
+
+Job functions call services (services/ingest.py, services/pipeline.py, ...) with these;
+they never see the process's whole resources bag, an engine or a session factory.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from domain.ports import JobQueue
+from domain.ports import Cache, JobQueue, ReadInvalidation
+from infrastructure.chains.factory import ChainSources
+from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.resources import Resources
+from services.ingest import Ingest
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
 class JobDeps:
-    resources: Resources
+    uow: Callable[[], SqlUnitOfWork]  # a fresh unit of work per call
+    chains: Callable[[], ChainSources]  # adapters, prices and the data clock (built lazily)
+    cache: Cache  # shared entries of the jobs themselves (heartbeat, VRS context memo)
+    reads: ReadInvalidation  # drops cached API reads after a write (services/cache_keys)
+    clock: Callable[[], datetime] = utcnow  # wall clock: job ids, catch-up, pruning
     job_id: str = ""
     attempt: int = 1
     queue: JobQueue | None = None  # to enqueue follow-up jobs (same runner)
+
+    @classmethod
+    def from_resources(cls, resources: Resources, queue: JobQueue | None = None) -> JobDeps:
+        """The one place a process's resources are narrowed down for its jobs."""
+        return cls(
+            uow=lambda: SqlUnitOfWork(resources.session_factory),
+            chains=resources.chains,
+            cache=resources.cache,
+            reads=resources.reads,
+            queue=queue,
+        )
+
+    def ingest(self) -> Ingest:
+        return Ingest(self.chains(), self.uow, self.reads)
 
 
 JobFunction = Callable[..., Awaitable[Any]]

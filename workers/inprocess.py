@@ -22,6 +22,7 @@ from typing import Any
 
 from domain.ports import JobInfo, JobStatus
 from infrastructure.logging import get_logger
+from services import job_ids
 from workers.context import RETRY_DELAYS, JobDeps, JobFunction
 from workers.failures import record_final_failure
 from workers.schedule import ScheduledJob
@@ -174,7 +175,7 @@ class InProcessJobQueue:
                         continue
                     record.status = JobStatus.FAILED
                     record.error = f"{type(exc).__name__}: {exc}"
-                    await record_final_failure(self._deps.resources, name, job_id, exc, attempt)
+                    await record_final_failure(self._deps, name, job_id, exc, attempt)
                 else:
                     record.status = JobStatus.COMPLETE
                     log.info(
@@ -219,7 +220,7 @@ class InProcessScheduler:
         started = []
         for entry in self._schedule:
             if entry.run_at_startup:
-                run_id = f"startup:{entry.name}:{now.strftime('%Y-%m-%dT%H:%M')}"
+                run_id = job_ids.startup_run(entry.name, now)
                 if await self._queue.enqueue(entry.job, run_id, entry.kwargs):
                     started.append(run_id)
         return started

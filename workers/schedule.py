@@ -10,6 +10,8 @@ from typing import Any
 
 from arq.cron import next_cron
 
+from services import job_ids
+
 
 @dataclass(frozen=True)
 class ScheduledJob:
@@ -34,7 +36,7 @@ class ScheduledJob:
         )
 
     def run_id(self, at: datetime) -> str:
-        return f"cron:{self.name}:{at.strftime('%Y-%m-%dT%H:%M')}"
+        return job_ids.scheduled_run(self.name, at)
 
 
 SCHEDULE: tuple[ScheduledJob, ...] = (

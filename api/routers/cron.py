@@ -16,7 +16,6 @@ import json
 import re
 import time
 from datetime import UTC, datetime
-from typing import Literal
 
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
@@ -25,20 +24,13 @@ from api.deps import JobQueueDep, ResourcesDep
 from api.schemas.common import ApiModel, Envelope, RequestModel, ok
 from domain.errors import AuthenticationFailed, InvalidInput, NotFound
 from domain.models import Chain
-from workers.ids import Period, job_id
+from services import pipeline
+from services.job_ids import TriggerStep
 
 router = APIRouter(prefix="/api/cron", tags=["cron"])
 WINDOW_SECONDS = 300
 SIGNATURE_VERSION = "v2"
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII only: str.isdigit() also takes "²"
-# step -> (job name, period of its deterministic id)
-STEPS: dict[str, tuple[str, Period]] = {
-    "fetch": ("fetch_chain", Period.HOUR),
-    "metrics": ("fetch_metrics", Period.DAY),
-    "vrs": ("compute_vrs", Period.HOUR),
-    "yield": ("compute_yield", Period.HOUR),
-    "alerts": ("check_alerts", Period.HOUR),
-}
 
 
 class CronIn(RequestModel):
@@ -78,7 +70,7 @@ def _valid_signature(keys: list[str], message: bytes, header: str) -> bool:
 
 @router.post("/{step}", status_code=202, summary="Trigger a pipeline step (HMAC-signed)")
 async def trigger(
-    step: Literal["fetch", "metrics", "vrs", "yield", "alerts"],
+    step: TriggerStep,  # services/job_ids.py: `fetch` is the whole pipeline
     request: Request,
     resources: ResourcesDep,
     jobs: JobQueueDep,
@@ -101,19 +93,18 @@ async def trigger(
     except (ValueError, ValidationError) as exc:
         raise InvalidInput('Body must be {"chain": "eth" | "sol" | "atom" | null}.') from exc
 
-    name, period = STEPS[step]
     from workers.jobs import JOBS
 
-    if name not in JOBS:
-        raise NotFound(f"The {step} step is not available yet.")
     chains = [payload.chain] if payload.chain else list(Chain)
     now = datetime.now(UTC)
-    ids = [job_id(step, chain.value, now, period) for chain in chains]
+    refs = pipeline.trigger_ids(step, chains, now)
+    if refs[0].name not in JOBS:
+        raise NotFound(f"The {step} step is not available yet.")
     fresh = await resources.keystore.put(
         f"cron-delivery:{hashlib.sha256(signature.encode()).hexdigest()}", "1", 2 * WINDOW_SECONDS
     )
     if not fresh:
-        return ok(CronOut(step=step, job_ids=ids, duplicate=True))
-    for chain, jid in zip(chains, ids, strict=True):
-        await jobs.enqueue(name, jid, {"chain": chain.value})
-    return ok(CronOut(step=step, job_ids=ids))
+        return ok(CronOut(step=step, job_ids=[ref.id for ref in refs], duplicate=True))
+    # the schedule's job and id: `fetch` starts this hour's whole pipeline (fetch → vrs →
+    # yield → later steps), the very job the hourly tick starts, so the two run it once
+    return ok(CronOut(step=step, job_ids=await pipeline.trigger(jobs, step, chains, now)))

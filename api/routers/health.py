@@ -11,7 +11,7 @@ from starlette.responses import Response
 from api.deps import ResourcesDep
 from api.errors import error_response
 from api.schemas.common import ApiModel, ErrorBody, MetaEnvelope, NoMeta, one
-from workers.jobs.heartbeat import HEARTBEAT_KEY
+from services import cache_keys
 
 router = APIRouter(prefix="/api", tags=["health"])
 CHECK_TIMEOUT_SECONDS = 3.0
@@ -65,7 +65,7 @@ async def ready(resources: ResourcesDep) -> MetaEnvelope[Readiness, NoMeta] | Re
     if checks["redis"] == "unavailable":
         return one(Readiness(status="degraded", checks=checks, jobs="unknown"))
     try:
-        jobs = "ok" if await resources.cache.get(HEARTBEAT_KEY) else "stale"
+        jobs = "ok" if await resources.cache.get(cache_keys.JOBS_HEARTBEAT) else "stale"
     except Exception:
         jobs = "unknown"
     return one(Readiness(status="ready", checks=checks, jobs=jobs))

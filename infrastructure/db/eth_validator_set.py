@@ -166,10 +166,14 @@ async def _run(connection: AsyncConnection, statement: str) -> None:
 
 
 class SqlWithdrawalIndex:
-    """`WithdrawalIndex` over the stored set: one indexed query per address."""
+    """`ValidatorSetIndex` over the stored set: replaced wholesale by `replace`, one
+    indexed query per address in `indices_for`."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+
+    async def replace(self, batches: Batches) -> int:
+        return await replace_validator_set(self._engine, batches)
 
     async def indices_for(self, address: str) -> list[str]:
         async with self._engine.connect() as connection:

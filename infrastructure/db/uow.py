@@ -21,6 +21,8 @@ from infrastructure.db.repositories.credentials import (
     MagicLinkRepository,
     RefreshTokenRepository,
 )
+from infrastructure.db.repositories.error_log import ErrorLogRepository
+from infrastructure.db.repositories.ingest import IngestRepository
 from infrastructure.db.repositories.real_yield import (
     YieldConfigRepository,
     YieldInputsRepository,
@@ -71,7 +73,7 @@ class SqlUnitOfWork:
     def personal_data(self) -> PersonalDataRepository:
         return PersonalDataRepository(self.session)
 
-    # chain data and real yield (portfolio and yields services)
+    # -- chain data and real yield (services/portfolio.py, services/real_yield.py) --
     @cached_property
     def chain_data(self) -> ChainDataRepository:
         return ChainDataRepository(self.session)
@@ -108,6 +110,15 @@ class SqlUnitOfWork:
     @cached_property
     def tier_limits(self) -> TierLimitsRepository:
         return TierLimitsRepository(self.session)
+
+    # -- the ingest and the jobs (services/ingest.py, services/pipeline.py) --
+    @cached_property
+    def ingest(self) -> IngestRepository:
+        return IngestRepository(self.session)
+
+    @cached_property
+    def error_log(self) -> ErrorLogRepository:
+        return ErrorLogRepository(self.session)
 
     async def __aenter__(self) -> SqlUnitOfWork:
         return self

@@ -1,5 +1,6 @@
 """Signed cron triggers: valid, missing, tampered, wrong key, old, future or malformed
-timestamps, a signature moved to another step, key rotation, replay."""
+timestamps, a signature moved to another step, key rotation, replay; a triggered `fetch`
+is the hourly pipeline itself (the schedule's job and id), and runs fetch, VRS and yield."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
-from api.routers.cron import STEPS
 from domain.ports import JobStatus
-from workers.ids import job_id
+from infrastructure.db.models import VrsScoreRow, YieldSnapshotRow
+from services import job_ids
+from workers.context import JobDeps
+from workers.jobs.pipeline import schedule_pipeline
 
 KEYS = ["new-cron-key-0123456789abcdef", "old-cron-key-0123456789abcdef"]
 
@@ -164,7 +168,7 @@ async def test_a_signature_for_one_step_cannot_trigger_another(cron_app: Any) ->
         old_scheme = await client.post("/api/cron/fetch", **_v1({"chain": "sol"}, time.time()))
         now = datetime.now(UTC)
         not_queued = [
-            (await app.state.jobs.info(job_id(step, "sol", now, STEPS[step][1]))).status
+            (await app.state.jobs.info(job_ids.trigger(step, "sol", now).id)).status
             for step in ("fetch", "vrs", "yield")
         ]
         meant = await client.post("/api/cron/metrics", **captured)
@@ -204,3 +208,46 @@ async def test_malformed_timestamps_are_401_never_500(cron_app: Any, timestamp: 
             headers={k: v.encode("latin-1") for k, v in delivery["headers"].items()},
         )
     assert (response.status_code, response.json()["code"]) == (401, "UNAUTHORIZED")
+
+
+async def test_the_fetch_trigger_and_the_hourly_schedule_start_one_job(
+    start_app: Any, backend: dict[str, str]
+) -> None:
+    """Same (step, chain, hour) -> the same job name and id from the cron tick and the
+    signed trigger, so the second is a no-op (in-process queue, and arq on Redis)."""
+    async with start_app(cron_hmac_keys=KEYS, **backend) as (app, client):
+        deps = JobDeps.from_resources(app.state.resources, queue=app.state.jobs)
+        for _ in range(2):  # twice only if the hour turned between the two calls
+            hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+            scheduled = await schedule_pipeline(deps, "sol")
+            response = await client.post("/api/cron/fetch", **signed("fetch", {"chain": "sol"}))
+            if datetime.now(UTC).replace(minute=0, second=0, microsecond=0) == hour:
+                break
+        expected = job_ids.pipeline("sol", hour)
+        again = await app.state.jobs.enqueue(expected.name, expected.id, {"chain": "sol"})
+    assert response.status_code == 202
+    assert response.json()["data"]["jobIds"] == [scheduled] == [expected.id]
+    assert expected.name == "pipeline" and expected.id == f"pipeline:sol:{hour:%Y-%m-%dT%H}"
+    assert again is False  # that id is taken: the trigger queued nothing new
+
+
+async def test_a_triggered_fetch_runs_the_whole_pipeline(start_app: Any) -> None:
+    async with start_app(cron_hmac_keys=KEYS) as (app, client):
+        response = await client.post("/api/cron/fetch", **signed("fetch", {"chain": "sol"}))
+        (jid,) = response.json()["data"]["jobIds"]
+        await app.state.jobs.drain()
+        info = await app.state.jobs.info(jid)
+        async with app.state.resources.session_factory() as session:
+            scores = await session.scalar(
+                select(func.count()).select_from(VrsScoreRow).where(VrsScoreRow.chain == "sol")
+            )
+            snapshots = await session.scalar(
+                select(func.count())
+                .select_from(YieldSnapshotRow)
+                .where(YieldSnapshotRow.chain == "sol")
+            )
+    assert info.status is JobStatus.COMPLETE, info.error
+    assert set(info.result) >= {"fetch", "vrs", "yield"}
+    assert info.result["fetch"]["validators"] > 0
+    assert scores > 0 and scores == info.result["vrs"]["inserted"]
+    assert snapshots > 0 and snapshots == info.result["yield"]["snapshots"]

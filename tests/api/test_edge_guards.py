@@ -30,7 +30,7 @@ from domain.models import Chain
 from tests.api.conftest import Logs, bearer, get_nonce, sign_in
 from tests.api.wallets import Wallet
 from tests.readiness import HANG_GUARD_SECONDS
-from workers.ingest import Ingest
+from workers.context import JobDeps
 
 NESTED = b"[" * 80_000 + b"]" * 80_000  # 160 KB: the body that killed the process
 JSON = {"content-type": "application/json"}
@@ -272,7 +272,7 @@ def db(request: pytest.FixtureRequest) -> dict[str, str]:
 async def sol_app(start_app: Any, db: dict[str, str]) -> AsyncIterator[tuple[Any, Any]]:
     async with start_app(**db) as (app, client):
         r = app.state.resources
-        await Ingest(r.chains(), r.engine, r.session_factory, r.reads).run(Chain.SOL)
+        await JobDeps.from_resources(r).ingest().run(Chain.SOL)
         yield app, client
 
 

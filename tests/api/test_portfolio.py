@@ -17,14 +17,15 @@ from infrastructure.cache.redis import RedisCache
 from infrastructure.db.models import ChainSyncRow
 from infrastructure.redis_guard import RedisGuard
 from infrastructure.resources import open_redis
+from services.ingest import Ingest
 from tests.api.conftest import bearer, get_nonce, sign_in
 from tests.api.wallets import Wallet
-from workers.ingest import Ingest
+from workers.context import JobDeps
 
 
 def ingest(app: Any) -> Ingest:
     r = app.state.resources
-    return Ingest(r.chains(), r.engine, r.session_factory, r.reads)
+    return JobDeps.from_resources(r).ingest()
 
 
 @asynccontextmanager

@@ -308,7 +308,7 @@ async def test_the_vrs_step_refreshes_the_cached_read(start_app: Any) -> None:
             repo = ChainDataRepository(session)
             for o in samples(NEW, 10, NOW):
                 await repo.add_observations([o], o.observed_at)
-        await compute_vrs(JobDeps(resources=resources), "sol", at=NOW.isoformat())
+        await compute_vrs(JobDeps.from_resources(resources), "sol", at=NOW.isoformat())
         second = (await client.get(f"/api/vrs/sol:{NEW}")).json()["data"]
     assert first["status"] == "pending" and first["calculatedAt"] is None
     assert second["status"] == "scored" and second["dataDays"] == 10

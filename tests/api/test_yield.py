@@ -12,10 +12,10 @@ import pytest
 
 from domain.models import Chain
 from services import cache_keys
+from services.ingest import Ingest
 from tests.api.conftest import bearer, get_nonce, sign_in
 from tests.api.wallets import Wallet
 from workers.context import JobDeps
-from workers.ingest import Ingest
 from workers.jobs.yields import compute_yield
 
 PARTS = ("nominalApy", "inflationRate", "validatorFee", "slashingRisk")
@@ -23,7 +23,7 @@ PARTS = ("nominalApy", "inflationRate", "validatorFee", "slashingRisk")
 
 def ingest(app: Any) -> Ingest:
     r = app.state.resources
-    return Ingest(r.chains(), r.engine, r.session_factory, r.reads)
+    return JobDeps.from_resources(r).ingest()
 
 
 @pytest.fixture
@@ -235,7 +235,7 @@ async def test_yield_reads_are_cached_and_the_yield_step_invalidates(whale: Any)
     first = await client.get("/api/yield", headers=auth)
     second = await client.get("/api/yield", headers=auth)
     middle = reads.counts("yield")
-    await compute_yield(JobDeps(resources=app.state.resources), chain="sol")
+    await compute_yield(JobDeps.from_resources(app.state.resources), chain="sol")
     third = await client.get("/api/yield", headers=auth)
     after = reads.counts("yield")
     assert first.content == second.content and third.status_code == 200

@@ -23,7 +23,7 @@ from tests.api.conftest import bearer, sign_in
 from tests.api.wallets import Wallet
 from tests.faults.conftest import RedisProcess, RunningApp, eventually
 from workers.arq_settings import ArqJobQueue
-from workers.ingest import Ingest
+from workers.context import JobDeps
 
 pytestmark = [pytest.mark.redis]
 
@@ -41,7 +41,7 @@ async def _redis_keys(url: str, pattern: str) -> list[bytes]:
 
 async def _ingest(running: RunningApp, chain: Chain) -> None:
     r = running.app.state.resources
-    await Ingest(r.chains(), r.engine, r.session_factory, r.reads).run(chain)
+    await JobDeps.from_resources(r).ingest().run(chain)
 
 
 def _requests(auth: dict[str, str]) -> list[tuple[str, str, dict[str, Any]]]:

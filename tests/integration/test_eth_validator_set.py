@@ -174,6 +174,11 @@ async def test_the_demo_set_end_to_end(clean: AsyncEngine) -> None:
     index = SqlWithdrawalIndex(clean)
     adapter = EthereumAdapter(http, index, now=lambda: now)
     assert await replace_validator_set(clean, adapter.stream_validator_set()) == 2_500
+    assert await count(clean) == 2_500
+    await replace_validator_set(clean, batches([]))
+    # the port's whole-set step: the adapter streams into its index, the SQL table
+    whole = await adapter.fetch_validator_set()
+    assert (whole.size, whole.validators, await count(clean)) == (2_500, [], 2_500)
     whale = demo_addresses(Chain.ETH)["whale"]
     assert len(await index.indices_for(whale)) == 10
     positions = await adapter.fetch_positions(whale)

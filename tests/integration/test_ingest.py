@@ -1,5 +1,6 @@
-"""Ingest per chain against the demo network, on SQLite and PostgreSQL: validators,
-the demo wallets' positions, observations, metrics; idempotent; failures isolated."""
+"""The ingest service per chain against the demo network, on SQLite and PostgreSQL:
+validators, the demo wallets' positions, observations, metrics; idempotent; failures
+isolated; the same steps for every chain (the adapter port, no per-chain branch)."""
 
 from __future__ import annotations
 
@@ -20,12 +21,13 @@ from infrastructure.db.models import (
     ValidatorObservationRow,
     ValidatorRow,
 )
+from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.resources import Resources
-from workers.ingest import Ingest
+from services.ingest import Ingest
 
 
 def ingest(resources: Resources) -> Ingest:
-    return Ingest(resources.chains(), resources.engine, resources.session_factory)
+    return Ingest(resources.chains(), lambda: SqlUnitOfWork(resources.session_factory))
 
 
 async def count(resources: Resources, model: Any, *where: Any) -> int:
@@ -142,3 +144,59 @@ async def test_an_older_fetch_never_overwrites_newer_positions(resources: Resour
         written = await ChainDataRepository(session).replace_positions(Chain.SOL, whale, [], stale)
     assert written is False  # a slow job's empty answer from before the ingest is dropped
     assert [p.key for p in await positions_of(resources, Chain.SOL, "whale")] == before
+
+
+async def test_a_linked_wallet_by_id_and_an_unlinked_one(resources: Resources) -> None:
+    """The `fetch_wallet_positions` job's use case: the wallet looked up by id."""
+    import uuid
+
+    staker = demo_addresses(Chain.ATOM)["staker"]
+    async with SqlUnitOfWork(resources.session_factory) as uow:
+        wallet = await uow.wallets.owner_of(Chain.ATOM, staker)
+    assert wallet is not None
+    runner = ingest(resources)
+    assert await runner.linked_wallet_positions(wallet.id) >= 1
+    assert [p.owner for p in await positions_of(resources, Chain.ATOM, "staker")] != []
+    assert await runner.linked_wallet_positions(uuid.uuid4()) == 0  # unlinked meanwhile
+
+
+async def test_every_chain_goes_through_the_same_steps(resources: Resources) -> None:
+    """A streamed set (ETH) stores no validator rows from the set itself; the validators
+    someone stakes with are read by id and observed, like the listed sets' validators."""
+    eth = await ingest(resources).run(Chain.ETH)
+    staked = {p.validator for p in await positions_of(resources, Chain.ETH, "whale")}
+    stored = await count(resources, ValidatorRow, ValidatorRow.chain == "eth")
+    observed = await count(
+        resources, ValidatorObservationRow, ValidatorObservationRow.chain == "eth"
+    )
+    assert eth.counts["validators"] == 2_000  # the whole set, streamed into its index
+    assert staked and stored >= len(staked) and stored < 2_000
+    assert observed == eth.counts["observations"] >= len(staked)
+
+
+async def test_ingest_writes_drop_the_cached_reads_of_that_chain(resources: Resources) -> None:
+    from services import cache_keys
+
+    cache = resources.cache
+    sol_page = cache_keys.validators_first_page("sol", "stake", 50)
+    atom_page = cache_keys.validators_first_page("atom", "stake", 50)
+    for key in (sol_page, atom_page):
+        await cache.set(key, b"old", 300)
+    await Ingest(
+        resources.chains(), lambda: SqlUnitOfWork(resources.session_factory), resources.reads
+    ).run(Chain.SOL)
+    assert await cache.get(sol_page) is None
+    assert await cache.get(atom_page) == b"old"  # another chain's entries stay
+
+
+async def test_live_positions_with_the_names_stored_before(resources: Resources) -> None:
+    """`staketrack positions`: read now, nothing stored; names from an earlier fetch."""
+    runner = ingest(resources)
+    whale = demo_addresses(Chain.ATOM)["whale"]
+    await runner.run(Chain.ATOM)
+    stored = [(p.key, p.fetched_at) for p in await positions_of(resources, Chain.ATOM, "whale")]
+    live = await runner.live_positions(Chain.ATOM, whale)
+    assert len(live.positions) >= 2 and live.address == whale
+    assert set(live.validator_names) == {p.validator for p in live.positions}
+    after = [(p.key, p.fetched_at) for p in await positions_of(resources, Chain.ATOM, "whale")]
+    assert after == stored  # nothing written

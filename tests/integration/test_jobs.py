@@ -12,10 +12,10 @@ from arq.worker import Worker
 from domain.ports import JobStatus
 from infrastructure.resources import Resources, open_resources
 from infrastructure.settings import Settings
+from services.job_ids import Period, job_id
 from tests.readiness import eventually
 from workers.arq_settings import ArqJobQueue, worker_settings
 from workers.context import JobDeps
-from workers.ids import Period, job_id
 from workers.inprocess import InProcessJobQueue, InProcessScheduler, UnknownJob
 from workers.schedule import ScheduledJob
 
@@ -28,7 +28,7 @@ class Recorder:
         self.failures_left = 0
 
     async def fetch(self, deps: JobDeps, **kwargs: Any) -> dict[str, Any]:
-        assert isinstance(deps.resources, Resources)
+        assert isinstance(deps, JobDeps) and deps.queue is not None  # narrow deps, a queue
         self.calls.append((deps.job_id, deps.attempt, kwargs))
         if self.failures_left:
             self.failures_left -= 1
@@ -63,7 +63,7 @@ async def embedded(make_settings: Any) -> AsyncIterator[Resources]:
 
 async def test_inprocess_runs_a_job_once_per_id(embedded: Resources) -> None:
     recorder = Recorder()
-    queue = InProcessJobQueue(JobDeps(resources=embedded), recorder.table())
+    queue = InProcessJobQueue(JobDeps.from_resources(embedded), recorder.table())
     jid = job_id("fetch", "eth", HOUR)
     assert await queue.enqueue("fetch", jid, {"chain": "eth"})
     assert not await queue.enqueue("fetch", jid, {"chain": "eth"})  # queued: duplicate
@@ -81,7 +81,7 @@ async def test_inprocess_retries_with_backoff_then_succeeds(embedded: Resources)
     recorder = Recorder()
     recorder.failures_left = 2
     queue = InProcessJobQueue(
-        JobDeps(resources=embedded), recorder.table(), retry_delays=(0.01, 0.01, 0.01)
+        JobDeps.from_resources(embedded), recorder.table(), retry_delays=(0.01, 0.01, 0.01)
     )
     await queue.enqueue("fetch", "fetch:eth:x", {"chain": "eth"})
     await queue.drain()
@@ -92,7 +92,9 @@ async def test_inprocess_retries_with_backoff_then_succeeds(embedded: Resources)
 async def test_inprocess_records_the_final_failure(embedded: Resources) -> None:
     recorder = Recorder()
     recorder.failures_left = 99
-    queue = InProcessJobQueue(JobDeps(resources=embedded), recorder.table(), retry_delays=(0.01,))
+    queue = InProcessJobQueue(
+        JobDeps.from_resources(embedded), recorder.table(), retry_delays=(0.01,)
+    )
     await queue.enqueue("fetch", "fetch:eth:y", {"chain": "eth"})
     await queue.drain()
     info = await queue.info("fetch:eth:y")
@@ -103,7 +105,9 @@ async def test_inprocess_records_the_final_failure(embedded: Resources) -> None:
 
 async def test_inprocess_forgets_results_after_retention(embedded: Resources) -> None:
     recorder = Recorder()
-    queue = InProcessJobQueue(JobDeps(resources=embedded), recorder.table(), keep_result_seconds=0)
+    queue = InProcessJobQueue(
+        JobDeps.from_resources(embedded), recorder.table(), keep_result_seconds=0
+    )
     await queue.enqueue("fetch", "fetch:eth:z", {"chain": "eth"})
     await queue.drain()
     assert await queue.enqueue("fetch", "fetch:eth:z", {"chain": "eth"})  # may run again
@@ -112,14 +116,14 @@ async def test_inprocess_forgets_results_after_retention(embedded: Resources) ->
 
 
 async def test_inprocess_refuses_unknown_jobs(embedded: Resources) -> None:
-    queue = InProcessJobQueue(JobDeps(resources=embedded), {})
+    queue = InProcessJobQueue(JobDeps.from_resources(embedded), {})
     with pytest.raises(UnknownJob):
         await queue.enqueue("nope", "nope:1", {})
 
 
 async def test_scheduler_enqueues_due_entries_once_per_tick(embedded: Resources) -> None:
     recorder = Recorder()
-    queue = InProcessJobQueue(JobDeps(resources=embedded), recorder.table())
+    queue = InProcessJobQueue(JobDeps.from_resources(embedded), recorder.table())
     entry = ScheduledJob(name="fetch-eth", job="fetch", minute=5, kwargs={"chain": "eth"})
     scheduler = InProcessScheduler(queue, [entry])
     due = datetime(2026, 11, 25, 13, 5, tzinfo=UTC)
@@ -207,7 +211,7 @@ async def test_heartbeat_through_the_inprocess_runner(embedded: Resources) -> No
     from workers.jobs.heartbeat import HEARTBEAT_KEY
     from workers.schedule import SCHEDULE
 
-    queue = InProcessJobQueue(JobDeps(resources=embedded), JOBS)
+    queue = InProcessJobQueue(JobDeps.from_resources(embedded), JOBS)
     scheduler = InProcessScheduler(queue, [e for e in SCHEDULE if e.job == "heartbeat"])
     [run_id] = await scheduler.run_startup_jobs(HOUR)
     assert run_id == "startup:heartbeat:2026-11-25T13:17"
@@ -256,7 +260,7 @@ async def test_inprocess_close_gives_a_grace_period_then_cancels_and_marks_retry
         await release.wait()  # ends once the shutdown has begun: inside the grace period
         finished.append(deps.job_id)
 
-    queue = InProcessJobQueue(JobDeps(resources=embedded), {"hangs": hangs, "quick": quick})
+    queue = InProcessJobQueue(JobDeps.from_resources(embedded), {"hangs": hangs, "quick": quick})
     await queue.enqueue("hangs", "hangs:1", {})
     await queue.enqueue("quick", "quick:1", {})
 
@@ -293,7 +297,7 @@ async def test_inprocess_close_abandons_a_job_that_ignores_cancellation(
             except asyncio.CancelledError:
                 continue  # swallows every cancellation (a badly behaved library)
 
-    queue = InProcessJobQueue(JobDeps(resources=embedded), {"stubborn": stubborn})
+    queue = InProcessJobQueue(JobDeps.from_resources(embedded), {"stubborn": stubborn})
     await queue.enqueue("stubborn", "stubborn:1", {})
 
     async def running() -> bool:

@@ -41,7 +41,7 @@ def hours_observed(chain: str) -> Any:
 async def test_two_consecutive_hours_build_history(resources: Resources) -> None:
     clock = resources.chains().clock
     start = datetime.now(UTC).replace(minute=10, second=0, microsecond=0) - timedelta(hours=30)
-    deps = JobDeps(resources=resources)
+    deps = JobDeps.from_resources(resources)
     before = await scalar(resources, hours_observed("sol"))
     for hour in (0, 1):
         clock.fixed = start + timedelta(hours=hour)
@@ -57,8 +57,10 @@ async def test_duplicate_triggers_run_the_pipeline_once(resources: Resources) ->
         calls.append(chain)
         return await run_pipeline(deps, chain)
 
-    queue = InProcessJobQueue(JobDeps(resources=resources), {**JOBS, "pipeline": counting_pipeline})
-    deps = JobDeps(resources=resources, queue=queue)
+    queue = InProcessJobQueue(
+        JobDeps.from_resources(resources), {**JOBS, "pipeline": counting_pipeline}
+    )
+    deps = JobDeps.from_resources(resources, queue=queue)
     first = await schedule_pipeline(deps, "atom")
     second = await schedule_pipeline(deps, "atom")  # the cron tick and a manual trigger
     await queue.drain()
@@ -70,8 +72,8 @@ async def test_duplicate_triggers_run_the_pipeline_once(resources: Resources) ->
 
 
 async def test_catch_up_starts_only_chains_that_are_not_fresh(resources: Resources) -> None:
-    queue = InProcessJobQueue(JobDeps(resources=resources), JOBS)
-    deps = JobDeps(resources=resources, queue=queue)
+    queue = InProcessJobQueue(JobDeps.from_resources(resources), JOBS)
+    deps = JobDeps.from_resources(resources, queue=queue)
     await run_pipeline(deps, "sol")  # fresh now
     async with resources.session_factory() as session:
         fresh = {
@@ -90,7 +92,7 @@ async def test_catch_up_starts_only_chains_that_are_not_fresh(resources: Resourc
 
 
 async def test_a_run_killed_midway_then_rerun_leaves_no_duplicates(resources: Resources) -> None:
-    deps = JobDeps(resources=resources)
+    deps = JobDeps.from_resources(resources)
     began = datetime.now(UTC)
     task = asyncio.create_task(run_pipeline(deps, "sol"))
 
@@ -144,7 +146,7 @@ async def test_a_final_failure_is_recorded_for_the_operator(resources: Resources
 
     dead = ChainHttp("cosmos-lcd", ["http://127.0.0.1:1"], attempts=1, sleep=no_wait, timeout=2)
     resources.chains().adapters[Chain.ATOM] = CosmosAdapter(dead)
-    queue = InProcessJobQueue(JobDeps(resources=resources), JOBS, retry_delays=(0.01,))
+    queue = InProcessJobQueue(JobDeps.from_resources(resources), JOBS, retry_delays=(0.01,))
     await queue.enqueue("pipeline", "pipeline:atom:test", {"chain": "atom"})
     await queue.drain()
     await dead.aclose()

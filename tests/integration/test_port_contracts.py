@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
 
 from domain.ports import Cache, KeyStore
-from infrastructure.cache.memory import MemoryCache
+from infrastructure.cache.memory import EPOCH_FILE, MemoryCache
 from infrastructure.cache.redis import RedisCache
 from infrastructure.keystore.memory import MemoryKeyStore
 from infrastructure.keystore.redis import RedisKeyStore
@@ -29,9 +30,15 @@ def backend(request: pytest.FixtureRequest) -> Redis | None:
     return redis
 
 
-@pytest.fixture
-def cache(backend: Redis | None) -> Cache:
-    return MemoryCache() if backend is None else RedisCache(backend)
+@pytest.fixture(params=[*BACKENDS, "memory-shared-epoch"])
+def cache(request: pytest.FixtureRequest, tmp_path: Path) -> Cache:
+    """Both implementations; the in-process one also with the DATA_DIR marker it uses in
+    embedded mode (shared with the CLI)."""
+    if request.param == "redis":
+        return RedisCache(request.getfixturevalue("redis"))
+    if request.param == "memory-shared-epoch":
+        return MemoryCache(shared_epoch=tmp_path / EPOCH_FILE)
+    return MemoryCache()
 
 
 @pytest.fixture
@@ -83,6 +90,35 @@ async def test_cache_prefix_is_literal_not_a_pattern(cache: Cache) -> None:
     await cache.set("axb:1", b"y", ttl_seconds=60)
     assert await cache.delete_prefix("a*b:") == 1
     assert await cache.get("axb:1") == b"y"
+
+
+async def test_memory_caches_on_one_data_dir_see_each_others_drops(tmp_path: Path) -> None:
+    """Two processes on one DATA_DIR (the server and a CLI fetch): a drop in one empties
+    the other on its next lookup; a process's own drops cost it nothing else."""
+    server = MemoryCache(shared_epoch=tmp_path / EPOCH_FILE)
+    cli = MemoryCache(shared_epoch=tmp_path / EPOCH_FILE)
+    await server.set("staketrack:validators:sol:first", b"before", 60)
+    await server.set("staketrack:portfolio:all:u1", b"mine", 60)
+    await server.delete("staketrack:portfolio:all:u1")  # its own drop
+    assert await server.get("staketrack:validators:sol:first") == b"before"
+
+    await cli.delete_prefix("staketrack:validators:sol:")  # the CLI wrote SOL data
+    assert await server.get_many("staketrack:validators:sol:first") == [None]
+    await server.set("staketrack:validators:sol:first", b"after", 60)
+    assert await server.get("staketrack:validators:sol:first") == b"after"  # once only
+
+    await server.delete_prefix("staketrack:yield:")
+    await cli.set("k", b"v", 60)
+    assert await cli.get("k") is None  # the server's drop reached the CLI's cache too
+
+
+async def test_a_drop_seen_late_is_not_hidden_by_a_drop_of_ones_own(tmp_path: Path) -> None:
+    server = MemoryCache(shared_epoch=tmp_path / EPOCH_FILE)
+    cli = MemoryCache(shared_epoch=tmp_path / EPOCH_FILE)
+    await server.set("staketrack:validators:sol:first", b"before", 60)
+    await cli.delete_prefix("staketrack:validators:sol:")
+    await server.delete("staketrack:portfolio:all:u1")  # before any lookup of the server
+    assert await server.get("staketrack:validators:sol:first") is None
 
 
 # --- key store ------------------------------------------------------------------------

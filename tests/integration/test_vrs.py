@@ -54,7 +54,7 @@ async def test_the_pipeline_scores_every_observed_validator_once_per_hour(
     clock = resources.chains().clock
     hour = datetime(2031, 6, 1, 10, tzinfo=UTC)
     clock.fixed = hour + timedelta(minutes=20)
-    deps = JobDeps(resources=resources)
+    deps = JobDeps.from_resources(resources)
     try:
         first = await run_pipeline(deps, "atom")
         again = await run_pipeline(deps, "atom")  # a retried or duplicated run
@@ -117,7 +117,7 @@ async def test_scores_with_history_are_stored_and_read_back_in_batches(
     young = _samples("vrs-young", 3, end)
     await _observe(resources, [o for p in [*peers, shaky, young] for o in p])
 
-    deps = JobDeps(resources=resources)
+    deps = JobDeps.from_resources(resources)
     counts = await compute_vrs(deps, "sol", at=end.isoformat())
     assert counts == {"scored": 4, "pending": 1, "inserted": 5}
     assert await compute_vrs(deps, "sol", at=(end + timedelta(minutes=30)).isoformat()) == {
@@ -146,7 +146,7 @@ async def test_history_holds_the_last_score_of_each_day(resources: Resources) ->
     end = datetime(2033, 5, 20, 23, tzinfo=UTC)
     await _observe(resources, _samples("vrs-daily", 20, end))
     moments = [end - timedelta(days=d, hours=h) for d in range(5) for h in (0, 6)]
-    counts = await score_chain(resources, Chain.SOL, moments)
+    counts = await score_chain(JobDeps.from_resources(resources), Chain.SOL, moments)
     assert counts["inserted"] == 10
     async with resources.session_factory() as session:
         repo = VrsScoreRepository(session)
@@ -180,7 +180,7 @@ async def test_context_reads_eth_entities_and_atom_max_rates(resources: Resource
     clock = resources.chains().clock
     hour = datetime(2034, 2, 1, 8, tzinfo=UTC)
     clock.fixed = hour + timedelta(minutes=1)
-    deps = JobDeps(resources=resources)
+    deps = JobDeps.from_resources(resources)
     try:
         await run_pipeline(deps, "eth")
         await run_pipeline(deps, "atom")
@@ -201,7 +201,7 @@ async def test_context_reads_eth_entities_and_atom_max_rates(resources: Resource
 async def test_scores_are_never_overwritten(resources: Resources) -> None:
     end = datetime(2035, 1, 1, tzinfo=UTC)
     await _observe(resources, _samples("vrs-fixed", 10, end))
-    await compute_vrs(JobDeps(resources=resources), "sol", at=end.isoformat())
+    await compute_vrs(JobDeps.from_resources(resources), "sol", at=end.isoformat())
     await _observe(resources, _samples("vrs-fixed", 10, end, uptime=Decimal("0.5")))  # ignored
     async with resources.session_factory() as session, session.begin():
         repo = VrsScoreRepository(session)

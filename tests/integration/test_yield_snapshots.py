@@ -72,7 +72,7 @@ async def test_the_yield_step_snapshots_each_day_once(resources: Resources) -> N
     start = datetime.now(UTC).replace(hour=9, minute=10, second=0, microsecond=0)
     start -= timedelta(days=9)
     day = start.date()
-    deps = JobDeps(resources=resources)
+    deps = JobDeps.from_resources(resources)
     try:
         clock.fixed = start
         result = await run_pipeline(deps, "atom")
@@ -122,7 +122,7 @@ async def test_the_network_row_carries_the_stake_weighted_median(resources: Reso
     clock = resources.chains().clock
     clock.fixed = datetime.now(UTC).replace(hour=15, minute=10) - timedelta(days=12)
     try:
-        await run_pipeline(JobDeps(resources=resources), "sol")
+        await run_pipeline(JobDeps.from_resources(resources), "sol")
         today = clock().date()
     finally:
         clock.fixed = None

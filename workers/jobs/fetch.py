@@ -1,4 +1,5 @@
-"""Chain ingest jobs: a whole chain, one newly linked wallet, prices."""
+"""Chain ingest jobs: a whole chain, one newly linked wallet, metrics, prices — each a
+call of the ingest service (services/ingest.py)."""
 
 from __future__ import annotations
 
@@ -6,36 +7,20 @@ import uuid
 
 from domain.models import Chain
 from workers.context import JobDeps
-from workers.ingest import Ingest
-
-
-def _ingest(deps: JobDeps) -> Ingest:
-    resources = deps.resources
-    return Ingest(resources.chains(), resources.engine, resources.session_factory, resources.reads)
 
 
 async def fetch_chain(deps: JobDeps, chain: str) -> dict[str, int]:
-    report = await _ingest(deps).run(Chain(chain))
+    report = await deps.ingest().run(Chain(chain))
     return report.counts
 
 
 async def fetch_wallet_positions(deps: JobDeps, wallet_id: str) -> int:
-    from sqlalchemy import select
-
-    from infrastructure.db.models import LinkedWalletRow
-
-    async with deps.resources.session_factory() as session:
-        wallet = await session.scalar(
-            select(LinkedWalletRow).where(LinkedWalletRow.id == uuid.UUID(wallet_id))
-        )
-    if wallet is None:  # unlinked meanwhile: nothing to do
-        return 0
-    return await _ingest(deps).wallet_positions(Chain(wallet.chain), wallet.address)
+    return await deps.ingest().linked_wallet_positions(uuid.UUID(wallet_id))
 
 
 async def fetch_metrics(deps: JobDeps, chain: str) -> int:
-    return await _ingest(deps).metrics(Chain(chain))
+    return await deps.ingest().metrics(Chain(chain))
 
 
 async def fetch_prices(deps: JobDeps) -> int:
-    return await _ingest(deps).prices()
+    return await deps.ingest().prices()

@@ -5,15 +5,14 @@ Written every minute to the shared cache; `/api/ready` reports it as `jobs`.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+from services import cache_keys
 from workers.context import JobDeps
 
-HEARTBEAT_KEY = "staketrack:jobs:heartbeat"
+HEARTBEAT_KEY = cache_keys.JOBS_HEARTBEAT  # the name is built in services/cache_keys.py
 HEARTBEAT_TTL_SECONDS = 180  # three missed beats and the runner counts as stale
 
 
 async def heartbeat(deps: JobDeps) -> str:
-    beat = datetime.now(UTC).isoformat()
-    await deps.resources.cache.set(HEARTBEAT_KEY, beat.encode(), HEARTBEAT_TTL_SECONDS)
+    beat = deps.clock().isoformat()
+    await deps.cache.set(cache_keys.JOBS_HEARTBEAT, beat.encode(), HEARTBEAT_TTL_SECONDS)
     return beat

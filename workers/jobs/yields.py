@@ -8,9 +8,8 @@ from typing import Any
 
 from domain.models import Chain
 from domain.real_yield import YieldDataMissing
-from infrastructure.cache.reads import cache_key
-from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger
+from services import cache_keys
 from services.real_yield import compute_chain_yields
 from workers.context import JobDeps
 
@@ -19,15 +18,14 @@ log = get_logger(__name__)
 
 async def compute_yield(deps: JobDeps, chain: str) -> dict[str, Any]:
     c = Chain(chain)
-    resources = deps.resources
-    now = resources.chains().clock()  # the sources' clock: a backfill computes its own day
+    now = deps.chains().clock()  # the sources' clock: a backfill computes its own day
     try:
-        async with SqlUnitOfWork(resources.session_factory) as uow:
+        async with deps.uow() as uow:
             computed = await compute_chain_yields(uow, c, now)
         results, written = computed.results, computed.snapshots
     except YieldDataMissing as exc:  # never fetched: a retry cannot help, the next fetch will
         log.warning("yield_inputs_missing", chain=c.value, missing=list(exc.missing))
         return {"computed": 0, "snapshots": 0, "missing": list(exc.missing)}
-    await resources.reads.invalidate(cache_key("yield", c.value, ""), cache_key("yield", None, ""))
+    await deps.reads.invalidate(*cache_keys.chain_prefixes(c.value, ["yield"]))
     log.info("yield_computed", chain=c.value, validators=len(results) - 1, snapshots=written)
     return {"computed": len(results), "snapshots": written}

@@ -24,6 +24,7 @@ from domain.chains import (
 )
 from domain.errors import ChainDataInvalid, ChainUnavailable
 from domain.models import Chain
+from domain.ports import SetProgress, ValidatorSet, no_progress
 from infrastructure.chains.cosmos import schemas as s
 from infrastructure.chains.cosmos.consensus import account_address
 from infrastructure.chains.cosmos.snapshot import ConsensusSet, ValidatorView, join
@@ -143,6 +144,12 @@ class CosmosAdapter:
         return join(validators, consensus, infos), consensus
 
     # --- ChainAdapter ----------------------------------------------------------
+
+    async def fetch_validator_set(self, progress: SetProgress = no_progress) -> ValidatorSet:
+        """The whole set, listed (a few hundred validators)."""
+        validators = await self.fetch_validators()
+        progress(len(validators))
+        return ValidatorSet(validators=validators, size=len(validators))
 
     async def fetch_validators(self, ids: Sequence[str] | None = None) -> list[Validator]:
         if ids is not None and not ids:

@@ -1,7 +1,8 @@
 """Ethereum through the Beacon API (and, optionally, an execution node's JSON-RPC).
 
-- the whole validator set streams through `stream_validator_set()` into the bulk writer
-  (the API cannot filter by withdrawal address, so positions come from the stored set);
+- the whole validator set streams through `stream_validator_set()` into the stored set
+  (`fetch_validator_set()`, the port's whole-set step; the API cannot filter by
+  withdrawal address, so positions come from the stored set);
 - positions: the stored set's indices for a withdrawal address, then their fresh state;
 - observations: state, plus attestation performance (rewards actual/ideal) and liveness
   for the last finalized epoch;
@@ -34,7 +35,7 @@ from domain.chains import (
 )
 from domain.errors import ChainError, ChainUnavailable, InvalidInput
 from domain.models import Chain
-from domain.ports import WithdrawalIndex
+from domain.ports import SetProgress, ValidatorSet, ValidatorSetIndex, no_progress
 from infrastructure.chains.ethereum.schemas import (
     ACTIVE_STATUSES,
     AttestationsRewards,
@@ -126,7 +127,7 @@ class EthereumAdapter:
     def __init__(
         self,
         http: ChainHttp,
-        index: WithdrawalIndex,
+        index: ValidatorSetIndex,
         *,
         execution: ChainHttp | None = None,
         now: Callable[[], datetime] = utcnow,
@@ -150,6 +151,19 @@ class EthereumAdapter:
                 yield batch
         self.last_set_summary = decoder.summary
 
+    async def fetch_validator_set(self, progress: SetProgress = no_progress) -> ValidatorSet:
+        """Stream the whole set into the stored index (1.1M entries: no validator rows;
+        the staked and watched validators are read by id)."""
+
+        async def counted() -> AsyncIterator[list[ValidatorRecord]]:
+            done = 0
+            async for batch in self.stream_validator_set():
+                done += len(batch)
+                progress(done)
+                yield batch
+
+        return ValidatorSet(validators=[], size=await self._index.replace(counted()))
+
     async def _set_summary(self) -> SetSummary:
         if self.last_set_summary is None:
             async for _ in self.stream_validator_set():
@@ -169,7 +183,7 @@ class EthereumAdapter:
 
     async def fetch_validators(self, ids: Sequence[str] | None = None) -> list[Validator]:
         if ids is None:
-            raise InvalidInput("the ETH validator set streams through stream_validator_set()")
+            raise InvalidInput("the ETH validator set streams through fetch_validator_set()")
         now = self._now()
         return [to_validator(state, now) for state in await self._states(ids)]
 

@@ -17,6 +17,7 @@ from solders.pubkey import Pubkey
 from domain.chains import ChainMetrics, Observation, Position, PositionKind, Validator
 from domain.errors import InvalidInput
 from domain.models import Chain
+from domain.ports import SetProgress, ValidatorSet, no_progress
 from infrastructure.chains.http import ChainHttp
 from infrastructure.chains.solana import mapping, schemas
 from infrastructure.chains.solana.activation import (
@@ -78,6 +79,12 @@ class SolanaAdapter:
 
     async def _epoch(self) -> schemas.EpochInfo:
         return await self._rpc.call("getEpochInfo", schemas.EpochInfoResponse, FINALIZED)
+
+    async def fetch_validator_set(self, progress: SetProgress = no_progress) -> ValidatorSet:
+        """The whole set, listed (a few hundred validators)."""
+        validators = await self.fetch_validators()
+        progress(len(validators))
+        return ValidatorSet(validators=validators, size=len(validators))
 
     async def fetch_validators(self, ids: Sequence[str] | None = None) -> list[Validator]:
         if ids is not None and not ids:

@@ -50,6 +50,15 @@ async def get(demo: CosmosDemo, path: str, **params: str) -> httpx.Response:
 # --- the adapter end to end ----------------------------------------------------------
 
 
+async def test_the_whole_set_is_listed_through_the_port(adapter: CosmosAdapter) -> None:
+    seen: list[int] = []
+    whole = await adapter.fetch_validator_set(seen.append)
+    listed = await adapter.fetch_validators()
+    assert whole.size == len(whole.validators) == len(listed) > 100
+    assert {v.address for v in whole.validators} == {v.address for v in listed}
+    assert seen == [whole.size]
+
+
 async def test_validators_end_to_end(adapter: CosmosAdapter) -> None:
     validators = await adapter.fetch_validators()
 

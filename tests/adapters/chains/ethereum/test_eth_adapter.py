@@ -45,13 +45,24 @@ WALLETS = demo_addresses(Chain.ETH)
 
 
 class MemoryIndex:
-    """WithdrawalIndex over rows kept in memory (the SQL one is tested in integration)."""
+    """ValidatorSetIndex over rows kept in memory (the SQL one is tested in integration)."""
 
     def __init__(self) -> None:
         self.indices: dict[str, list[str]] = {}
 
     async def indices_for(self, address: str) -> list[str]:
         return self.indices.get(address.lower(), [])
+
+    async def replace(self, batches: AsyncIterator[Any]) -> int:
+        indices: dict[str, list[str]] = {}
+        count = 0
+        async for batch in batches:
+            for row in batch:
+                count += 1
+                if row[3] is not None:
+                    indices.setdefault(row[3], []).append(str(row[0]))
+        self.indices = indices  # wholesale, once the stream completed
+        return count
 
 
 class Recorder:
@@ -195,6 +206,18 @@ async def test_positions_of_the_demo_wallets(demo: EthereumDemo) -> None:
     staker = await adapter.fetch_positions(WALLETS["staker"].lower())
     assert sorted(p.status for p in staker) == ["active", "pending"]
     assert await adapter.fetch_positions(WALLETS["empty"]) == []
+
+
+async def test_the_whole_set_streams_into_the_index_through_the_port(demo: EthereumDemo) -> None:
+    """`fetch_validator_set` (the port's whole-set step): the set goes to the index, no
+    validator is listed, progress counts the entries; positions are then found."""
+    adapter, index, _ = on_demo(demo)
+    seen: list[int] = []
+    whole = await adapter.fetch_validator_set(seen.append)
+    assert whole.validators == [] and whole.size == 600
+    assert seen and seen[-1] == 600 and seen == sorted(seen)
+    assert len(index.indices[WALLETS["whale"].lower()]) >= 10
+    assert len(await adapter.fetch_positions(WALLETS["whale"])) >= 2
 
 
 async def test_positions_skip_validators_no_longer_withdrawing_there(demo: EthereumDemo) -> None:

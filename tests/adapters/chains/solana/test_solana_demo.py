@@ -69,6 +69,15 @@ async def test_about_1300_validators_heavy_tailed_with_some_delinquent(demo: Sol
     assert all(v.identity["nodePubkey"] and v.identity["lastVote"].isdigit() for v in validators)
 
 
+async def test_the_whole_set_is_listed_through_the_port(demo: SolanaDemo) -> None:
+    seen: list[int] = []
+    whole = await solana(demo).fetch_validator_set(seen.append)
+    listed = await solana(demo).fetch_validators()
+    assert whole.size == len(whole.validators) == len(listed) > 1_000
+    assert {v.address for v in whole.validators} == {v.address for v in listed}
+    assert seen == [whole.size]
+
+
 async def test_observations_for_every_validator(demo: SolanaDemo) -> None:
     adapter = solana(demo)
     ids = [v.address for v in await adapter.fetch_validators()]
