@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from api.schemas.common import Amount, Fiat, Freshness, LastError
 from domain.amounts import FiatValue, Prices, Valued, value
+from domain.freshness import FetchError
+from domain.freshness import Freshness as ChainFreshness
 from domain.models import Chain
-from domain.portfolio import ChainFreshness, SyncError
 
 
 def decimal_text(number: Decimal) -> str:
@@ -36,7 +37,7 @@ def amount_of(chain: Chain, base_units: int, prices: Prices) -> Amount:
     return amount(value(chain, base_units, prices))
 
 
-def last_error(error: SyncError | None) -> LastError | None:
+def last_error(error: FetchError | None) -> LastError | None:
     return None if error is None else LastError(at=error.at, code=error.code, message=error.message)
 
 

@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from api.cursors import CursorSigner
-from api.schemas.common import Amount, Fiat, Freshness, LastError
+from api.presenters.chain_values import freshness
+from api.schemas.common import Amount, Fiat
 from api.schemas.validators import (
     ObservationOut,
     ValidatorDetailOut,
@@ -18,7 +19,6 @@ from api.schemas.validators import (
 )
 from domain.chains import BASE_UNIT_DECIMALS, Observation, Validator
 from domain.errors import InvalidCursor
-from domain.freshness import Freshness as ChainFreshness
 from domain.models import Chain
 from domain.validators import PagePosition, ValidatorDetail, ValidatorPage, ValidatorSort
 
@@ -50,15 +50,7 @@ def amount(chain: Chain, base_units: int, prices: Mapping[str, Decimal] | None) 
     )
 
 
-def freshness_out(fresh: ChainFreshness) -> Freshness:
-    error = fresh.last_error
-    return Freshness(
-        fetched_at=fresh.fetched_at,
-        stale=fresh.stale,
-        last_error=None
-        if error is None
-        else LastError(at=error.at, code=error.code, message=error.message),
-    )
+freshness_out = freshness  # one presenter of the freshness block (chain_values)
 
 
 # -- validators -----------------------------------------------------------------------------

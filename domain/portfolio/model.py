@@ -12,8 +12,8 @@ from datetime import datetime
 
 from domain.amounts import FiatValue, Prices, Valued, fiat_total, value
 from domain.chains import ChainSync, Position, Validator
+from domain.freshness import Freshness, freshness
 from domain.models import Chain, LinkedWallet
-from domain.portfolio.freshness import ChainFreshness, chain_freshness
 
 CHAIN_ORDER: tuple[Chain, ...] = tuple(Chain)  # eth, sol, atom
 
@@ -41,7 +41,7 @@ class ChainSummary:
     positions: int
     validators: int  # distinct validators staked with
     total: Valued
-    freshness: ChainFreshness
+    freshness: Freshness
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +106,7 @@ def build_portfolio(
                 positions=len(mine),
                 validators=len({h.position.validator for h in mine}),
                 total=value(chain, sum(h.position.amount for h in mine), prices),
-                freshness=chain_freshness(sync.get(chain.value), now),
+                freshness=freshness(sync.get(chain.value), now),
             )
         )
     return Portfolio(

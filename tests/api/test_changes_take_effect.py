@@ -5,24 +5,51 @@ and session snapshots are dropped, never left to expire. Embedded and production
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
 
 from domain.models import Chain, Tier
+from domain.ports import JobStatus
 from infrastructure.db.uow import SqlUnitOfWork
-from services import accounts, cache_keys
+from services import accounts, cache_keys, job_ids
 from tests.api.conftest import bearer, get_nonce, sign_in
 from tests.api.test_portfolio import ingest
 from tests.api.wallets import Wallet
+from tests.readiness import eventually
+from workers.inprocess import InProcessJobQueue
 
 STAKER_SOL = Wallet.demo(Chain.SOL, "staker")  # holds positions on the demo network
 
 
-async def _signed_in(client: Any) -> tuple[str, dict[str, str]]:
+async def _signed_in(app: Any, client: Any) -> tuple[str, dict[str, str]]:
     data = await sign_in(client, Wallet.new(Chain.ETH))
     client.cookies.clear()
-    return data["user"]["id"], bearer(data["accessToken"])
+    auth = bearer(data["accessToken"])
+    await _first_fetch_done(app, client, auth)
+    return data["user"]["id"], auth
+
+
+async def _first_fetch_done(app: Any, client: Any, auth: dict[str, str]) -> None:
+    """The sign-in wallet's first positions fetch (a job) drops the user's cached reads when
+    it lands; the tests below cache reads themselves, so they wait for it first (in
+    production mode no worker runs in these tests: the job stays queued)."""
+    queue = app.state.jobs
+    if not isinstance(queue, InProcessJobQueue):
+        return
+    wallets = (await client.get("/api/me/wallets", headers=auth)).json()["data"]
+    now = datetime.now(UTC)
+    ids = [  # this hour's id, or the last hour's when the sign-in was just before the hour
+        job_ids.wallet_positions(wallets[0]["chain"], uuid.UUID(wallets[0]["id"]), at).id
+        for at in (now, now - timedelta(hours=1))
+    ]
+
+    async def landed() -> bool:
+        statuses = [(await queue.info(job_id)).status for job_id in ids]
+        return any(s in (JobStatus.COMPLETE, JobStatus.FAILED) for s in statuses)
+
+    await eventually(landed, "the sign-in wallet's first positions fetch")
 
 
 async def _link(client: Any, auth: dict[str, str], wallet: Wallet) -> Any:
@@ -60,7 +87,7 @@ async def test_an_unlinked_wallets_positions_vanish_from_the_next_read(
 ) -> None:
     async with start_app(**backend) as (app, client):
         await _free_staker_wallet(app)
-        user_id, auth = await _signed_in(client)
+        user_id, auth = await _signed_in(app, client)
         linked = await _link(client, auth, STAKER_SOL)
         assert linked.status_code == 201, linked.text
         await ingest(app).run(Chain.SOL)
@@ -79,7 +106,7 @@ async def test_a_linked_wallet_shows_in_the_next_read(
     start_app: Any, backend: dict[str, str]
 ) -> None:
     async with start_app(**backend) as (app, client):
-        user_id, auth = await _signed_in(client)
+        user_id, auth = await _signed_in(app, client)
         before = (await client.get("/api/portfolio", headers=auth)).json()["data"]["wallets"]
         await client.get("/api/yield", headers=auth)
         assert await _cached_reads(app, user_id)
@@ -95,7 +122,7 @@ async def test_deleting_the_account_drops_its_cached_reads(
     start_app: Any, backend: dict[str, str]
 ) -> None:
     async with start_app(**backend) as (app, client):
-        user_id, auth = await _signed_in(client)
+        user_id, auth = await _signed_in(app, client)
         await client.get("/api/portfolio", headers=auth)
         await client.get("/api/yield?chain=eth", headers=auth)
         cached_before = await _cached_reads(app, user_id)
@@ -114,7 +141,7 @@ async def test_a_tier_change_is_seen_by_the_very_next_request(
 ) -> None:
     async with start_app(**backend) as (app, client):
         resources = app.state.resources
-        user_id, auth = await _signed_in(client)
+        user_id, auth = await _signed_in(app, client)
         # a second session of the same user (its own snapshot)
         other = bearer((await sign_in(client, Wallet.new(Chain.SOL)))["accessToken"])
         client.cookies.clear()

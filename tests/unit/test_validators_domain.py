@@ -11,9 +11,9 @@ import pytest
 
 from api.cursors import CursorSigner
 from api.presenters.validators import amount, position
-from domain.chains import Validator, ValidatorStatus
+from domain.chains import ChainSync, Validator, ValidatorStatus
 from domain.errors import InvalidCursor, NotFound
-from domain.freshness import FETCH_FAILED, STALE_AFTER, SyncState, freshness
+from domain.freshness import FETCH_FAILED, STALE_AFTER, freshness
 from domain.models import Chain
 from domain.validators import (
     NO_COMMISSION,
@@ -44,20 +44,26 @@ def test_sort_keys_match_the_listing_order() -> None:
     assert sort_key(rated, ValidatorSort.COMMISSION) == "0.050"  # as the column stores it
 
 
+def sync(success: datetime | None, failed: datetime | None, error: str | None) -> ChainSync:
+    return ChainSync(
+        Chain.SOL, "validators", last_success_at=success, last_error_at=failed, last_error=error
+    )
+
+
 def test_freshness() -> None:
     never = freshness(None, NOW)
     assert (never.fetched_at, never.stale, never.last_error) == (None, True, None)
-    recent = SyncState(NOW - STALE_AFTER, None, None)
+    recent = sync(NOW - STALE_AFTER, None, None)
     assert not freshness(recent, NOW).stale
     assert freshness(recent, NOW + timedelta(seconds=1)).stale
     # a failure before the last success is history, not news
-    healed = SyncState(NOW, NOW - timedelta(hours=1), "ChainUnavailable: x")
+    healed = sync(NOW, NOW - timedelta(hours=1), "ChainUnavailable: x")
     assert freshness(healed, NOW).last_error is None
-    failed = SyncState(NOW - timedelta(hours=1), NOW, "ChainDataInvalid: https://rpc/?key=S")
+    failed = sync(NOW - timedelta(hours=1), NOW, "ChainDataInvalid: https://rpc/?key=S")
     error = freshness(failed, NOW).last_error
     assert error is not None and (error.at, error.code) == (NOW, "CHAIN_DATA_INVALID")
     assert "rpc" not in error.message and "key=S" not in error.message
-    odd = freshness(SyncState(None, NOW, "RuntimeError: boom"), NOW).last_error
+    odd = freshness(sync(None, NOW, "RuntimeError: boom"), NOW).last_error
     assert odd is not None and odd.code == FETCH_FAILED and "boom" not in odd.message
 
 

@@ -10,8 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.chains import Observation, Validator, ValidatorStatus
-from domain.freshness import SyncState
+from domain.chains import ChainSync, Observation, Validator, ValidatorStatus
 from domain.models import Chain
 from domain.validators import NO_COMMISSION, PagePosition, ValidatorSort
 from infrastructure.db.models import (
@@ -21,6 +20,7 @@ from infrastructure.db.models import (
     ValidatorObservationRow,
     ValidatorRow,
 )
+from infrastructure.db.repositories.chain_data import sync_from_row
 
 ETH_INDEX_DIGITS = 18  # a validator index is a BIGINT: shorter digit strings only
 
@@ -130,11 +130,9 @@ class ValidatorRepository:
         )
         return [_observation(row) for row in rows]
 
-    async def sync_state(self, chain: Chain, step: str) -> SyncState | None:
+    async def sync_state(self, chain: Chain, step: str) -> ChainSync | None:
         row = await self._session.get(ChainSyncRow, (chain.value, step))
-        if row is None:
-            return None
-        return SyncState(row.last_success_at, row.last_error_at, row.last_error)
+        return None if row is None else sync_from_row(row)
 
     async def latest_prices(self, chain: Chain) -> dict[str, Decimal]:
         """currency -> the newest price of the chain's coin."""
