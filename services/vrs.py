@@ -11,11 +11,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Protocol
 
 from domain.errors import NotFound
 from domain.models import Chain, Tier
-from domain.ports import Cache
+from domain.ports import Cache, ReadInvalidation
 from domain.vrs import VrsScore, VrsStatus, score_validator
 from domain.vrs.history import DROP_DAYS, daily_points
 from domain.vrs.methodology import Methodology, methodology
@@ -26,12 +25,6 @@ from infrastructure.logging import get_logger
 from services import cache_keys
 
 log = get_logger(__name__)
-
-
-class ReadInvalidator(Protocol):
-    """Drops cached API reads by key prefix (infrastructure.cache.reads.CachedReads)."""
-
-    async def invalidate(self, *prefixes: str) -> None: ...
 
 
 # -- reads ------------------------------------------------------------------------------
@@ -99,7 +92,7 @@ def as_hour(at: datetime) -> datetime:
 async def score_chain(
     uow_factory: Callable[[], SqlUnitOfWork],
     cache: Cache,
-    reads: ReadInvalidator,
+    reads: ReadInvalidation,
     chain: Chain,
     moments: Sequence[datetime],
 ) -> ScoringRun:

@@ -9,45 +9,30 @@ from decimal import Decimal
 from typing import Any
 
 from api.cursors import CursorSigner
-from api.presenters.chain_values import freshness
-from api.schemas.common import Amount, Fiat
+from api.presenters.chain_values import amount_of, decimal_text, freshness
+from api.schemas.common import Amount
 from api.schemas.validators import (
     ObservationOut,
     ValidatorDetailOut,
     ValidatorListMeta,
     ValidatorOut,
 )
-from domain.chains import BASE_UNIT_DECIMALS, Observation, Validator
+from domain.chains import Observation, Validator
 from domain.errors import InvalidCursor
 from domain.models import Chain
 from domain.validators import PagePosition, ValidatorDetail, ValidatorPage, ValidatorSort
-
-CENTS = Decimal("0.01")
-CURRENCIES = ("usd", "eur")
 
 # -- amounts and rates ------------------------------------------------------------------------
 
 
 def _text(value: Decimal | None) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
+    return None if value is None else decimal_text(value)
 
 
 def amount(chain: Chain, base_units: int, prices: Mapping[str, Decimal] | None) -> Amount:
-    """Contract v1's amount: base units, the coin value, fiat at `prices` (None: no fiat,
-    e.g. a past amount; a currency without a price is null)."""
-    coins = Decimal(base_units).scaleb(-BASE_UNIT_DECIMALS[chain])
-    fiat = None
-    if prices and any(prices.get(c) is not None for c in CURRENCIES):
-        values = {
-            c: None if prices.get(c) is None else str((coins * prices[c]).quantize(CENTS))
-            for c in CURRENCIES
-        }
-        fiat = Fiat(**values)
-    return Amount(
-        base_units=str(base_units),
-        display=format(coins.normalize(), "f") if coins else "0",
-        fiat=fiat,
-    )
+    """Contract v1's amount at the chain's `prices` (currency -> price; None: no fiat,
+    e.g. a past amount)."""
+    return amount_of(chain, base_units, {(chain.value, c): p for c, p in (prices or {}).items()})
 
 
 freshness_out = freshness  # one presenter of the freshness block (chain_values)
