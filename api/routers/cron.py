@@ -21,7 +21,7 @@ from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
 from api.deps import JobQueueDep, ResourcesDep
-from api.schemas.common import ApiModel, Envelope, RequestModel, ok
+from api.schemas.common import ApiModel, MetaEnvelope, NoMeta, RequestModel, one
 from domain.errors import AuthenticationFailed, InvalidInput, NotFound
 from domain.models import Chain
 from services import pipeline
@@ -74,7 +74,7 @@ async def trigger(
     request: Request,
     resources: ResourcesDep,
     jobs: JobQueueDep,
-) -> Envelope[CronOut]:
+) -> MetaEnvelope[CronOut, NoMeta]:
     keys = [k.get_secret_value() for k in resources.settings.cron_hmac_keys]
     timestamp = request.headers.get("x-staketrack-timestamp", "")
     signature = request.headers.get("x-staketrack-signature", "")
@@ -104,7 +104,7 @@ async def trigger(
         f"cron-delivery:{hashlib.sha256(signature.encode()).hexdigest()}", "1", 2 * WINDOW_SECONDS
     )
     if not fresh:
-        return ok(CronOut(step=step, job_ids=[ref.id for ref in refs], duplicate=True))
+        return one(CronOut(step=step, job_ids=[ref.id for ref in refs], duplicate=True))
     # the schedule's job and id: `fetch` starts this hour's whole pipeline (fetch → vrs →
     # yield → later steps), the very job the hourly tick starts, so the two run it once
-    return ok(CronOut(step=step, job_ids=await pipeline.trigger(jobs, step, chains, now)))
+    return one(CronOut(step=step, job_ids=await pipeline.trigger(jobs, step, chains, now)))

@@ -131,11 +131,6 @@ class ListMeta(ApiModel):
     limit: int
 
 
-class Envelope(ApiModel, Generic[T]):
-    data: T
-    meta: dict[str, Any] = Field(default_factory=dict)
-
-
 class MetaEnvelope(ApiModel, Generic[T, M]):
     """Envelope with a typed `meta` (lists use `ListMeta` or a subclass of it)."""
 
@@ -156,10 +151,6 @@ class FieldError(ApiModel):
     field: str
     message: str
     type: str
-
-
-def ok(data: T, **meta: Any) -> Envelope[T]:
-    return Envelope[T](data=data, meta=meta)
 
 
 def one(data: T) -> MetaEnvelope[T, NoMeta]:

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from starlette.exceptions import HTTPException
 
 from api.deps import RateLimitedRoute
-from api.schemas.common import ApiModel, Envelope, ok
+from api.schemas.common import ApiModel, MetaEnvelope, NoMeta, one
 from domain.errors import InvalidInput, NotFound
 from tests.api.conftest import Logs
 
@@ -28,8 +28,8 @@ class TransferOut(ApiModel):
 
 def add_test_routes(app: FastAPI) -> None:
     @app.post("/api/_test/echo")
-    async def echo(body: TransferIn) -> Envelope[TransferOut]:
-        return ok(
+    async def echo(body: TransferIn) -> MetaEnvelope[TransferOut, NoMeta]:
+        return one(
             TransferOut(
                 wallet_address=body.wallet_address,
                 amount_base_units=str(body.amount_base_units),
@@ -41,8 +41,8 @@ def add_test_routes(app: FastAPI) -> None:
         raise RuntimeError(f"database exploded for {WALLET}")
 
     @app.get("/api/_test/limited", dependencies=[RateLimitedRoute])
-    async def limited() -> Envelope[dict[str, str]]:
-        return ok({"hello": "world"})
+    async def limited() -> MetaEnvelope[dict[str, str], NoMeta]:
+        return one({"hello": "world"})
 
     @app.get("/api/_test/missing")
     async def missing() -> None:

@@ -15,7 +15,7 @@ from fastapi import FastAPI
 
 from api import openapi as openapi_module
 from api.deps import RateLimitedRoute
-from api.schemas.common import ApiModel, Envelope, ok
+from api.schemas.common import ApiModel, MetaEnvelope, NoMeta, one
 from api.security import CurrentPrincipal
 from domain.models import Chain
 from tests.api.conftest import bearer, sign_in
@@ -56,8 +56,8 @@ def add_later_routes(app: FastAPI) -> None:
     @app.post("/api/_test/things/{thing_id}", dependencies=[RateLimitedRoute])
     async def make_thing(
         thing_id: uuid.UUID, body: ThingIn, principal: CurrentPrincipal
-    ) -> Envelope[dict[str, str]]:
-        return ok({"name": body.name})
+    ) -> MetaEnvelope[dict[str, str], NoMeta]:
+        return one({"name": body.name})
 
 
 async def test_every_error_status_is_documented_with_the_envelope(start_app: Any) -> None:

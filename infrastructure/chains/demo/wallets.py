@@ -32,7 +32,7 @@ def demo_key(chain: Chain, seed: int) -> Any:
         from solders.keypair import Keypair
 
         return Keypair.from_seed(secret)
-    from cosmpy.crypto.keypairs import PrivateKey
+    from cosmpy.crypto.keypairs import PrivateKey  # type: ignore[import-untyped]
 
     return PrivateKey(secret)
 
@@ -44,7 +44,7 @@ def demo_address(chain: Chain, seed: int) -> str:
         return str(key.address)
     if chain is Chain.SOL:
         return str(key.pubkey())
-    from cosmpy.crypto.address import Address
+    from cosmpy.crypto.address import Address  # type: ignore[import-untyped]
 
     return str(Address(key.public_key, prefix="cosmos"))
 
