@@ -52,6 +52,9 @@ class CalculateIn(RequestModel):
     amount: Any = Field(
         description="Whole coins (ETH, SOL, ATOM) as a decimal string or number",
         examples=["100"],
+        # checked by the use case (clear 422s for NaN, exponents, negatives ...): typed here
+        # for clients only
+        json_schema_extra={"anyOf": [{"type": "string"}, {"type": "number"}]},
     )
     validator_id: str | None = Field(
         default=None, max_length=200, description='"<chain>:<address>" or a bare address'
