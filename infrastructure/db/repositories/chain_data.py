@@ -278,7 +278,7 @@ def validator_from_row(row: ValidatorRow) -> Validator:
         commission=row.commission,
         jailed=row.jailed,
         slashed=row.slashed,
-        identity={str(k): str(v) for k, v in (row.identity or {}).items()},
+        identity={str(k): str(v) for k, v in (row.identity or {}).items() if v is not None},
     )
 
 

@@ -20,24 +20,9 @@ from infrastructure.db.models import (
     ValidatorObservationRow,
     ValidatorRow,
 )
-from infrastructure.db.repositories.chain_data import sync_from_row
+from infrastructure.db.repositories.chain_data import sync_from_row, validator_from_row
 
 ETH_INDEX_DIGITS = 18  # a validator index is a BIGINT: shorter digit strings only
-
-
-def _validator(row: ValidatorRow) -> Validator:
-    return Validator(
-        chain=Chain(row.chain),
-        address=row.address,
-        status=ValidatorStatus(row.status),
-        stake=row.stake,
-        fetched_at=row.fetched_at,
-        name=row.name,
-        commission=row.commission,
-        jailed=row.jailed,
-        slashed=row.slashed,
-        identity={str(k): str(v) for k, v in (row.identity or {}).items() if v is not None},
-    )
 
 
 def _observation(row: ValidatorObservationRow) -> Observation:
@@ -97,11 +82,11 @@ class ValidatorRepository:
             resume = tuple_(after.key, after.address)
             query = query.where(tuple_(key, ValidatorRow.address) > resume)
         rows = await self._session.scalars(query.order_by(key, ValidatorRow.address).limit(limit))
-        return [_validator(row) for row in rows]
+        return [validator_from_row(row) for row in rows]
 
     async def get(self, chain: Chain, address: str) -> Validator | None:
         row = await self._session.get(ValidatorRow, (chain.value, address))
-        return None if row is None else _validator(row)
+        return None if row is None else validator_from_row(row)
 
     async def known(self, chain: Chain, address: str) -> bool:
         """Is this a validator we know of? The validators table holds only the ETH
