@@ -23,9 +23,9 @@ from domain.ingest import INGEST_STEPS, LivePositions
 from domain.models import Chain
 from infrastructure.resources import Resources, open_resources
 from infrastructure.settings import ConfigError, Network, Settings
+from services import vrs
 from services.ingest import Ingest
 from workers.context import JobDeps
-from workers.jobs.vrs import score_chain
 
 SYMBOLS = {Chain.ETH: "ETH", Chain.SOL: "SOL", Chain.ATOM: "ATOM"}
 # risk scores are computed as of each of the last seeded days: the pro tier's 30-day
@@ -209,7 +209,8 @@ def demo_seed(settings: Settings, days: int) -> int:
         moments = [now - timedelta(days=day) for day in range(min(days, VRS_SEED_DAYS), -1, -1)]
         scored = 0
         for c in Chain:  # as of each backfilled day's hour, as the hourly pipeline would have
-            scored += (await score_chain(deps, c, moments))["scored"]
+            run = await vrs.score_chain(deps.uow, deps.cache, deps.reads, c, moments)
+            scored += run.scored
         err.print(
             f"Fetched all chains at {now:%Y-%m-%d %H:%M} UTC and backfilled {days} days of history"
             f"; {scored:,} risk scores over the last {len(moments)} days."
