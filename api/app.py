@@ -19,7 +19,7 @@ from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.interpreter import pin_recursion_limit
 from api.middleware import RequestContextMiddleware
 from api.openapi import document_responses
-from api.routers import auth, cron, health, me, metrics, portfolio, validators, vrs, yields
+from api.routers import auth, cron, health, me, metrics, portfolio, real_yield, validators, vrs
 from api.routers import jobs as job_status
 from infrastructure.resources import Resources, open_resources
 from infrastructure.settings import Settings, load_settings
@@ -111,7 +111,7 @@ def create_app(
     app.include_router(cron.router)
     app.include_router(portfolio.router)
     app.include_router(validators.router)
-    app.include_router(yields.router)
+    app.include_router(real_yield.router)
     app.include_router(vrs.router)
     document_responses(app)  # every status each route can answer, after all routes
     return app

@@ -3,7 +3,7 @@ risk scores, `yield_config`) to domain breakdowns.
 
 - `chain_yields` / `compute_chain_yields`: the network average and every active
   validator of a chain; the latter also stores the day's snapshots (the yield step,
-  workers/jobs/yields.py).
+  workers/jobs/real_yield.py).
 - `portfolio_yield`: the signed-in user's positions with their breakdowns and averages
   (`GET /api/yield`).
 - `calculate`: the public calculator (`POST /api/yield/calculate`), the breakdown of a

@@ -16,7 +16,7 @@ from services.ingest import Ingest
 from tests.api.conftest import bearer, get_nonce, sign_in
 from tests.api.wallets import Wallet
 from workers.context import JobDeps
-from workers.jobs.yields import compute_yield
+from workers.jobs.real_yield import compute_yield
 
 PARTS = ("nominalApy", "inflationRate", "validatorFee", "slashingRisk")
 

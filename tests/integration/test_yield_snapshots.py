@@ -36,7 +36,7 @@ from infrastructure.resources import Resources
 from services.real_yield import slashing_factors
 from workers.context import JobDeps
 from workers.jobs.pipeline import run_pipeline
-from workers.jobs.yields import compute_yield
+from workers.jobs.real_yield import compute_yield
 
 
 async def snapshots(resources: Resources, chain: str, day: date) -> list[YieldSnapshotRow]:

@@ -10,8 +10,8 @@ from workers.context import JobFunction
 from workers.jobs.fetch import fetch_chain, fetch_metrics, fetch_prices, fetch_wallet_positions
 from workers.jobs.heartbeat import heartbeat
 from workers.jobs.pipeline import catch_up, prune_observations, run_pipeline, schedule_pipeline
+from workers.jobs.real_yield import compute_yield
 from workers.jobs.vrs import compute_vrs
-from workers.jobs.yields import compute_yield
 
 JOBS: dict[str, JobFunction] = {
     "heartbeat": heartbeat,

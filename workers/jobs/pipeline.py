@@ -13,8 +13,8 @@ from domain.ports import JobQueue
 from services import pipeline
 from workers.context import JobDeps, JobFunction
 from workers.jobs.fetch import fetch_chain
+from workers.jobs.real_yield import compute_yield
 from workers.jobs.vrs import compute_vrs
-from workers.jobs.yields import compute_yield
 
 # (step name, fn(deps, chain=...)) run in order after a successful fetch; the VRS step
 # goes before yield (the yield's slashing factor is to come from the VRS score)

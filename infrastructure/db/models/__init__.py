@@ -12,10 +12,10 @@ from infrastructure.db.models.chain_data import (
     ValidatorRow,
     WatchedValidatorRow,
 )
+from infrastructure.db.models.real_yield import YieldConfigRow, YieldSnapshotRow
 from infrastructure.db.models.tiers import TierLimitsRow
 from infrastructure.db.models.users import LinkedWalletRow, UserRow
 from infrastructure.db.models.vrs import VrsConfigRow, VrsScoreRow
-from infrastructure.db.models.yields import YieldConfigRow, YieldSnapshotRow
 
 __all__ = [
     "ApiKeyRow",
