@@ -158,6 +158,10 @@ class ReadInvalidation(Protocol):
 
     async def invalidate(self, *prefixes: str) -> None: ...
 
+    async def drop(self, *keys: str) -> None:
+        """Drop these exact entries (one user's reads: no scan of the key space)."""
+        ...
+
 
 class ChainSourcesPort(Protocol):
     """The chain adapters, the price source and the clock they believe in (settable for

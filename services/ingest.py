@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from domain.addresses import shorten
 from domain.ingest import IngestReport, LivePositions, Progress, no_progress
-from domain.models import Chain
+from domain.models import Chain, LinkedWallet
 from domain.ports import ChainSourcesPort, ReadInvalidation
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger, redact
@@ -187,21 +187,26 @@ class Ingest:
         return len(observations)
 
     async def wallet_positions(self, chain: Chain, address: str) -> int:
-        """Fetch one wallet's positions now (a wallet was just linked)."""
+        """Fetch one wallet's positions now (a wallet was just linked). Only its owner's
+        cached reads show them: those are dropped (by exact key), nobody else's."""
         started = self._sources.clock()
         positions = await self._sources.adapters[chain].fetch_positions(address)
-        await self._write(
-            lambda uow: uow.chain_data.replace_positions(chain, address, positions, started)
-        )
-        await self._changed(chain, "portfolio", "yield")
+
+        async def store(uow: SqlUnitOfWork) -> LinkedWallet | None:
+            await uow.chain_data.replace_positions(chain, address, positions, started)
+            return await uow.wallets.owner_of(chain, address)
+
+        owner = await self._write(store)
+        if owner is not None and self._reads is not None:
+            await self._reads.drop(*cache_keys.user_reads(owner.user_id))
         return len(positions)
 
     async def linked_wallet_positions(self, wallet_id: uuid.UUID) -> int:
         """`wallet_positions` of a linked wallet by id; 0 when it was unlinked meanwhile."""
-        wallet = await self._read(lambda uow: uow.ingest.wallet_address(wallet_id))
+        wallet = await self._read(lambda uow: uow.wallets.get(wallet_id))
         if wallet is None:
             return 0
-        return await self.wallet_positions(*wallet)
+        return await self.wallet_positions(wallet.chain, wallet.address)
 
     async def validator_ids(self, chain: Chain) -> list[str]:
         return await self._read(lambda uow: uow.chain_data.validator_ids(chain))

@@ -71,6 +71,13 @@ class CachedReads:
             except Exception as exc:
                 log.warning("cache_invalidation_failed", prefix=prefix, error=type(exc).__name__)
 
+    async def drop(self, *keys: str) -> None:
+        """Drop these exact entries (one round trip, no scan)."""
+        try:
+            await self._cache.delete(*keys)
+        except Exception as exc:
+            log.warning("cache_invalidation_failed", keys=len(keys), error=type(exc).__name__)
+
     def counts(self, entity: str) -> dict[str, float]:
         return {
             result: self.registry.get_sample_value(

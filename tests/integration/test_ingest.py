@@ -160,6 +160,35 @@ async def test_a_linked_wallet_by_id_and_an_unlinked_one(resources: Resources) -
     assert await runner.linked_wallet_positions(uuid.uuid4()) == 0  # unlinked meanwhile
 
 
+async def test_a_linked_wallets_positions_drop_its_owners_reads_only(
+    resources: Resources,
+) -> None:
+    """A newly linked wallet's first fetch changes what its owner sees, nobody else's
+    portfolio: the owner's cached reads go (by exact key), another user's stay."""
+    import uuid
+
+    from services import cache_keys
+
+    staker = demo_addresses(Chain.ATOM)["staker"]
+    async with SqlUnitOfWork(resources.session_factory) as uow:
+        wallet = await uow.wallets.owner_of(Chain.ATOM, staker)
+    assert wallet is not None
+    someone_else = uuid.uuid4()
+    mine = [
+        cache_keys.portfolio(wallet.user_id, None),
+        cache_keys.user_yield(wallet.user_id, "atom"),
+    ]
+    theirs = [cache_keys.portfolio(someone_else, None), cache_keys.portfolio(someone_else, "atom")]
+    for key in mine + theirs:
+        await resources.cache.set(key, b"old", 300)
+    runner = Ingest(
+        resources.chains(), lambda: SqlUnitOfWork(resources.session_factory), resources.reads
+    )
+    assert await runner.linked_wallet_positions(wallet.id) >= 1
+    assert await resources.cache.get_many(*mine) == [None, None]
+    assert await resources.cache.get_many(*theirs) == [b"old", b"old"]
+
+
 async def test_every_chain_goes_through_the_same_steps(resources: Resources) -> None:
     """A streamed set (ETH) stores no validator rows from the set itself; the validators
     someone stakes with are read by id and observed, like the listed sets' validators."""

@@ -102,6 +102,10 @@ class WalletRepository:
             raise WalletAlreadyLinked() from exc
         return _wallet(row)
 
+    async def get(self, wallet_id: uuid.UUID) -> LinkedWallet | None:
+        row = await self._session.get(LinkedWalletRow, wallet_id)
+        return _wallet(row) if row else None
+
     async def owner_of(self, chain: Chain, address: str) -> LinkedWallet | None:
         row = await self._session.scalar(
             select(LinkedWalletRow).where(
