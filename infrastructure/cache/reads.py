@@ -1,4 +1,4 @@
-"""Cache-aside for API reads: serialised JSON bytes under `staketrack:{entity}:{chain}:{id}`.
+"""Cache-aside for API reads: serialised JSON bytes under the keys of services/cache_keys.py.
 
 A cache outage never fails a read: it is logged and the bytes are built from the
 database. Hits, misses and errors are counted per entity for `/api/metrics`.
@@ -14,10 +14,6 @@ from domain.ports import Cache
 from infrastructure.logging import get_logger
 
 log = get_logger(__name__)
-
-
-def cache_key(entity: str, chain: str | None, ident: str) -> str:
-    return f"staketrack:{entity}:{chain or 'all'}:{ident}"
 
 
 class CachedReads:

@@ -25,7 +25,6 @@ from domain.real_yield import (
     real_yield,
 )
 from domain.vrs import FACTORS, Factor, ScoreConfidence, VrsConfig, VrsScore, VrsStatus
-from infrastructure.cache.reads import cache_key
 from infrastructure.db.engine import create_engine
 from infrastructure.db.models import ValidatorRow, YieldSnapshotRow
 from infrastructure.db.repositories.chain_data import ChainDataRepository
@@ -33,10 +32,13 @@ from infrastructure.db.repositories.real_yield import YieldSnapshotRepository
 from infrastructure.db.repositories.vrs import VrsScoreRepository
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.resources import Resources
+from services import cache_keys
 from services.real_yield import slashing_factors
 from workers.context import JobDeps
 from workers.jobs.pipeline import run_pipeline
 from workers.jobs.real_yield import compute_yield
+
+SOMEONE = uuid.uuid4()  # a user whose cached yield read the step drops
 
 
 async def snapshots(resources: Resources, chain: str, day: date) -> list[YieldSnapshotRow]:
@@ -90,8 +92,8 @@ async def test_the_yield_step_snapshots_each_day_once(resources: Resources) -> N
                 .where(ValidatorRow.chain == "atom", ValidatorRow.address == raised)
                 .values(commission=Decimal("0.99"))
             )
-        await resources.cache.set(cache_key("yield", "atom", "calc:"), b"stale", 600)
-        await resources.cache.set(cache_key("yield", None, "user:x"), b"stale", 600)
+        await resources.cache.set(cache_keys.yield_calculation("atom", None), b"stale", 600)
+        await resources.cache.set(cache_keys.user_yield(SOMEONE, None), b"stale", 600)
         clock.fixed = start + timedelta(hours=3)
         again = await compute_yield(deps, chain="atom")
         second = await snapshots(resources, "atom", day)
@@ -107,8 +109,8 @@ async def test_the_yield_step_snapshots_each_day_once(resources: Resources) -> N
     assert all(r.confidence == "exact" for r in first)
     assert (again["computed"], again["snapshots"]) == (len(first), 0)
     assert values(second) == values(first)  # kept as first written, not overwritten
-    assert await resources.cache.get(cache_key("yield", "atom", "calc:")) is None
-    assert await resources.cache.get(cache_key("yield", None, "user:x")) is None
+    assert await resources.cache.get(cache_keys.yield_calculation("atom", None)) is None
+    assert await resources.cache.get(cache_keys.user_yield(SOMEONE, None)) is None
 
     assert next_day["snapshots"] == len(following) == len(first)
     network = next(r for r in following if r.validator == NETWORK)
