@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     data_dir: Path = Path("./data")
+    # the built SPA (`frontend/dist`, made by `make run`/`make web`); served at / when present
+    web_dist: Path = Path(__file__).resolve().parent.parent / "frontend" / "dist"
     log_level: str = "INFO"
     log_format: LogFormat = LogFormat.JSON
 

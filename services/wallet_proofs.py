@@ -39,7 +39,11 @@ async def consume_nonce(keystore: KeyStore, nonce: str) -> None:
         raise NonceReused()
 
 
-def _chain_ids(chain: Chain, settings: Settings) -> list[str]:
+SIGN_IN_STATEMENT = "Sign in to StakeTrack AI. Read-only access; this costs no gas."
+
+
+def accepted_chain_ids(chain: Chain, settings: Settings) -> list[str]:
+    """The `Chain ID` values a sign-in message for `chain` may carry."""
     if chain is Chain.ETH:
         return [str(chain_id) for chain_id in settings.siwe_chain_ids]
     return ["mainnet"] if chain is Chain.SOL else ["cosmoshub-4"]
@@ -54,7 +58,7 @@ async def verify_proof(
         message,
         expected_domain=settings.app_domain,
         expected_origin=settings.effective_app_origin,
-        chain_ids=_chain_ids(chain, settings),
+        chain_ids=accepted_chain_ids(chain, settings),
         now=datetime.now(UTC),
         max_age=NONCE_TTL,
     )

@@ -15,6 +15,7 @@ from api.schemas.auth import (
     EmailIn,
     EthereumProof,
     LoggedOutOut,
+    MessageChainIds,
     NonceOut,
     SessionOut,
     SolanaProof,
@@ -45,7 +46,12 @@ from domain.models import Chain
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger
 from services import accounts
-from services.wallet_proofs import issue_nonce, verify_proof
+from services.wallet_proofs import (
+    SIGN_IN_STATEMENT,
+    accepted_chain_ids,
+    issue_nonce,
+    verify_proof,
+)
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], dependencies=[Depends(auth_rate_limit)])
 log = get_logger(__name__)
@@ -62,8 +68,20 @@ async def _session_response(
 
 @router.get("/nonce", summary="A single-use nonce for a sign-in message (10 minutes)")
 async def nonce(resources: ResourcesDep) -> MetaEnvelope[NonceOut, NoMeta]:
+    settings = resources.settings
     value, expires_at = await issue_nonce(resources.keystore, datetime.now(UTC))
-    return one(NonceOut(nonce=value, expires_at=expires_at))
+    return one(
+        NonceOut(
+            nonce=value,
+            expires_at=expires_at,
+            domain=settings.app_domain,
+            uri=settings.effective_app_origin,
+            statement=SIGN_IN_STATEMENT,
+            chain_ids=MessageChainIds(
+                **{chain.value: accepted_chain_ids(chain, settings) for chain in Chain}
+            ),
+        )
+    )
 
 
 async def _wallet_sign_in(

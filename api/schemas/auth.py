@@ -15,9 +15,22 @@ Message = Annotated[str, Field(min_length=1, max_length=4096), MULTILINE]
 Signature = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
 
 
+class MessageChainIds(ApiModel):
+    eth: list[str] = Field(description="EIP-155 chain ids accepted for Ethereum (SIWE_CHAIN_IDS)")
+    sol: list[str]
+    atom: list[str]
+
+
 class NonceOut(ApiModel):
+    """A nonce and the fields a sign-in message must carry to be accepted here: the SPA
+    builds the EIP-4361 text from them, so the wallet signs exactly what the API checks."""
+
     nonce: str
     expires_at: UtcDatetime
+    domain: str = Field(description="The message's `<domain>` (APP_DOMAIN)")
+    uri: str = Field(description="The message's `URI:` (APP_ORIGIN)")
+    statement: str = Field(description="The statement line the SPA shows in the message")
+    chain_ids: MessageChainIds = Field(description="Accepted `Chain ID:` values per chain")
 
 
 class EthereumProof(RequestModel):

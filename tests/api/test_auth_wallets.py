@@ -56,6 +56,31 @@ async def test_nonce_is_alphanumeric_long_and_expires_in_ten_minutes(start_app: 
     assert timedelta(minutes=9) < remaining <= timedelta(minutes=10)
 
 
+@pytest.mark.parametrize("chain", CHAINS)
+async def test_a_message_built_from_the_nonce_answer_alone_signs_in(
+    start_app: Any, chain: Chain
+) -> None:
+    """The SPA builds the message from GET /api/auth/nonce: domain, URI and chain ids come
+    from the server's settings, so a browser on another host name still signs what we check."""
+    wallet = Wallet.new(chain)
+    async with start_app(app_domain="app.example.org", siwe_chain_ids=[1, 10]) as (_, client):
+        told = (await client.get("/api/auth/nonce")).json()["data"]
+        assert (told["domain"], told["uri"]) == ("app.example.org", "https://app.example.org")
+        assert told["chainIds"] == {"eth": ["1", "10"], "sol": ["mainnet"], "atom": ["cosmoshub-4"]}
+        text = wallet.message(
+            told["nonce"],
+            domain=told["domain"],
+            uri=told["uri"],
+            statement=told["statement"],
+            chain_id=told["chainIds"][chain.value][-1],
+        )
+        accepted = await _attempt(client, wallet, wallet.sign(text))
+        default_domain = wallet.proof(await get_nonce(client))  # localhost:5173: not ours now
+        refused = await _attempt(client, wallet, default_domain)
+    assert accepted.status_code == 200, accepted.text
+    assert (refused.status_code, refused.json()["code"]) == (401, "DOMAIN_MISMATCH")
+
+
 async def _attempt(client: Any, wallet: Wallet, body: dict[str, Any]) -> Any:
     return await client.post(f"/api/auth/{SIGN_IN_PATHS[wallet.chain]}", json=body)
 

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The server the end-to-end suite drives: `staketrack serve` on the demo network with a
+# fresh data directory, the built SPA, chain data fetched before it listens.
+#   E2E_PORT (8765)  E2E_DATA_DIR (frontend/test-results/e2e-data-$E2E_PORT)
+# The last step execs the server, so the PID Playwright stops is the server itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT="${E2E_PORT:-8765}"
+export DATA_DIR="${E2E_DATA_DIR:-$PWD/frontend/test-results/e2e-data-$PORT}"
+export NETWORK=demo HOST=127.0.0.1 PORT LOG_FORMAT=console LOG_LEVEL=WARNING
+export APP_DOMAIN="127.0.0.1:$PORT"
+unset DATABASE_URL REDIS_URL
+rm -rf "$DATA_DIR"
+mkdir -p "$DATA_DIR"
+.venv/bin/staketrack migrate >/dev/null
+.venv/bin/staketrack fetch --chain all >"$DATA_DIR/fetch.log" 2>&1 || { cat "$DATA_DIR/fetch.log" >&2; exit 1; }
+exec .venv/bin/staketrack serve
