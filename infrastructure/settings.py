@@ -42,6 +42,9 @@ CsvInts = Annotated[list[int], NoDecode]
 CsvSecrets = Annotated[list[SecretStr], NoDecode]
 
 
+_WEB_DIST = Path(__file__).resolve().parent.parent / "frontend" / "dist"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=None, case_sensitive=False, extra="ignore", frozen=True
@@ -51,7 +54,7 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     data_dir: Path = Path("./data")
     # the built SPA (`frontend/dist`, made by `make run`/`make web`); served at / when present
-    web_dist: Path = Path(__file__).resolve().parent.parent / "frontend" / "dist"
+    web_dist: Path = _WEB_DIST
     log_level: str = "INFO"
     log_format: LogFormat = LogFormat.JSON
 
@@ -112,6 +115,12 @@ class Settings(BaseSettings):
     @classmethod
     def _csv(cls, value: Any) -> Any:
         return _split_csv(value)
+
+    @field_validator("web_dist", mode="before")
+    @classmethod
+    def _web_dist(cls, value: Any) -> Any:
+        # `WEB_DIST=` (as in .env.example) means the default, never the working directory
+        return _WEB_DIST if value is None or str(value).strip() == "" else value
 
     @field_validator("cors_origins")
     @classmethod

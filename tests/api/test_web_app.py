@@ -68,3 +68,13 @@ async def test_without_a_build_pages_say_how_to_build(start_app: Any, tmp_path: 
         response = await client.get("/dashboard")
     assert response.status_code == 404
     assert response.json()["code"] == "WEB_NOT_BUILT"
+
+
+def test_an_empty_web_dist_means_the_build_not_the_working_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from infrastructure.settings import load_settings
+
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("WEB_DIST", "")  # as copied from .env.example
+    assert load_settings().web_dist.parts[-2:] == ("frontend", "dist")
