@@ -18,7 +18,7 @@ import {
 } from "../lib/format";
 import { CHAINS, DEFAULT_AMOUNTS, type Inputs, checkAmount, errorMessage, parseQuery, shareUrl } from "./logic";
 import { useDebounced } from "./useDebounced";
-import { type Picked, ValidatorCombobox } from "./ValidatorCombobox";
+import { type Picked, ValidatorCombobox, validatorLabel } from "./ValidatorCombobox";
 
 type Result = Schemas["CalculateOut"];
 type Amount = Schemas["Amount"];
@@ -52,6 +52,21 @@ export function CalculatorPage({ initial = parseQuery(window.location.search) }:
   const [toast, setToast] = useState<string | null>(null);
   const [manualLink, setManualLink] = useState<string | null>(null);
   const signedIn = useSignedIn();
+
+  // a restored validator id: show its name once known (the id until then)
+  useEffect(() => {
+    const id = initial.validatorId;
+    if (!id) return;
+    let cancelled = false;
+    unwrap(api.GET("/api/validators/{validator_id}", { params: { path: { validator_id: id } } }))
+      .then((body) => {
+        if (!cancelled) setValidator((v) => (v && v.id === id ? { id, label: validatorLabel(body.data) } : v));
+      })
+      .catch(() => undefined); // an unknown id shows the calculation's 404 message
+    return () => {
+      cancelled = true;
+    };
+  }, [initial.validatorId]);
 
   const checked = checkAmount(amountText);
   const request = checked.ok ? JSON.stringify({ chain, amount: checked.amount, validatorId: validator?.id ?? null }) : null;
