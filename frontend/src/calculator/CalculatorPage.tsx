@@ -264,14 +264,14 @@ export function CalculatorPage({ initial = parseQuery(window.location.search) }:
           {signedIn ? (
             <>
               <p className="text-secondary">You are signed in — your positions' real yield is on your dashboard.</p>
-              <a href="/dashboard" className="flex min-h-11 items-center rounded-md bg-brand px-4 font-semibold text-on-brand">
+              <a href="/dashboard" className="flex min-h-11 shrink-0 items-center justify-center rounded-md bg-brand px-4 py-2 text-center font-semibold text-on-brand">
                 Go to your dashboard
               </a>
             </>
           ) : (
             <>
               <p className="text-secondary">Track the real yield of every position you hold, across chains.</p>
-              <a href="/signin" className="flex min-h-11 items-center rounded-md bg-brand px-4 font-semibold text-on-brand">
+              <a href="/signin" className="flex min-h-11 shrink-0 items-center justify-center rounded-md bg-brand px-4 py-2 text-center font-semibold text-on-brand">
                 Connect your wallet for your personal portfolio
               </a>
             </>
@@ -313,20 +313,20 @@ function Outcome({ result, currency, stale, validatorLabel }: { result: Result; 
       </p>
       <RealYieldBar variant="calculator" parts={result} label={subject} />
 
-      <table className="w-full text-sm">
+      <table className="w-full text-xs sm:text-sm">
         <caption className="sr-only">Real yield per year, by part</caption>
         <thead>
           <tr className="border-b border-subtle text-left text-xs text-secondary">
             <th scope="col" className="py-2 font-medium">
               Part
             </th>
-            <th scope="col" className="py-2 text-right font-medium">
+            <th scope="col" className="py-2 pl-3 text-right font-medium">
               Rate
             </th>
-            <th scope="col" className="py-2 text-right font-medium">
+            <th scope="col" className="py-2 pl-3 text-right font-medium">
               Per year
             </th>
-            <th scope="col" className="py-2 text-right font-medium">
+            <th scope="col" className="py-2 pl-3 text-right font-medium">
               {currency.toUpperCase()}
             </th>
           </tr>
@@ -338,9 +338,9 @@ function Outcome({ result, currency, stale, validatorLabel }: { result: Result; 
                 {r.sign && <span aria-hidden="true">{r.sign} </span>}
                 {r.name}
               </th>
-              <td className="num py-2 text-right">{r.rate}</td>
-              <td className="num py-2 text-right">{formatAmount(r.amount.display, chain)}</td>
-              <td className="num py-2 text-right">{formatFiat(r.amount.fiat?.[currency], currency)}</td>
+              <td className="num py-2 pl-3 text-right">{r.rate}</td>
+              <td className="num py-2 pl-3 text-right">{formatAmount(r.amount.display, chain)}</td>
+              <td className="num py-2 pl-3 text-right">{formatFiat(r.amount.fiat?.[currency], currency)}</td>
             </tr>
           ))}
         </tbody>
@@ -349,9 +349,9 @@ function Outcome({ result, currency, stale, validatorLabel }: { result: Result; 
             <th scope="row" className="py-2 text-left">
               Real yield
             </th>
-            <td className={`num py-2 text-right ${Number(result.realYield) < 0 ? "text-negative" : "text-positive"}`}>{formatRate(result.realYield, { signed: true })}</td>
-            <td className="num py-2 text-right">{formatAmount(y.real.display, chain)}</td>
-            <td className="num py-2 text-right">{formatFiat(y.real.fiat?.[currency], currency)}</td>
+            <td className={`num py-2 pl-3 text-right ${Number(result.realYield) < 0 ? "text-negative" : "text-positive"}`}>{formatRate(result.realYield, { signed: true })}</td>
+            <td className="num py-2 pl-3 text-right">{formatAmount(y.real.display, chain)}</td>
+            <td className="num py-2 pl-3 text-right">{formatFiat(y.real.fiat?.[currency], currency)}</td>
           </tr>
         </tfoot>
       </table>
