@@ -2,6 +2,7 @@
 // share link round trip, invalid amount, the CTA, and a look (axe + screenshots).
 import { expect, type Page, test } from "@playwright/test";
 import { formatAmount, formatFiat, formatRate } from "../src/lib/format";
+import { signInWithEthViaApi } from "./demo";
 import { lookAt } from "./look";
 
 type Amount = { display: string; fiat?: { usd?: string | null; eur?: string | null } | null };
@@ -102,6 +103,14 @@ test("signed out: live result, validator search, share link, invalid amount, CTA
 test("an unknown validator in a shared link gets a clear message", async ({ page }) => {
   await page.goto("/calculator?chain=eth&amount=32&validator=eth:99999999");
   await expect(page.getByRole("alert")).toContainText("Unknown validator");
+});
+
+test("a signed-in visitor gets a dashboard link instead of the CTA, and no redirect", async ({ page }) => {
+  await signInWithEthViaApi(page.request, "whale");
+  await page.goto("/calculator");
+  await expect(page.getByRole("link", { name: "Go to your dashboard" }).first()).toBeVisible();
+  await expect(page.getByRole("link", { name: "Connect your wallet for your personal portfolio" })).toHaveCount(0);
+  await expect(page).toHaveURL(/\/calculator$/);
 });
 
 test("look: the calculator with a result, both themes, three sizes", async ({ page }) => {
