@@ -120,3 +120,30 @@ test("look: the calculator with a result, both themes, three sizes", async ({ pa
     await expect(p.locator('tr[data-part="real"] td').first()).not.toBeEmpty();
   });
 });
+
+test("look: the validator search open, on Solana", async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  await page.goto("/calculator?chain=sol&amount=100");
+  await lookAt(page, "calculator-search", async (p) => {
+    await expect(p.locator('tr[data-part="real"] td').first()).not.toBeEmpty();
+    const combo = p.getByRole("combobox", { name: /Validator/ });
+    await combo.click();
+    await expect(combo).toHaveAttribute("aria-expanded", "true");
+    await expect(p.getByRole("option").first()).toBeVisible();
+  });
+});
+
+test("look: a negative real yield (the highest-fee validator) shows the loss note", async ({ page }) => {
+  const listed = await page.request.get("/api/validators?chain=sol&limit=50");
+  const validators = ((await listed.json()) as { data: { id: string; commission: string | null }[] }).data;
+  const costly = [...validators].sort((a, b) => Number(b.commission ?? 0) - Number(a.commission ?? 0))[0]!;
+  const expected = await calculate(page, { chain: "sol", amount: "100", validatorId: costly.id });
+  expect(Number(expected.realYield)).toBeLessThan(0);
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  await page.goto(`/calculator?chain=sol&amount=100&validator=${encodeURIComponent(costly.id)}`);
+  await expectResult(page, expected);
+  await expect(page.getByText("You are losing value in real terms.", { exact: true })).toBeVisible();
+  await lookAt(page, "calculator-negative", async (p) => {
+    await expect(p.locator('tr[data-part="real"] td').first()).toHaveText(formatRate(expected.realYield, { signed: true }));
+  });
+});
