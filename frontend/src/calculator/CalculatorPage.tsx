@@ -149,7 +149,7 @@ export function CalculatorPage({ initial = parseQuery(window.location.search) }:
           </p>
         </div>
 
-        <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
+        <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)] lg:items-start">
           <section aria-labelledby="inputs-heading" className="space-y-5 rounded-xl border border-subtle bg-surface p-5">
             <h2 id="inputs-heading" className="sr-only">
               Your stake

@@ -110,7 +110,8 @@ export function RealYieldBar({ parts, variant, label }: RealYieldBarProps) {
         </ul>
       </div>
       {large && negative && (
-        <p className="rounded-md border border-subtle bg-raised px-3 py-2 text-sm text-negative">You are losing value in real terms.</p>
+        // aria-hidden: the text equivalent above already says it
+        <p aria-hidden="true" className="rounded-md border border-subtle bg-raised px-3 py-2 text-sm text-negative">You are losing value in real terms.</p>
       )}
     </figure>
   );
