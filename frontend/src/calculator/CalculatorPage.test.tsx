@@ -69,6 +69,10 @@ beforeEach(() => {
           });
         return Response.json(answer(sent.chain, sent.validatorId ?? null));
       }
+      if (url.pathname === "/api/validators") {
+        const v = (id: string, name: string | null) => ({ id: `eth:${id}`, address: id, chain: "eth", name, commission: "0.05", fetchedAt: "2026-12-03T10:00:00Z", identity: {}, jailed: false, slashed: false, stake: amount("32"), status: "active" });
+        return Response.json({ data: [v("1", "Alpha"), v("2", "Beta")], meta: { chain: "eth", fetchedAt: null, limit: 10, sort: "stake", stale: false } });
+      }
       return new Response(JSON.stringify({ error: "no", code: "UNAUTHENTICATED", details: {} }), { status: 401, headers: { "Content-Type": "application/json" } });
   };
 });
@@ -141,5 +145,24 @@ describe("CalculatorPage", () => {
     render(<CalculatorPage initial={parseQuery("")} />);
     await advance(10);
     expect(screen.getByRole("link", { name: "Connect your wallet for your personal portfolio" }).getAttribute("href")).toBe("/signin");
+  });
+
+  it("picks a validator by keyboard from the debounced search and calculates with it", async () => {
+    render(<CalculatorPage initial={parseQuery("?chain=eth&amount=32")} />);
+    await advance(0);
+    calls = [];
+    const combo = screen.getByRole("combobox", { name: /Validator/ });
+    fireEvent.focus(combo);
+    fireEvent.change(combo, { target: { value: "be" } });
+    await advance(300);
+    expect(calls.some((c) => c.url === "/api/validators?chain=eth&limit=10&q=be")).toBe(true);
+    expect(combo.getAttribute("aria-expanded")).toBe("true");
+    fireEvent.keyDown(combo, { key: "ArrowDown" });
+    const active = combo.getAttribute("aria-activedescendant");
+    expect(active && document.getElementById(active)?.textContent).toContain("Beta");
+    fireEvent.keyDown(combo, { key: "Enter" });
+    expect(screen.getByText("Selected validator:").parentElement?.textContent).toContain("Beta");
+    await advance(300);
+    expect(calcCalls().map((c) => JSON.parse(c.body ?? "").validatorId)).toEqual(["eth:2"]);
   });
 });
