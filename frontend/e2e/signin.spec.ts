@@ -4,7 +4,8 @@
 import { expect, test, type Page } from "@playwright/test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { lookAt } from "./look";
+import AxeBuilder from "@axe-core/playwright";
+import { lookAt, setTheme } from "./look";
 import { installFakeWallets } from "./wallets/fakes";
 
 const port = Number(process.env.E2E_PORT ?? 8765);
@@ -112,9 +113,20 @@ test("the sign-in page passes axe in both themes at three sizes (screenshots sav
     await expect(p.getByRole("heading", { name: "Sign in to StakeTrack AI" })).toBeVisible();
     await expect(p.getByRole("button", { name: "Sign in with Solana" })).toBeVisible();
   });
-  // the RainbowKit modal too (its accent colour is ours)
+  // the RainbowKit modal too, in both themes (its accent colour is ours)
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.getByRole("button", { name: "Sign in with Ethereum" }).click();
-  await expect(page.getByRole("dialog")).toBeVisible();
-  await page.screenshot({ path: join(import.meta.dirname, "screenshots", "signin-rainbowkit-modal.png") });
+  for (const theme of ["dark", "light"] as const) {
+    await setTheme(page, theme);
+    await page.getByRole("button", { name: "Sign in with Ethereum" }).click();
+    await expect(page.getByRole("dialog")).toBeVisible();
+    // RainbowKit 2.2.11 draws wallet icons as <div role="img"> without a name (upstream;
+    // the button's text names the wallet, so the icon is decorative): that one rule is off
+    // for the modal; everything else, contrast of our accent included, must pass.
+    const modal = await new AxeBuilder({ page }).include("[role=dialog]").disableRules(["role-img-alt"]).analyze();
+    const serious = modal.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(" ")} ${n.failureSummary ?? ""}`).join(" | ")}`);
+    expect(serious, `axe on the RainbowKit modal (${theme})`).toEqual([]);
+    await page.screenshot({ path: join(import.meta.dirname, "screenshots", `signin-rainbowkit-modal-${theme}.png`) });
+    await page.keyboard.press("Escape");
+    await expect(page.getByRole("dialog")).toBeHidden();
+  }
 });

@@ -32,7 +32,7 @@ export type WalletActionProps = {
 };
 
 const BUTTON =
-  "inline-flex min-h-11 items-center justify-center gap-2 rounded-lg px-4 py-2 text-sm font-semibold transition-colors disabled:cursor-not-allowed disabled:opacity-60 motion-reduce:transition-none";
+  "inline-flex min-h-11 items-center justify-center gap-2 rounded-lg px-4 py-2 text-sm font-semibold disabled:cursor-not-allowed disabled:opacity-60";
 export const PRIMARY = `${BUTTON} bg-brand text-on-brand hover:bg-brand-strong`;
 export const SECONDARY = `${BUTTON} border border-subtle bg-raised text-primary hover:bg-surface`;
 
