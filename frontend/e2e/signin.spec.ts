@@ -77,6 +77,15 @@ test("a declined signature explains itself, and trying again signs in", async ({
   await expect(page).toHaveURL(/\/dashboard$/);
 });
 
+test("a wallet on another network is switched to mainnet when it connects, then signs in", async ({ page }) => {
+  const fakes = await installFakeWallets(page, "empty");
+  fakes.setEthChainId(11155111); // Sepolia; the API (SIWE_CHAIN_IDS) accepts only chain 1
+  await page.goto("/signin");
+  await connectEthInModal(page);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  expect(fakes.ethChainId()).toBe(1);
+});
+
 test("email: an invalid address is explained; the emailed link signs in", async ({ page }) => {
   await page.goto("/signin");
   const input = page.getByLabel("Email address");

@@ -16,6 +16,10 @@ export type FakeWallets = {
   addresses: Record<Chain, string>;
   /** Make the chain's wallet decline (true) or sign (false) from now on. */
   reject(chain: Chain, on?: boolean): void;
+  /** The EIP-155 chain the ETH wallet is on (1 at first; the app may switch it). */
+  ethChainId(): number;
+  /** Put the ETH wallet on another chain before the page asks (e.g. 137: Polygon). */
+  setEthChainId(id: number): void;
 };
 
 const sha256 = (data: Uint8Array | string) => new Uint8Array(createHash("sha256").update(data).digest());
@@ -37,6 +41,7 @@ function adr036SignBytes(signer: string, data: Uint8Array): Uint8Array {
 export async function installFakeWallets(page: Page, wallet: DemoWallet = "whale"): Promise<FakeWallets> {
   const seed = DEMO_WALLETS[wallet];
   const rejecting: Record<Chain, boolean> = { eth: false, sol: false, atom: false };
+  let ethChain = 1;
 
   const eth = demoEthAccount(wallet);
   const sol = nacl.sign.keyPair.fromSeed(demoSecret("sol", seed));
@@ -48,6 +53,10 @@ export async function installFakeWallets(page: Page, wallet: DemoWallet = "whale
   await page.exposeFunction("__stEthSign", async (hex: `0x${string}`) =>
     rejecting.eth ? { rejected: true } : { signature: await eth.signMessage({ message: { raw: hex } }) },
   );
+  await page.exposeFunction("__stEthChain", (switchTo?: number) => {
+    if (typeof switchTo === "number") ethChain = switchTo;
+    return ethChain;
+  });
   await page.exposeFunction("__stSolSign", (bytes: number[]) =>
     rejecting.sol ? { rejected: true } : { signature: Array.from(nacl.sign.detached(Uint8Array.from(bytes), sol.secretKey)) },
   );
@@ -72,12 +81,17 @@ export async function installFakeWallets(page: Page, wallet: DemoWallet = "whale
     reject(chain, on = true) {
       rejecting[chain] = on;
     },
+    ethChainId: () => ethChain,
+    setEthChainId(id) {
+      ethChain = id;
+    },
   };
 }
 
 type Injected = { eth: string; sol: { address: string; publicKey: number[] }; atom: { address: string; publicKey: number[] } };
 type Signed<T> = T & { rejected?: true };
 type Bridge = {
+  __stEthChain(switchTo?: number): Promise<number>;
   __stEthSign(hex: string): Promise<Signed<{ signature: string }>>;
   __stSolSign(bytes: number[]): Promise<Signed<{ signature: number[] }>>;
   __stAtomSign(signer: string, message: string): Promise<Signed<{ pub_key: { type: string; value: string }; signature: string }>>;
@@ -113,11 +127,15 @@ function injectWallets({ eth, sol, atom }: Injected) {
           emit("accounts", []);
           return null;
         case "eth_chainId":
-          return "0x1";
+          return `0x${(await w.__stEthChain()).toString(16)}`;
         case "net_version":
-          return "1";
-        case "wallet_switchEthereumChain":
+          return String(await w.__stEthChain());
+        case "wallet_switchEthereumChain": {
+          const target = (params?.[0] as { chainId: string }).chainId;
+          await w.__stEthChain(Number.parseInt(target, 16));
+          emit("chainChanged", target);
           return null;
+        }
         case "personal_sign": {
           const result = await w.__stEthSign(String((params ?? [])[0]));
           if (result.rejected) throw rejected("request");
