@@ -37,6 +37,11 @@ test("Ethereum: the whale signs in, then links its SOL and ATOM wallets from /si
   // The same SOL wallet again: the API answers 409 and the panel says so.
   await page.getByRole("button", { name: "Add SOL wallet" }).click();
   await expect(page.getByText("This wallet is already linked.")).toBeVisible();
+
+  // The signed-in state with the link panel (and its messages) passes axe too.
+  await lookAt(page, "signin-link-wallet", async (p) => {
+    await expect(p.getByRole("heading", { name: "Link another wallet" })).toBeVisible();
+  });
 });
 
 test("Solana: the whale signs in with a Wallet Standard wallet", async ({ page }) => {
@@ -128,6 +133,8 @@ test("the sign-in page passes axe in both themes at three sizes (screenshots sav
     await setTheme(page, theme);
     await page.getByRole("button", { name: "Sign in with Ethereum" }).click();
     await expect(page.getByRole("dialog")).toBeVisible();
+    // measure the settled modal, not a frame of its fade-in
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"));
     // RainbowKit 2.2.11 draws wallet icons as <div role="img"> without a name (upstream;
     // the button's text names the wallet, so the icon is decorative): that one rule is off
     // for the modal; everything else, contrast of our accent included, must pass.
