@@ -9,6 +9,9 @@ PORT="${E2E_PORT:-8765}"
 export DATA_DIR="${E2E_DATA_DIR:-$PWD/frontend/test-results/e2e-data-$PORT}"
 export NETWORK=demo HOST=127.0.0.1 PORT LOG_FORMAT=console LOG_LEVEL=WARNING
 export APP_DOMAIN="127.0.0.1:$PORT"
+# Every test signs in from the same IP: the default 10/minute on /api/auth/* (nonce and
+# refresh included) would refuse a suite's sign-ins. The limit itself is tested in tests/api.
+export RATE_LIMIT_AUTH="${RATE_LIMIT_AUTH:-600/minute}"
 unset DATABASE_URL REDIS_URL
 rm -rf "$DATA_DIR"
 mkdir -p "$DATA_DIR"
