@@ -14,6 +14,8 @@ export default defineConfig({
     outDir: "dist",
     emptyOutDir: true,
     sourcemap: false,
+    // dist/.vite/manifest.json: the module graph scripts/check-bundle-size.mjs measures
+    manifest: true,
     rollupOptions: {
       input: {
         app: resolve(import.meta.dirname, "index.html"),
