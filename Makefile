@@ -20,7 +20,8 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 E2E_PORT ?= 8765
 
 WEB_STAMP := frontend/node_modules/.staketrack-installed
-WEB_SOURCES := $(shell find frontend/src frontend/calculator frontend/public -type f 2>/dev/null) \
+# every file and directory (a directory changes when a file is added or removed)
+WEB_SOURCES := $(shell find frontend/src frontend/calculator frontend/public 2>/dev/null) \
 	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json frontend/package.json \
 	frontend/package-lock.json
 WEB_BUILT := frontend/dist/.vite/manifest.json
