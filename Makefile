@@ -18,6 +18,8 @@ NODE_BIN := $(CURDIR)/.tools/node/bin
 WEB := cd frontend && PATH="$(NODE_BIN):$$PATH"
 CHROMIUM_PATH ?= /usr/bin/chromium
 E2E_PORT ?= 8765
+DEV_PORT ?= 5173
+DEV_API_PORT ?= 8000
 
 WEB_STAMP := frontend/node_modules/.staketrack-installed
 # every file and directory (a directory changes when a file is added or removed)
@@ -31,7 +33,7 @@ WEB_BUILT := frontend/dist/.vite/manifest.json
 
 help:
 	@echo "make run     install, migrate, build the web app and serve it + the API on http://$(HOST):$(PORT)/"
-	@echo "make dev     API on :8000 (background) + Vite dev server on http://localhost:5173 (hot reload)"
+	@echo "make dev     API on :$(DEV_API_PORT) (background) + Vite dev server on http://localhost:$(DEV_PORT) (hot reload)"
 	@echo "make test    pytest, Vitest, and Playwright (when Chromium exists)"
 	@echo "make web     build the web app into frontend/dist (only when its sources changed)"
 	@echo "make lint    ruff, mypy --strict, tsc --strict, generated API types up to date"
@@ -71,12 +73,13 @@ run: install web
 
 # The API in the background (its sign-in domain is the Vite origin) and the Vite dev server
 # in the foreground (/api proxied to the API); Ctrl-C stops both.
+# DEV_PORT (5173) / DEV_API_PORT (8000) move them.
 dev: install web-deps
 	$(UV) run --frozen staketrack migrate
-	@HOST=127.0.0.1 PORT=8000 APP_DOMAIN=localhost:5173 $(UV) run --frozen staketrack serve & api=$$!; \
+	@HOST=127.0.0.1 PORT=$(DEV_API_PORT) APP_DOMAIN=localhost:$(DEV_PORT) $(UV) run --frozen staketrack serve & api=$$!; \
 	trap 'kill $$api 2>/dev/null; wait $$api 2>/dev/null' EXIT INT TERM; \
-	echo "API on http://127.0.0.1:8000 — open the app at http://localhost:5173/"; \
-	$(WEB) STAKETRACK_API=http://127.0.0.1:8000 npx vite
+	echo "API on http://127.0.0.1:$(DEV_API_PORT) — open the app at http://localhost:$(DEV_PORT)/"; \
+	$(WEB) STAKETRACK_API=http://127.0.0.1:$(DEV_API_PORT) DEV_PORT=$(DEV_PORT) npx vite
 
 migrate: install
 	$(UV) run --frozen staketrack migrate
