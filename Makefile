@@ -87,9 +87,15 @@ migrate: install
 worker: install
 	$(UV) run --frozen staketrack worker
 
-# Every suite runs even when an earlier one failed (-k); make fails if any failed.
+# Every suite runs even when an earlier one failed (-k); make fails if any failed. The
+# frontend counts lines are repeated at the end, where a reader looks.
 test:
-	@$(MAKE) --no-print-directory -k test-py test-web test-e2e
+	@rm -f frontend/test-results/vitest-report.json frontend/test-results/e2e-report.json; \
+	status=0; $(MAKE) --no-print-directory -k test-py test-web test-e2e || status=$$?; \
+	echo "== frontend suites"; \
+	for suite in vitest:vitest-report playwright:e2e-report; do \
+	  $(UV) run --frozen python scripts/frontend_counts.py $${suite%%:*} frontend/test-results/$${suite#*:}.json || true; \
+	done; exit $$status
 
 test-py: install
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
