@@ -14,6 +14,8 @@ export default defineConfig({
     outDir: "dist",
     emptyOutDir: true,
     sourcemap: false,
+    // dist/.vite/manifest.json: the module graph scripts/check-bundle-size.mjs measures
+    manifest: true,
     rollupOptions: {
       input: {
         app: resolve(import.meta.dirname, "index.html"),
@@ -23,7 +25,7 @@ export default defineConfig({
   },
   server: {
     host: "127.0.0.1",
-    port: 5173,
+    port: Number(process.env.DEV_PORT ?? 5173),
     strictPort: true,
     proxy: { "/api": { target: api, changeOrigin: false } },
   },

@@ -7,5 +7,9 @@ export default defineConfig({
     environment: "jsdom",
     include: ["src/**/*.test.{ts,tsx}"],
     restoreMocks: true,
+    passWithNoTests: true,
+    // the JSON report is what `make test` counts (scripts/frontend_counts.py)
+    reporters: ["default", "json"],
+    outputFile: { json: "test-results/vitest-report.json" },
   },
 });

@@ -5,8 +5,9 @@ any response type (what the SPA and API users get back must be typed).
 
 1. dumps the app's OpenAPI document (`create_app(...).openapi()`: no server, no database;
    settings from the environment with a throwaway DATA_DIR), or reads --schema;
-2. installs openapi-typescript, pinned by scripts/openapi-types/package-lock.json, into
-   .tools/openapi-types/ (`npm ci`, once; needs Node and the npm registry);
+2. uses the SPA's pinned openapi-typescript (frontend/node_modules, `make web-deps`), else
+   installs the one pinned by scripts/openapi-types/package-lock.json into
+   .tools/openapi-types/ (`npm ci`, once; Node from .tools/node or PATH, the npm registry);
 3. runs it, then finds each `unknown` in the generated types and where it is: in a
    response (an operation's response body, or a component schema a response reaches) it
    fails the check; in a request (a body a client sends) it is only counted.
@@ -34,6 +35,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PINNED = ROOT / "scripts" / "openapi-types"
 TOOLS = ROOT / ".tools" / "openapi-types"
+FRONTEND_BINARY = ROOT / "frontend" / "node_modules" / ".bin" / "openapi-typescript"
+NODE_BIN = ROOT / ".tools" / "node" / "bin"
 HANG_GUARD = 300.0  # seconds, per external command: a guard, not a deadline
 UNKNOWN = re.compile(r"\bunknown\b")
 OPENING = re.compile(
@@ -54,14 +57,16 @@ def dump_schema() -> dict[str, Any]:
 
 
 def install_generator() -> Path:
+    if FRONTEND_BINARY.exists():
+        return FRONTEND_BINARY
     binary = TOOLS / "node_modules" / ".bin" / "openapi-typescript"
     lock = PINNED / "package-lock.json"
     installed = TOOLS / "package-lock.json"
     if binary.exists() and installed.exists() and installed.read_bytes() == lock.read_bytes():
         return binary
-    npm = shutil.which("npm")
+    npm = shutil.which("npm", path=str(NODE_BIN)) or shutil.which("npm")
     if npm is None:
-        sys.exit("npm is needed (Node 20+): apt-get install nodejs npm")
+        sys.exit("npm is needed: `make web-deps` puts Node 24 into .tools/node")
     TOOLS.mkdir(parents=True, exist_ok=True)
     for name in ("package.json", "package-lock.json"):
         shutil.copyfile(PINNED / name, TOOLS / name)
@@ -81,6 +86,7 @@ def generate(binary: Path, schema: dict[str, Any], out: Path) -> str:
         subprocess.run(
             [str(binary), str(source), "--output", str(out)],
             check=True,
+            env={**os.environ, "PATH": f"{NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}"},
             timeout=HANG_GUARD,
             stdout=subprocess.DEVNULL,
         )
