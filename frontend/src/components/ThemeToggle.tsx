@@ -21,7 +21,7 @@ export function ThemeToggle({ showLabel = false }: { showLabel?: boolean }) {
       className="inline-flex min-h-11 min-w-11 items-center justify-center gap-2 rounded-lg px-2 text-secondary hover:bg-raised hover:text-primary"
     >
       <span aria-hidden="true">{theme === "dark" ? "☾" : "☀"}</span>
-      {showLabel && <span className="text-sm">{theme === "dark" ? "Dark" : "Light"} theme</span>}
+      {showLabel && <span className="text-sm">{next === "light" ? "Light" : "Dark"} theme</span>}
     </button>
   );
 }

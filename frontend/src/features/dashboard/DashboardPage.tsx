@@ -143,7 +143,7 @@ export function DashboardPage() {
           value={<span data-testid="kpi-value">{formatFiat(data.totalFiat[currency], currency)}</span>}
           action={<CurrencySwitch value={currency} onChange={setCurrency} />}
         />
-        <KpiCard label="Positions" value={data.positionCount} hint={`${data.validatorCount} validators · ${data.chainCount} chains`} />
+        <KpiCard label="Positions" value={data.positionCount} hint={`${data.validatorCount} ${data.validatorCount === 1 ? "validator" : "validators"} · ${data.chainCount} ${data.chainCount === 1 ? "chain" : "chains"}`} />
         <KpiCard
           label="Real yield"
           value={
@@ -176,7 +176,7 @@ export function DashboardPage() {
           </EmptyState>
         )
       ) : (
-        <section aria-label="Positions" className="space-y-4">
+        <section aria-label="Your positions" className="space-y-4">
           <ChainTabs value={tab} onChange={setTab} controls="positions-panel" />
           <div id="positions-panel" role="tabpanel" aria-label={tab === "all" ? "All chains" : CHAIN_SYMBOL[tab as ChainId]}>
             {shown.length === 0 ? (

@@ -11,8 +11,11 @@ import type { PositionView } from "./position-view";
 
 const TONE = { positive: "text-positive", negative: "text-negative", zero: "text-secondary" } as const;
 
-function validatorLabel(p: PositionView): string {
-  return p.validatorName ?? shortAddress(p.validatorAddress);
+/** The validator's name; else "Validator 14928" for an ETH validator index; else a short address. */
+export function validatorLabel(p: Pick<PositionView, "validatorName" | "validatorAddress">): string {
+  if (p.validatorName) return p.validatorName;
+  if (/^\d+$/.test(p.validatorAddress)) return `Validator ${p.validatorAddress}`;
+  return shortAddress(p.validatorAddress);
 }
 
 function ValidatorCell({ p }: { p: PositionView }) {
