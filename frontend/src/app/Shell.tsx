@@ -5,16 +5,17 @@ import { Suspense } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { ErrorBoundary } from "../components/ErrorBoundary";
 import { PageSkeleton } from "../components/Skeleton";
+import { Icon, type IconName } from "../components/Icon";
 import { ThemeToggle } from "../components/ThemeToggle";
 import { useStoredChoice } from "../lib/dashboard-storage";
 import { useSignOut } from "./session";
 
-type NavItem = { label: string; icon: string; to?: string; href?: string };
+type NavItem = { label: string; icon: IconName; to?: string; href?: string };
 const NAV: NavItem[] = [
-  { label: "Dashboard", icon: "▦", to: "/dashboard" },
-  { label: "Calculator", icon: "∑", href: "/calculator" },
-  { label: "Validators", icon: "◎" },
-  { label: "Settings", icon: "⚙" },
+  { label: "Dashboard", icon: "dashboard", to: "/dashboard" },
+  { label: "Calculator", icon: "calculator", href: "/calculator" },
+  { label: "Validators", icon: "validators" },
+  { label: "Settings", icon: "settings" },
 ];
 
 const itemClass = (active: boolean, open: boolean) =>
@@ -23,11 +24,7 @@ const itemClass = (active: boolean, open: boolean) =>
   }`;
 
 function NavEntry({ item, open }: { item: NavItem; open: boolean }) {
-  const icon = (
-    <span aria-hidden="true" className="w-5 text-center text-base">
-      {item.icon}
-    </span>
-  );
+  const icon = <Icon name={item.icon} className="h-5 w-5 shrink-0" />;
   const text = open ? <span>{item.label}</span> : <span className="sr-only">{item.label}</span>;
   if (item.to) {
     return (
@@ -46,11 +43,11 @@ function NavEntry({ item, open }: { item: NavItem; open: boolean }) {
     );
   }
   return (
-    <span aria-disabled="true" className={`${itemClass(false, open)} cursor-not-allowed opacity-70 hover:bg-transparent`} title={`${item.label} (soon)`}>
+    <span aria-disabled="true" className={`flex min-h-11 cursor-not-allowed items-center gap-3 whitespace-nowrap rounded-lg px-3 text-sm font-medium text-muted ${open ? "" : "justify-center"}`} title={`${item.label} (soon)`}>
       {icon}
       {open ? (
-        <span>
-          {item.label} <span className="text-xs text-muted">soon</span>
+        <span className="whitespace-nowrap">
+          {item.label} <span className="text-xs">soon</span>
         </span>
       ) : (
         <span className="sr-only">{item.label} (soon)</span>
@@ -71,7 +68,7 @@ function SignOutButton({ showLabel }: { showLabel: boolean }) {
       }}
       className={`flex min-h-11 min-w-11 items-center gap-3 rounded-lg px-3 text-sm text-secondary hover:bg-raised hover:text-primary ${showLabel ? "" : "justify-center"}`}
     >
-      <span aria-hidden="true">⎋</span>
+      <Icon name="signout" />
       {showLabel && <span>Sign out</span>}
     </button>
   );
@@ -92,15 +89,16 @@ export function Shell() {
   const [sidebar, setSidebar] = useStoredChoice("st-sidebar", ["open", "collapsed"] as const, "open");
   const open = sidebar === "open";
   return (
-    <div className="min-h-dvh bg-base text-primary">
+    <div className="min-h-dvh bg-base text-primary lg:flex">
       <a href="#main" className="sr-only focus:not-sr-only focus:fixed focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-surface focus:p-2">
         Skip to content
       </a>
       {/* desktop sidebar */}
       <aside
-        className={`fixed inset-y-0 left-0 z-20 hidden flex-col border-r border-subtle bg-surface p-3 transition-[width] lg:flex ${open ? "w-60" : "w-16"}`}
+        className={`hidden shrink-0 border-r border-subtle bg-surface transition-[width] lg:block ${open ? "w-60" : "w-16"}`}
         aria-label="Sidebar"
       >
+        <div className="sticky top-0 flex h-dvh flex-col p-3">
         <div className={`mb-4 flex items-center ${open ? "justify-between" : "justify-center"}`}>
           <Brand full={open} />
         </div>
@@ -119,8 +117,9 @@ export function Shell() {
             aria-label={open ? "Collapse sidebar" : "Expand sidebar"}
             className="flex min-h-11 items-center justify-center rounded-lg text-secondary hover:bg-raised hover:text-primary"
           >
-            <span aria-hidden="true">{open ? "«" : "»"}</span>
+            <Icon name={open ? "chevronsLeft" : "chevronsRight"} />
           </button>
+        </div>
         </div>
       </aside>
 
@@ -138,7 +137,7 @@ export function Shell() {
         </div>
       </header>
 
-      <main id="main" className={`pb-20 md:pb-0 ${open ? "lg:pl-60" : "lg:pl-16"}`}>
+      <main id="main" className="min-w-0 flex-1 pb-20 md:pb-0">
         <ErrorBoundary>
           <Suspense fallback={<PageSkeleton />}>
             <Outlet />
@@ -151,10 +150,11 @@ export function Shell() {
         {NAV.map((item) => {
           const body = (
             <>
-              <span aria-hidden="true" className="text-lg leading-none">
-                {item.icon}
+              <Icon name={item.icon} />
+              <span className="text-xs">
+                {item.label}
+                {!item.to && !item.href && <span className="sr-only"> (soon)</span>}
               </span>
-              <span className="text-xs">{item.to || item.href ? item.label : `${item.label} · soon`}</span>
             </>
           );
           const base = "flex min-h-14 flex-col items-center justify-center gap-1";
@@ -171,7 +171,7 @@ export function Shell() {
               </a>
             );
           return (
-            <span key={item.label} aria-disabled="true" className={`${base} text-muted`}>
+            <span key={item.label} aria-disabled="true" title={`${item.label} (soon)`} className={`${base} text-muted`}>
               {body}
             </span>
           );

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { Icon } from "./Icon";
 
 export function CopyButton({ value, label }: { value: string; label: string }) {
   const [copied, setCopied] = useState(false);
@@ -19,9 +20,7 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
       title={label}
       className="inline-flex h-11 w-11 shrink-0 items-center justify-center rounded-md text-muted hover:bg-raised hover:text-primary"
     >
-      <span aria-hidden="true" className="text-sm">
-        {copied ? "✓" : "⧉"}
-      </span>
+      <Icon name={copied ? "check" : "copy"} className="h-4 w-4" />
       <span aria-live="polite" className="sr-only">
         {copied ? "Copied" : ""}
       </span>

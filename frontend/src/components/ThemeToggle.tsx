@@ -1,6 +1,7 @@
 // Dark (default) / light; remembered in localStorage "st-theme" (public/theme-init.js
 // applies it before the first paint).
 import { useState } from "react";
+import { Icon } from "./Icon";
 import { readStored, writeStored } from "../lib/dashboard-storage";
 
 type Theme = "dark" | "light";
@@ -20,7 +21,7 @@ export function ThemeToggle({ showLabel = false }: { showLabel?: boolean }) {
       aria-label={`Switch to ${next} theme`}
       className="inline-flex min-h-11 min-w-11 items-center justify-center gap-2 rounded-lg px-2 text-secondary hover:bg-raised hover:text-primary"
     >
-      <span aria-hidden="true">{theme === "dark" ? "☾" : "☀"}</span>
+      <Icon name={next === "light" ? "sun" : "moon"} />
       {showLabel && <span className="text-sm">{next === "light" ? "Light" : "Dark"} theme</span>}
     </button>
   );

@@ -4,6 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Component, Suspense, useMemo, useState, type ReactNode } from "react";
 import { ChainTabs, CHAIN_TABS, type ChainTab } from "../../components/ChainTabs";
 import { EmptyState } from "../../components/EmptyState";
+import { Icon } from "../../components/Icon";
 import { KpiCard } from "../../components/KpiCard";
 import { Skeleton, PageSkeleton } from "../../components/Skeleton";
 import { StaleBanner } from "../../components/StaleBanner";
@@ -92,9 +93,7 @@ export function DashboardPage() {
         disabled={portfolio.isFetching}
         className="inline-flex min-h-11 items-center gap-2 rounded-lg border border-subtle px-3 text-sm text-secondary hover:bg-raised hover:text-primary disabled:opacity-60"
       >
-        <span aria-hidden="true" className={portfolio.isFetching ? "animate-spin" : ""}>
-          ↻
-        </span>
+        <Icon name="refresh" className={`h-4 w-4 ${portfolio.isFetching ? "animate-spin" : ""}`} />
         {portfolio.isFetching ? "Refreshing…" : "Refresh"}
       </button>
     </div>
@@ -139,6 +138,7 @@ export function DashboardPage() {
 
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
         <KpiCard
+          wide
           label="Portfolio value"
           value={<span data-testid="kpi-value">{formatFiat(data.totalFiat[currency], currency)}</span>}
           action={<CurrencySwitch value={currency} onChange={setCurrency} />}
@@ -157,7 +157,7 @@ export function DashboardPage() {
         />
         <KpiCard
           label="Risk score"
-          value={vrs === null ? <span className="text-muted">pending</span> : <VrsBadge total={vrs} />}
+          value={vrs === null ? <span className="font-sans text-lg font-normal text-muted">pending</span> : <VrsBadge total={vrs} />}
           hint="weighted by position value"
         />
       </div>

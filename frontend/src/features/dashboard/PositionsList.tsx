@@ -3,6 +3,7 @@
 import { Fragment, useState } from "react";
 import { ConfidenceBadge } from "../../components/ConfidenceBadge";
 import { CopyButton } from "../../components/CopyButton";
+import { Icon } from "../../components/Icon";
 import { FreshnessIndicator } from "../../components/FreshnessIndicator";
 import { RealYieldBar } from "../../components/RealYieldBar";
 import { VrsBadge, VrsPending } from "../../components/VrsBadge";
@@ -73,7 +74,7 @@ function BreakdownToggle({ p, open, onToggle }: { p: PositionView; open: boolean
       aria-label={`${open ? "Hide" : "Show"} real-yield breakdown for ${validatorLabel(p)}`}
       className="inline-flex min-h-11 min-w-11 items-center justify-center rounded-md text-sm text-secondary hover:bg-raised hover:text-primary"
     >
-      <span aria-hidden="true">{open ? "▴" : "▾"}</span>
+      <Icon name={open ? "chevronUp" : "chevronDown"} className="h-4 w-4" />
     </button>
   );
 }
