@@ -127,7 +127,7 @@ export function Shell() {
       <header className="sticky top-0 z-20 flex items-center justify-between gap-2 border-b border-subtle bg-surface px-3 py-1 lg:hidden">
         <Brand full />
         <nav aria-label="Main" className="hidden flex-1 items-center justify-center gap-1 md:flex">
-          {NAV.map((item) => (
+          {NAV.filter((item) => item.to || item.href).map((item) => (
             <NavEntry key={item.label} item={item} open />
           ))}
         </nav>

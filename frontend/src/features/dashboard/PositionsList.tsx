@@ -177,7 +177,7 @@ export function PositionsList({ positions, currency }: { positions: PositionView
               </div>
               <div>
                 <dt className="text-xs text-muted">Real yield</dt>
-                <dd className="flex items-center">
+                <dd className="-my-3 flex items-center">
                   <RealYieldValue p={p} />
                   <BreakdownToggle p={p} open={open.has(p.key)} onToggle={() => toggle(p.key)} />
                 </dd>
