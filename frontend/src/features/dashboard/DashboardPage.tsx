@@ -156,6 +156,7 @@ export function DashboardPage() {
           hint="after inflation, fees and slashing risk"
         />
         <KpiCard
+          wide
           label="Risk score"
           value={vrs === null ? <span className="font-sans text-lg font-normal text-muted">pending</span> : <VrsBadge total={vrs} />}
           hint="weighted by position value"
