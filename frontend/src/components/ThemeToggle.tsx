@@ -1,23 +1,34 @@
 // Dark (default) / light; remembered in localStorage "st-theme" (public/theme-init.js
-// applies it before the first paint).
-import { useState } from "react";
+// applies it before the first paint). The theme lives on <html data-theme>: every toggle
+// (sidebar and top bar are both mounted) follows it through a MutationObserver.
+import { useSyncExternalStore } from "react";
+import { writeStored } from "../lib/dashboard-storage";
 import { Icon } from "./Icon";
-import { readStored, writeStored } from "../lib/dashboard-storage";
 
 type Theme = "dark" | "light";
 
+function currentTheme(): Theme {
+  return document.documentElement.dataset.theme === "light" ? "light" : "dark";
+}
+
+function subscribe(onChange: () => void): () => void {
+  const observer = new MutationObserver(onChange);
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+  return () => observer.disconnect();
+}
+
+export function setTheme(theme: Theme): void {
+  writeStored("st-theme", theme);
+  document.documentElement.dataset.theme = theme;
+}
+
 export function ThemeToggle({ showLabel = false }: { showLabel?: boolean }) {
-  const [theme, setTheme] = useState<Theme>(() => readStored("st-theme", ["dark", "light"] as const, "dark"));
+  const theme = useSyncExternalStore(subscribe, currentTheme, () => "dark" as const);
   const next: Theme = theme === "dark" ? "light" : "dark";
-  const toggle = () => {
-    setTheme(next);
-    writeStored("st-theme", next);
-    document.documentElement.dataset.theme = next;
-  };
   return (
     <button
       type="button"
-      onClick={toggle}
+      onClick={() => setTheme(next)}
       aria-label={`Switch to ${next} theme`}
       className="inline-flex min-h-11 min-w-11 items-center justify-center gap-2 rounded-lg px-2 text-secondary hover:bg-raised hover:text-primary"
     >

@@ -1,7 +1,7 @@
 // The dashboard (issue 12 item 5): KPI cards, chain tabs, positions with real yield and
 // risk score, freshness, stale banners and the empty states the API reports.
 import { useQueryClient } from "@tanstack/react-query";
-import { Component, Suspense, useMemo, useState, type ReactNode } from "react";
+import { Component, Suspense, useEffect, useMemo, useReducer, useState, type ReactNode } from "react";
 import { ChainTabs, CHAIN_TABS, type ChainTab } from "../../components/ChainTabs";
 import { EmptyState } from "../../components/EmptyState";
 import { Icon } from "../../components/Icon";
@@ -71,6 +71,12 @@ export function DashboardPage() {
   const [tab, setTab] = useStoredChoice<ChainTab>("st-chain-tab", CHAIN_TABS, "all");
   const [currency, setCurrency] = useStoredChoice<Currency>("st-currency", ["usd", "eur"] as const, "usd");
   const [showLink, setShowLink] = useState(false);
+  // re-render every minute so "updated 12 min ago" keeps counting
+  const [, tick] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => {
+    const id = window.setInterval(tick, 60_000);
+    return () => window.clearInterval(id);
+  }, []);
 
   const views = useMemo(() => (portfolio.data ? toPositionViews(portfolio.data, yields.data) : []), [portfolio.data, yields.data]);
   const shown = tab === "all" ? views : views.filter((v) => v.chain === tab);
