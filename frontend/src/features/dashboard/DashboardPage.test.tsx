@@ -96,3 +96,17 @@ describe("DashboardPage", () => {
     expect(screen.getByRole("region", { name: "Risk score" }).textContent).toContain("pending");
   });
 });
+
+describe("DashboardPage errors", () => {
+  it("a failed portfolio read: a message and a retry, not a blank page", async () => {
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false, retryOnMount: false } } });
+    await client.prefetchQuery({ queryKey: PORTFOLIO_KEY, queryFn: () => Promise.reject(new Error("The service is unavailable.")) });
+    render(
+      <QueryClientProvider client={client}>
+        <DashboardPage />
+      </QueryClientProvider>,
+    );
+    expect(screen.getByRole("alert").textContent).toContain("The service is unavailable.");
+    expect(screen.getByRole("button", { name: "Try again" })).toBeTruthy();
+  });
+});

@@ -87,7 +87,21 @@ export function DashboardPage() {
   };
 
   if (portfolio.isPending) return <PageSkeleton />;
-  if (portfolio.isError) throw portfolio.error;
+  if (portfolio.isError) {
+    return (
+      <div role="alert" className="mx-auto mt-16 max-w-md rounded-xl border border-subtle bg-surface p-6 text-center">
+        <h1 className="text-lg font-semibold">Your portfolio could not be loaded</h1>
+        <p className="mt-2 text-sm text-secondary">{portfolio.error.message}</p>
+        <button
+          type="button"
+          onClick={() => void portfolio.refetch()}
+          className="mt-4 min-h-11 rounded-lg bg-brand px-4 font-medium text-on-brand hover:bg-brand-strong"
+        >
+          Try again
+        </button>
+      </div>
+    );
+  }
   const data = portfolio.data;
 
   const header = (
