@@ -13,7 +13,7 @@ type Position = {
 type Portfolio = { positions: Position[]; chains: { chain: string; fetchedAt: string | null }[]; totalFiat: { usd: string | null; eur: string | null } };
 
 /** The positions fetch runs right after sign-in: wait until every chain has been fetched. */
-async function fetchedPortfolio(page: Page): Promise<Portfolio> {
+async function fetchedPortfolio(page: Page, ready: (p: Portfolio) => boolean = () => true): Promise<Portfolio> {
   let portfolio: Portfolio | null = null;
   await expect
     .poll(
@@ -21,7 +21,7 @@ async function fetchedPortfolio(page: Page): Promise<Portfolio> {
         const response = await page.request.get("/api/portfolio");
         if (!response.ok()) return `status ${response.status()}`;
         portfolio = ((await response.json()) as { data: Portfolio }).data;
-        return portfolio.chains.length > 0 && portfolio.chains.every((c) => c.fetchedAt !== null) ? "fetched" : "pending";
+        return portfolio.chains.length > 0 && portfolio.chains.every((c) => c.fetchedAt !== null) && ready(portfolio) ? "fetched" : "pending";
       },
       { timeout: 120_000, intervals: [500, 1000, 2000] },
     )
@@ -34,8 +34,8 @@ const table = (page: Page) => page.getByRole("table", { name: "Staking positions
 
 test("the whale sees every ETH position with its value, and the choices are remembered", async ({ page }) => {
   await signInWithEthViaApi(page.request, "whale");
-  const portfolio = await fetchedPortfolio(page);
-  expect(portfolio.positions.some((p) => p.chain === "eth")).toBe(true);
+  // the wallet's own first fetch runs after sign-in (the chain's freshness may predate it)
+  const portfolio = await fetchedPortfolio(page, (p) => p.positions.some((x) => x.chain === "eth"));
 
   await page.goto("/dashboard");
   await expect(page.getByRole("heading", { name: "Dashboard", level: 1 })).toBeVisible();
@@ -82,6 +82,8 @@ test("the whale sees every ETH position with its value, and the choices are reme
   await page.getByRole("button", { name: "Collapse sidebar" }).click();
   await page.reload();
   await expect(page.getByRole("button", { name: "Expand sidebar" })).toHaveAttribute("aria-expanded", "false");
+  await expect(table(page).getByTestId("position-row").first()).toBeVisible();
+  await page.screenshot({ path: "e2e/screenshots/dashboard-sidebar-collapsed.png" });
   await page.getByRole("button", { name: "Expand sidebar" }).click();
 
   // theme toggle: light, remembered

@@ -37,11 +37,12 @@ const pos = (address: string, usd: string, vrsTotal: number | null): PortfolioPo
   realYield: null,
 });
 
-function show(portfolio: Partial<Portfolio>) {
+function show(portfolio: Partial<Portfolio>, wallets: { chain: "eth"; linkedAt: string }[] = [{ chain: "eth", linkedAt: "2026-01-01T00:00:00Z" }]) {
   const client = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
   const full: Portfolio = { wallets: 1, positions: [], chains: [], totalFiat: { usd: "0", eur: "0" }, chainCount: 0, validatorCount: 0, positionCount: 0, ...portfolio };
   client.setQueryData(PORTFOLIO_KEY, full);
   client.setQueryData(["yield", full.positionCount], { positions: [], chains: [], overall: null, overallWeighting: null });
+  client.setQueryData(["me", "wallets"], wallets);
   render(
     <QueryClientProvider client={client}>
       <DashboardPage />
@@ -66,6 +67,12 @@ describe("DashboardPage", () => {
     show({ chains: [block("eth")], chainCount: 1 });
     expect(screen.getByRole("heading", { name: "No staking positions found" })).toBeTruthy();
     expect(screen.getByText("Staked on another chain? Add SOL · Add ATOM")).toBeTruthy();
+  });
+
+  it("fetched, no positions, but the wallet was linked just now: says it is looking, keeps the empty state", () => {
+    show({ chains: [block("eth")], chainCount: 1 }, [{ chain: "eth", linkedAt: new Date().toISOString() }]);
+    expect(screen.getByText("Looking for staking positions of your newly linked ETH wallet…")).toBeTruthy();
+    expect(screen.getByRole("heading", { name: "No staking positions found" })).toBeTruthy();
   });
 
   it("a stale chain gets an info banner with the last good time; the KPI score is value-weighted", () => {

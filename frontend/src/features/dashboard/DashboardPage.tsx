@@ -14,7 +14,7 @@ import { CHAIN_NAME, CHAIN_SYMBOL, formatFiat, formatRate, rateTone, type ChainI
 import { LinkWalletPanel, type LinkChain } from "./link-panel";
 import { toPositionViews, weightedVrs } from "./position-view";
 import { PositionsList } from "./PositionsList";
-import { PORTFOLIO_KEY, usePortfolio, useYield, YIELD_KEY } from "./queries";
+import { newlyLinkedEmptyChains, PORTFOLIO_KEY, usePortfolio, useWallets, useYield, YIELD_KEY } from "./queries";
 
 const ALL_CHAINS: LinkChain[] = ["eth", "sol", "atom"];
 const TONE = { positive: "text-positive", negative: "text-negative", zero: "text-primary" } as const;
@@ -77,6 +77,20 @@ export function DashboardPage() {
     const id = window.setInterval(tick, 60_000);
     return () => window.clearInterval(id);
   }, []);
+
+  const emptyChains = (portfolio.data?.chains ?? []).filter((c) => c.positions === 0 && c.fetchedAt !== null).map((c) => c.chain);
+  const wallets = useWallets(emptyChains.length > 0);
+  const arriving = newlyLinkedEmptyChains(wallets.data, emptyChains, Date.now());
+  // a newly linked wallet's first fetch is running: look again every 3 s for a while
+  const polling = arriving.length > 0;
+  useEffect(() => {
+    if (!polling) return;
+    const id = window.setInterval(() => {
+      void client.invalidateQueries({ queryKey: PORTFOLIO_KEY });
+      tick();
+    }, 3000);
+    return () => window.clearInterval(id);
+  }, [polling, client]);
 
   const views = useMemo(() => (portfolio.data ? toPositionViews(portfolio.data, yields.data) : []), [portfolio.data, yields.data]);
   const shown = tab === "all" ? views : views.filter((v) => v.chain === tab);
@@ -187,6 +201,13 @@ export function DashboardPage() {
         <p role="status" className="flex items-center gap-2 text-sm text-info">
           <span aria-hidden="true" className="inline-block h-2 w-2 animate-pulse rounded-full bg-info" />
           Fetching {fetching.map((c) => CHAIN_NAME[c.chain]).join(", ")} data…
+        </p>
+      )}
+
+      {arriving.length > 0 && (
+        <p role="status" className="flex items-center gap-2 text-sm text-info">
+          <span aria-hidden="true" className="inline-block h-2 w-2 animate-pulse rounded-full bg-info" />
+          Looking for staking positions of your newly linked {arriving.map((c) => CHAIN_SYMBOL[c]).join(", ")} wallet…
         </p>
       )}
 

@@ -129,3 +129,17 @@ describe("weightedVrs", () => {
     expect(weightedVrs([])).toBeNull();
   });
 });
+
+describe("newlyLinkedEmptyChains", () => {
+  it("chains without positions whose wallet was linked within the window", async () => {
+    const { newlyLinkedEmptyChains, NEW_WALLET_WINDOW_MS } = await import("./queries");
+    const now = Date.parse("2026-12-03T10:00:00Z");
+    const wallets = [
+      { chain: "eth" as const, linkedAt: new Date(now - 10_000).toISOString() },
+      { chain: "sol" as const, linkedAt: new Date(now - NEW_WALLET_WINDOW_MS - 1).toISOString() },
+    ];
+    expect(newlyLinkedEmptyChains(wallets, ["eth", "sol"], now)).toEqual(["eth"]);
+    expect(newlyLinkedEmptyChains(wallets, ["sol"], now)).toEqual([]);
+    expect(newlyLinkedEmptyChains(undefined, ["eth"], now)).toEqual([]);
+  });
+});

@@ -21,3 +21,27 @@ export function useYield(enabled: boolean, positionCount: number) {
     enabled,
   });
 }
+
+/** A wallet linked this recently may not have had its first positions fetch yet: the chain's
+ *  freshness (`chains[].fetchedAt`) is per chain, not per wallet, so the API cannot say. */
+export const NEW_WALLET_WINDOW_MS = 90_000;
+
+export function useWallets(enabled: boolean) {
+  return useQuery({
+    queryKey: ["me", "wallets"],
+    queryFn: async () => (await unwrap(api.GET("/api/me/wallets"))).data,
+    enabled,
+  });
+}
+
+/** Chains without positions that have a wallet linked within the window (at `now`). */
+export function newlyLinkedEmptyChains(
+  wallets: { chain: "eth" | "sol" | "atom"; linkedAt: string }[] | undefined,
+  emptyChains: ("eth" | "sol" | "atom")[],
+  now: number,
+): ("eth" | "sol" | "atom")[] {
+  const recent = new Set(
+    (wallets ?? []).filter((w) => now - Date.parse(w.linkedAt) < NEW_WALLET_WINDOW_MS).map((w) => w.chain),
+  );
+  return emptyChains.filter((c) => recent.has(c));
+}
