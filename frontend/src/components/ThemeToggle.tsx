@@ -30,7 +30,7 @@ export function ThemeToggle({ showLabel = false }: { showLabel?: boolean }) {
       type="button"
       onClick={() => setTheme(next)}
       aria-label={`Switch to ${next} theme`}
-      className="inline-flex min-h-11 min-w-11 items-center justify-center gap-2 rounded-lg px-2 text-secondary hover:bg-raised hover:text-primary"
+      className={`inline-flex min-h-11 min-w-11 items-center rounded-lg text-secondary hover:bg-raised hover:text-primary ${showLabel ? "justify-start gap-3 px-3" : "justify-center px-2"}`}
     >
       <Icon name={next === "light" ? "sun" : "moon"} />
       {showLabel && <span className="text-sm">{next === "light" ? "Light" : "Dark"} theme</span>}
