@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import { toPositionViews, weightedVrs, type Portfolio, type PortfolioPosition, type YieldPortfolio } from "./position-view";
+
+const WALLET = "00000000-0000-4000-8000-000000000001";
+
+function position(over: Partial<PortfolioPosition> & { address: string; usd?: string | null }): PortfolioPosition {
+  const { address, usd = "1000", ...rest } = over;
+  return {
+    chain: "eth",
+    wallet: "0x1234…abcd",
+    walletId: WALLET,
+    validator: { id: `eth:${address}`, address, name: null, status: "active", commission: "0.1" },
+    amount: { baseUnits: "32000000000", display: "32", fiat: usd === null ? null : { usd, eur: usd } },
+    rewards: null,
+    status: "active",
+    kind: "stake",
+    completesAt: null,
+    fetchedAt: "2026-12-03T10:00:00Z",
+    ...rest,
+  };
+}
+
+function portfolio(positions: PortfolioPosition[]): Portfolio {
+  return {
+    wallets: 1,
+    positions,
+    chains: [],
+    totalFiat: { usd: null, eur: null },
+    chainCount: 1,
+    validatorCount: positions.length,
+    positionCount: positions.length,
+  };
+}
+
+const breakdown = (realYield: string) => ({
+  chain: "eth" as const,
+  validatorId: "eth:1",
+  nominalApy: "0.05",
+  inflationRate: "0.02",
+  validatorFee: "0.005",
+  slashingRisk: "0.0001",
+  realYield,
+  realYieldCompounded: realYield,
+  commission: "0.1",
+  slashingFactor: "1",
+  earning: true,
+  confidence: "exact" as const,
+  fallbackInputs: [],
+  estimatedInputs: [],
+  fetchedAt: "2026-12-03T10:00:00Z",
+});
+
+function yields(entries: { address: string; kind?: string; realYield: string | null }[]): YieldPortfolio {
+  return {
+    positions: entries.map((e) => {
+      const p = position({ address: e.address });
+      return {
+        chain: p.chain,
+        wallet: p.wallet,
+        walletId: p.walletId,
+        validator: p.validator,
+        amount: p.amount,
+        status: p.status,
+        kind: e.kind ?? "stake",
+        breakdown: e.realYield === null ? null : breakdown(e.realYield),
+        yearlyReal: null,
+      };
+    }),
+    chains: [],
+    overall: null,
+    overallWeighting: null,
+  };
+}
+
+describe("toPositionViews", () => {
+  it("before the merge: real yield from /api/yield matched by wallet, validator and kind; score pending", () => {
+    const views = toPositionViews(
+      portfolio([position({ address: "1" }), position({ address: "2" }), position({ address: "3" })]),
+      yields([
+        { address: "2", realYield: "0.021" },
+        { address: "1", realYield: "-0.006" },
+        { address: "3", kind: "unbonding", realYield: "0.5" },
+      ]),
+    );
+    expect(views.map((v) => v.realYield?.realYield ?? null)).toEqual(["-0.006", "0.021", null]);
+    expect(views[0]?.realYield).toMatchObject({ nominalApy: "0.05", inflationRate: "0.02", confidence: "exact" });
+    expect(views.every((v) => v.vrs.status === "pending" && v.vrs.total === null)).toBe(true);
+  });
+
+  it("no yield data yet (or a null breakdown): no real yield", () => {
+    expect(toPositionViews(portfolio([position({ address: "1" })]), undefined)[0]?.realYield).toBeNull();
+    expect(toPositionViews(portfolio([position({ address: "1" })]), yields([{ address: "1", realYield: null }]))[0]?.realYield).toBeNull();
+  });
+
+  it("after the merge: the position's own vrs and realYield win (null realYield stays null)", () => {
+    const own = { nominalApy: "0.07", inflationRate: "0.05", validatorFee: "0.007", slashingRisk: "0", realYield: "0.013", confidence: "fallback" as const };
+    const vrs = { total: 85, band: "green" as const, confidence: "low" as const, status: "scored" as const };
+    const views = toPositionViews(
+      portfolio([position({ address: "1", vrs, realYield: own }), position({ address: "2", realYield: null })]),
+      yields([{ address: "1", realYield: "0.5" }, { address: "2", realYield: "0.5" }]),
+    );
+    expect(views[0]?.realYield).toEqual(own);
+    expect(views[0]?.vrs).toEqual(vrs);
+    expect(views[1]?.realYield).toBeNull();
+  });
+
+  it("keeps amount, fiat and a stable key", () => {
+    const [view] = toPositionViews(portfolio([position({ address: "7", usd: "98268.5" })]), null);
+    expect(view).toMatchObject({ amountDisplay: "32", fiat: { usd: "98268.5", eur: "98268.5" }, key: `${WALLET}|eth:7|stake` });
+  });
+});
+
+describe("weightedVrs", () => {
+  const scored = (address: string, total: number, usd: string | null) =>
+    position({ address, usd, vrs: { total, band: null, confidence: "high", status: "scored" } });
+
+  it("weights scores by position value", () => {
+    const views = toPositionViews(portfolio([scored("1", 90, "3000"), scored("2", 50, "1000")]), null);
+    expect(weightedVrs(views)).toBe(80); // (90·3000 + 50·1000) / 4000
+  });
+
+  it("ignores pending scores and positions without a value", () => {
+    const views = toPositionViews(portfolio([scored("1", 90, "1000"), position({ address: "2", usd: "9000" }), scored("3", 10, null)]), null);
+    expect(weightedVrs(views)).toBe(90);
+  });
+
+  it("null when nothing is scored", () => {
+    expect(weightedVrs(toPositionViews(portfolio([position({ address: "1" })]), null))).toBeNull();
+    expect(weightedVrs([])).toBeNull();
+  });
+});
+
+describe("newlyLinkedEmptyChains", () => {
+  it("chains without positions whose wallet was linked within the window", async () => {
+    const { newlyLinkedEmptyChains, NEW_WALLET_WINDOW_MS } = await import("./queries");
+    const now = Date.parse("2026-12-03T10:00:00Z");
+    const wallets = [
+      { chain: "eth" as const, linkedAt: new Date(now - 10_000).toISOString() },
+      { chain: "sol" as const, linkedAt: new Date(now - NEW_WALLET_WINDOW_MS - 1).toISOString() },
+    ];
+    expect(newlyLinkedEmptyChains(wallets, ["eth", "sol"], now)).toEqual(["eth"]);
+    expect(newlyLinkedEmptyChains(wallets, ["sol"], now)).toEqual([]);
+    expect(newlyLinkedEmptyChains(undefined, ["eth"], now)).toEqual([]);
+  });
+});
