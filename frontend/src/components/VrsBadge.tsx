@@ -8,9 +8,9 @@ const BAND_CLASS: Record<VrsBand, string> = {
   red: "bg-vrs-red",
 };
 
-/** Band from the score when the API gave none: ≥ 70 green, ≥ 40 yellow, else red. */
+/** Band from the score when the API gave none (domain/vrs/model.py): 80–100 green, 50–79 yellow, 0–49 red. */
 export function bandOf(total: number): VrsBand {
-  return total >= 70 ? "green" : total >= 40 ? "yellow" : "red";
+  return total >= 80 ? "green" : total >= 50 ? "yellow" : "red";
 }
 
 export function vrsLabel(total: number, band: VrsBand): string {

@@ -18,10 +18,10 @@ describe("VrsBadge", () => {
 
   it.each([
     [85, "green", "low risk"],
-    [70, "green", "low risk"],
-    [69, "yellow", "medium risk"],
-    [40, "yellow", "medium risk"],
-    [39, "red", "high risk"],
+    [80, "green", "low risk"],
+    [79, "yellow", "medium risk"],
+    [50, "yellow", "medium risk"],
+    [49, "red", "high risk"],
   ] as const)("score %i without a band from the API is %s", (total, band, words) => {
     expect(bandOf(total)).toBe(band);
     render(<VrsBadge total={total} />);
