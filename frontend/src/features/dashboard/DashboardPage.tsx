@@ -225,9 +225,12 @@ export function DashboardPage() {
               <EmptyState
                 title={`No validators for ${CHAIN_SYMBOL[tab as ChainId]}`}
                 action={
-                  <button type="button" onClick={() => setTab("all")} className="min-h-11 rounded-lg border border-subtle px-4 text-sm hover:bg-raised">
-                    Show all chains
-                  </button>
+                  <div className="flex flex-col items-center gap-3">
+                    {unlinked.includes(tab as LinkChain) && <LinkPanelSlot chains={[tab as LinkChain]} />}
+                    <button type="button" onClick={() => setTab("all")} className="min-h-11 rounded-lg border border-subtle px-4 text-sm hover:bg-raised">
+                      Show all chains
+                    </button>
+                  </div>
                 }
               />
             ) : (
