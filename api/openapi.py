@@ -233,6 +233,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("GET", "/api/ready"): "getReadiness",
     ("GET", "/api/metrics"): "getMetrics",
     ("GET", "/api/auth/nonce"): "getNonce",
+    ("GET", "/api/auth/options"): "getSignInOptions",
     ("POST", "/api/auth/siwe"): "signInWithEthereum",
     ("POST", "/api/auth/solana"): "signInWithSolana",
     ("POST", "/api/auth/cosmos"): "signInWithCosmos",

@@ -85,6 +85,8 @@ class Settings(BaseSettings):
     resend_api_key: SecretStr | None = None
     email_from: str = "StakeTrack <alerts@staketrack.local>"
     turnstile_secret: SecretStr | None = None
+    # the public site key the SPA renders the Turnstile widget with (set both or neither)
+    turnstile_site_key: str | None = None
     cron_hmac_keys: CsvSecrets = []
 
     rate_limit_default: str = "120/minute"
@@ -212,6 +214,9 @@ class Settings(BaseSettings):
             raise ValueError("SECRET_KEY is required when DATABASE_URL or REDIS_URL is set")
         if key and len(key) < MIN_SECRET_KEY_LENGTH:
             raise ValueError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters")
+        if bool(self.turnstile_secret) != bool(self.turnstile_site_key):
+            # a secret without a site key would refuse every email sign-in: no widget, no token
+            raise ValueError("TURNSTILE_SECRET and TURNSTILE_SITE_KEY must be set together")
         return self
 
     @property

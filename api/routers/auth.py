@@ -18,6 +18,7 @@ from api.schemas.auth import (
     MessageChainIds,
     NonceOut,
     SessionOut,
+    SignInOptionsOut,
     SolanaProof,
     TokenIn,
 )
@@ -64,6 +65,11 @@ async def _session_response(
     set_session_cookies(response, resources.settings, session)
     view = await accounts.account_view(uow, resources.settings.admin_wallets, session.user)
     return one(session_out(session, view))
+
+
+@router.get("/options", summary="What the sign-in page needs to know (the captcha site key)")
+async def options(resources: ResourcesDep) -> MetaEnvelope[SignInOptionsOut, NoMeta]:
+    return one(SignInOptionsOut(turnstile_site_key=resources.settings.turnstile_site_key))
 
 
 @router.get("/nonce", summary="A single-use nonce for a sign-in message (10 minutes)")

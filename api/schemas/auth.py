@@ -33,6 +33,13 @@ class NonceOut(ApiModel):
     chain_ids: MessageChainIds = Field(description="Accepted `Chain ID:` values per chain")
 
 
+class SignInOptionsOut(ApiModel):
+    turnstile_site_key: str | None = Field(
+        description="Render Cloudflare Turnstile with this site key and send its token as "
+        "`turnstileToken` to POST /api/auth/email; null: no captcha is asked"
+    )
+
+
 class EthereumProof(RequestModel):
     """EIP-4361 message and its 65-byte personal_sign signature (0x hex)."""
 

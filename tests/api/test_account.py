@@ -282,7 +282,10 @@ async def test_turnstile_is_checked_first_when_configured(
     start_app: Any, success: bool, status: int
 ) -> None:
     seen: list[dict[str, str]] = []
-    async with start_app(turnstile_secret="0x4AAAAAAA-test-secret") as (app, client):
+    async with start_app(
+        turnstile_secret="0x4AAAAAAA-test-secret", turnstile_site_key="0x4AAAAAAA-site"
+    ) as (app, client):
+        told = (await client.get("/api/auth/options")).json()["data"]
         http = httpx.AsyncClient(transport=_turnstile(success, seen))
         app.state.resources.turnstile = TurnstileVerifier("0x4AAAAAAA-test-secret", http)
         response = await client.post(
@@ -291,10 +294,29 @@ async def test_turnstile_is_checked_first_when_configured(
         missing = await client.post("/api/auth/email", json={"email": EMAIL})
         await http.aclose()
         outbox = list((app.state.settings.data_dir / "outbox").glob("*.eml"))
+    assert told == {"turnstileSiteKey": "0x4AAAAAAA-site"}  # the SPA renders the widget
     assert response.status_code == status
     assert (missing.status_code, missing.json()["code"]) == (400, "TURNSTILE_FAILED")
     assert seen[0]["response"] == "tok" and seen[0]["secret"] == "0x4AAAAAAA-test-secret"
     assert len(outbox) == (1 if success else 0)
+
+
+async def test_without_turnstile_the_sign_in_page_is_told_no_captcha(start_app: Any) -> None:
+    async with start_app() as (_, client):
+        told = (await client.get("/api/auth/options")).json()["data"]
+        sent = await client.post("/api/auth/email", json={"email": EMAIL})
+    assert told == {"turnstileSiteKey": None}
+    assert sent.status_code == 202
+
+
+def test_a_turnstile_secret_needs_its_site_key(tmp_path: Any) -> None:
+    from pydantic import ValidationError
+
+    from infrastructure.settings import Settings
+
+    with pytest.raises(ValidationError, match="TURNSTILE_SITE_KEY"):
+        Settings(data_dir=tmp_path, turnstile_secret="0x4AAAAAAA-test-secret")
+    assert Settings(data_dir=tmp_path, turnstile_site_key="k", turnstile_secret="s")
 
 
 async def test_an_email_of_another_account_cannot_be_added(start_app: Any) -> None:

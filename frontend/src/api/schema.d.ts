@@ -90,6 +90,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the sign-in page needs to know (the captcha site key) */
+        get: operations["getSignInOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/refresh": {
         parameters: {
             query?: never;
@@ -1050,6 +1067,11 @@ export interface components {
             data: components["schemas"]["SessionOut"];
             meta: components["schemas"]["NoMeta"];
         };
+        /** MetaEnvelope[SignInOptionsOut, NoMeta] */
+        MetaEnvelope_SignInOptionsOut_NoMeta_: {
+            data: components["schemas"]["SignInOptionsOut"];
+            meta: components["schemas"]["NoMeta"];
+        };
         /** MetaEnvelope[UserOut, NoMeta] */
         MetaEnvelope_UserOut_NoMeta_: {
             data: components["schemas"]["UserOut"];
@@ -1316,6 +1338,14 @@ export interface components {
             /** Expiresat */
             expiresAt: string;
             user: components["schemas"]["UserOut"];
+        };
+        /** SignInOptionsOut */
+        SignInOptionsOut: {
+            /**
+             * Turnstilesitekey
+             * @description Render Cloudflare Turnstile with this site key and send its token as `turnstileToken` to POST /api/auth/email; null: no captcha is asked
+             */
+            turnstileSiteKey: string | null;
         };
         /**
          * SolanaProof
@@ -1821,6 +1851,7 @@ export type SchemaMetaEnvelopeNonceOutNoMeta = components['schemas']['MetaEnvelo
 export type SchemaMetaEnvelopePortfolioOutNoMeta = components['schemas']['MetaEnvelope_PortfolioOut_NoMeta_'];
 export type SchemaMetaEnvelopeReadinessNoMeta = components['schemas']['MetaEnvelope_Readiness_NoMeta_'];
 export type SchemaMetaEnvelopeSessionOutNoMeta = components['schemas']['MetaEnvelope_SessionOut_NoMeta_'];
+export type SchemaMetaEnvelopeSignInOptionsOutNoMeta = components['schemas']['MetaEnvelope_SignInOptionsOut_NoMeta_'];
 export type SchemaMetaEnvelopeUserOutNoMeta = components['schemas']['MetaEnvelope_UserOut_NoMeta_'];
 export type SchemaMetaEnvelopeValidatorDetailOutFreshness = components['schemas']['MetaEnvelope_ValidatorDetailOut_Freshness_'];
 export type SchemaMetaEnvelopeVrsHistoryOutVrsHistoryMeta = components['schemas']['MetaEnvelope_VrsHistoryOut_VrsHistoryMeta_'];
@@ -1840,6 +1871,7 @@ export type SchemaPositionYield = components['schemas']['PositionYield'];
 export type SchemaReadiness = components['schemas']['Readiness'];
 export type SchemaScoreConfidence = components['schemas']['ScoreConfidence'];
 export type SchemaSessionOut = components['schemas']['SessionOut'];
+export type SchemaSignInOptionsOut = components['schemas']['SignInOptionsOut'];
 export type SchemaSolanaProof = components['schemas']['SolanaProof'];
 export type SchemaTier = components['schemas']['Tier'];
 export type SchemaTokenIn = components['schemas']['TokenIn'];
@@ -2282,6 +2314,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MetaEnvelope_NonceOut_NoMeta_"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getSignInOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_SignInOptionsOut_NoMeta_"];
                 };
             };
             /** @description The request is invalid. */

@@ -10,6 +10,7 @@ import { LinkWalletPanel } from "../link-wallet/LinkWalletPanel";
 import { safeNext } from "../../wallets/flow";
 import { WalletProviders } from "../../wallets/providers";
 import { AtomAction, EthAction, PRIMARY, SolAction } from "../../wallets/WalletActions";
+import { TurnstileWidget, useTurnstileSiteKey } from "./Turnstile";
 
 export function SignInPage() {
   const me = useMe();
@@ -69,15 +70,17 @@ function SignedIn() {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-function EmailForm() {
+export function EmailForm() {
   const id = useId();
   const [email, setEmail] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [sent, setSent] = useState(false);
   const [busy, setBusy] = useState(false);
+  // Turnstile when the API is configured for it (GET /api/auth/options), else no captcha
+  const siteKey = useTurnstileSiteKey().data ?? null;
+  const [captcha, setCaptcha] = useState<string | null>(null);
+  const [captchaRound, setCaptchaRound] = useState(0);
 
-  // Turnstile: the API checks a token only when TURNSTILE_SECRET is set, but it does not
-  // publish a site key (no config endpoint), so the SPA cannot render the widget; none is shown.
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const value = email.trim();
@@ -85,18 +88,23 @@ function EmailForm() {
       setError("Enter a valid email address, like name@example.com.");
       return;
     }
+    if (siteKey && !captcha) {
+      setError("Complete the bot check first.");
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
-      await unwrap(api.POST("/api/auth/email", { body: { email: value } }));
+      await unwrap(api.POST("/api/auth/email", { body: { email: value, ...(captcha ? { turnstileToken: captcha } : {}) } }));
       setSent(true);
     } catch (e) {
       if (e instanceof ApiError && e.code === "VALIDATION_ERROR") setError("Enter a valid email address, like name@example.com.");
       else if (e instanceof ApiError && e.status === 429) setError("Too many links requested. Wait a while and try again.");
-      else if (e instanceof ApiError && e.code === "TURNSTILE_FAILED") setError("The bot check failed. Reload the page and try again.");
+      else if (e instanceof ApiError && e.code === "TURNSTILE_FAILED") setError("The bot check failed. Complete it again and resend.");
       else setError("Could not send the link. Try again.");
     } finally {
       setBusy(false);
+      if (siteKey) setCaptchaRound((n) => n + 1); // a token works once
     }
   };
 
@@ -146,6 +154,7 @@ function EmailForm() {
           Email me a link
         </button>
       </form>
+      {siteKey ? <TurnstileWidget siteKey={siteKey} onToken={setCaptcha} resetKey={captchaRound} /> : null}
     </section>
   );
 }
