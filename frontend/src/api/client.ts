@@ -74,6 +74,9 @@ const session: Middleware = {
     copies.delete(id);
     const path = new URL(request.url).pathname;
     if (!copy || response.status !== 401 || NO_RETRY.some((p) => path.startsWith(p))) return response;
+    // no CSRF cookie: no session was ever issued here (it lives as long as the refresh
+    // cookie), so a refresh would only spend an attempt of the sign-in rate limit
+    if (!readCookie(CSRF_COOKIE)) return response;
     if (!(await refreshSession())) return response;
     if (!SAFE.has(copy.method)) {
       for (const [k, v] of Object.entries(csrfHeaders())) copy.headers.set(k, v);

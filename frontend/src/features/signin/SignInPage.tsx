@@ -27,6 +27,17 @@ export function SignInPage() {
 
   return (
     <main className="mx-auto min-h-dvh max-w-3xl space-y-8 px-4 py-10">
+      <nav aria-label="StakeTrack" className="flex items-center justify-between">
+        <a href="/" className="flex min-h-11 items-center gap-2 font-semibold text-primary">
+          <span aria-hidden="true" className="grid h-8 w-8 place-items-center rounded-lg bg-brand text-on-brand">
+            S
+          </span>
+          StakeTrack <span className="text-brand">AI</span>
+        </a>
+        <a href="/calculator" className="flex min-h-11 items-center text-sm text-secondary underline-offset-2 hover:text-primary hover:underline">
+          Real yield calculator
+        </a>
+      </nav>
       {me.data ? (
         <SignedIn />
       ) : (
