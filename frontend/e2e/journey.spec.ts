@@ -1,6 +1,7 @@
 // The whole first visit, as a person does it: sign in with an Ethereum wallet, link the
 // Solana and Cosmos wallets from the dashboard, see every position of all three chains
-// with its values, switch tabs, then sign out.
+// with its values, switch tabs, then sign out. The staker, so that no other spec has
+// linked these wallets already (the e2e server keeps one database for the whole run).
 import { expect, test } from "@playwright/test";
 import { CHAIN_SYMBOL, formatAmount } from "../src/lib/format";
 import { installFakeWallets } from "./wallets/fakes";
@@ -14,7 +15,7 @@ async function portfolio(page: import("@playwright/test").Page): Promise<Positio
 }
 
 test("sign in with ETH, link SOL and ATOM from the dashboard, see every position, sign out", async ({ page }) => {
-  await installFakeWallets(page, "whale");
+  await installFakeWallets(page, "staker"); // not the whale: signin.spec links the whale's wallets itself
   await page.goto("/");
   await expect(page).toHaveURL(/\/signin/);
   await page.getByRole("button", { name: "Sign in with Ethereum" }).click();
