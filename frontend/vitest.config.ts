@@ -7,6 +7,7 @@ export default defineConfig({
     environment: "jsdom",
     include: ["src/**/*.test.{ts,tsx}"],
     restoreMocks: true,
+    setupFiles: ["src/test/net.ts"],
     passWithNoTests: true,
     // the JSON report is what `make test` counts (scripts/frontend_counts.py)
     reporters: ["default", "json"],

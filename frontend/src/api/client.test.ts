@@ -1,25 +1,10 @@
 // The client's session handling against a stubbed network boundary: CSRF echoed on
 // state-changing calls, a 401 refreshed once and retried — but only when a session was
 // ever issued (the CSRF cookie), so signed-out visitors spend no sign-in rate limit.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-
-const net = vi.hoisted(() => {
-  const state: { handler: (request: Request) => Promise<Response> } = {
-    handler: () => Promise.reject(new Error("no handler")),
-  };
-  const Base = globalThis.Request;
-  globalThis.Request = class extends Base {
-    constructor(input: RequestInfo | URL, init?: RequestInit) {
-      super(typeof input === "string" ? new URL(input, "http://localhost") : input, init);
-    }
-  };
-  globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) =>
-    state.handler(input instanceof Request ? input : new Request(String(input), init));
-  return state;
-});
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { json, net } from "../test/net";
 import { ApiError, api, unwrap } from "./client";
 
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 let seen: { method: string; path: string; csrf: string | null }[];
 let signedIn: boolean;
 

@@ -4,21 +4,7 @@ import { act, cleanup, fireEvent, render, screen } from "@testing-library/react"
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CalculatorPage } from "./CalculatorPage";
 
-// openapi-fetch keeps the fetch it saw at import: route it through a swappable stub first
-const net = vi.hoisted(() => {
-  const state: { handler: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> } = {
-    handler: () => Promise.reject(new Error("no handler")),
-  };
-  // Node's Request wants absolute URLs; the browser resolves "/api/..." against the page
-  const Base = globalThis.Request;
-  globalThis.Request = class extends Base {
-    constructor(input: RequestInfo | URL, init?: RequestInit) {
-      super(typeof input === "string" ? new URL(input, "http://localhost") : input, init);
-    }
-  };
-  globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) => state.handler(input, init);
-  return state;
-});
+import { net } from "../test/net";
 import { parseQuery } from "./logic";
 
 const amount = (display: string) => ({ baseUnits: "0", display, fiat: { usd: "100", eur: "90" } });
@@ -55,8 +41,7 @@ beforeEach(() => {
   vi.useFakeTimers();
   calls = [];
   calcStatus = 200;
-  net.handler = async (input: RequestInfo | URL, init?: RequestInit) => {
-      const request = typeof input === "object" && "method" in input ? (input as Request) : new Request(new URL(String(input), "http://localhost"), init);
+  net.handler = async (request: Request) => {
       const body = request.method === "POST" ? await request.clone().text() : null;
       const url = new URL(request.url);
       calls.push({ url: url.pathname + url.search, method: request.method, body });

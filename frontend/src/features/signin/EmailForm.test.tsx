@@ -6,23 +6,9 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-libra
 import { MemoryRouter } from "react-router";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-const net = vi.hoisted(() => {
-  const state: { handler: (request: Request) => Promise<Response> } = {
-    handler: () => Promise.reject(new Error("no handler")),
-  };
-  const Base = globalThis.Request;
-  globalThis.Request = class extends Base {
-    constructor(input: RequestInfo | URL, init?: RequestInit) {
-      super(typeof input === "string" ? new URL(input, "http://localhost") : input, init);
-    }
-  };
-  globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) =>
-    state.handler(input instanceof Request ? input : new Request(String(input), init));
-  return state;
-});
+import { json, net } from "../../test/net";
 import { EmailForm } from "./SignInPage";
 
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 let sent: Record<string, unknown>[];
 
 function serve(siteKey: string | null) {
