@@ -17,12 +17,13 @@ from api.schemas.vrs import (
     VrsOut,
     VrsPointOut,
     VrsScoreMeta,
+    VrsSummaryOut,
 )
 from domain.models import Chain
 from domain.vrs import METHODOLOGY_VERSION, ScoreConfidence, VrsStatus
 from domain.vrs.methodology import Methodology
 from domain.vrs.reads import HistoryRead, ScoreRead
-from domain.vrs.tiers import configured_share, visible_factors
+from domain.vrs.tiers import VrsView, configured_share, visible_factors
 
 FREE_VIEW_FACTORS = 3  # what the methodology lists as the free tier's factors
 
@@ -33,6 +34,24 @@ def validator_id(chain: Chain, address: str) -> str:
 
 def _view(full: bool) -> View:
     return "full" if full else "basic"
+
+
+PENDING_SUMMARY = VrsSummaryOut(
+    total=None, band=None, confidence=ScoreConfidence.LOW, status=VrsStatus.PENDING
+)
+
+
+def summary_out(view: VrsView | None) -> VrsSummaryOut:
+    """The list-row form of a tier view; None (never scored, or no recent score) is
+    pending."""
+    if view is None:
+        return PENDING_SUMMARY
+    return VrsSummaryOut(
+        total=view.total,
+        band=view.band,
+        confidence=view.score.confidence,
+        status=view.score.status,
+    )
 
 
 def score_out(read: ScoreRead) -> VrsOut:

@@ -42,6 +42,17 @@ class VrsOut(ApiModel):
     factors: list[VrsFactorOut] = Field(description="Empty while pending")
 
 
+class VrsSummaryOut(ApiModel):
+    """A validator's score as a list row carries it (portfolio positions, validator list
+    items): the caller's tier view of the latest score. Never null: unscored is
+    `status: "pending"` with a null total and band."""
+
+    total: int | None = Field(description="0-100 in the caller's tier view; null while pending")
+    band: Band | None
+    confidence: ScoreConfidence
+    status: VrsStatus
+
+
 class VrsPointOut(ApiModel):
     date: dt.date
     calculated_at: UtcDatetime
