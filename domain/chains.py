@@ -50,6 +50,14 @@ class Validator:
     # chain-specific identifiers: ETH pubkey/withdrawalAddress, SOL nodePubkey/version,
     # ATOM consensusAddress/website ... (strings only)
     identity: Mapping[str, str] = field(default_factory=dict)
+    # False: the self-published name and description (DESCRIPTION_KEYS of `identity`)
+    # could not be read this time (they are optional: SOL validator-info): the stored
+    # ones stand instead of being wiped
+    described: bool = True
+
+
+# the keys of Validator.identity a validator publishes about itself (name aside)
+DESCRIPTION_KEYS = frozenset({"website", "iconUrl", "details", "keybaseUsername", "identity"})
 
 
 @dataclass(frozen=True, slots=True)

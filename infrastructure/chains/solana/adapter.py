@@ -1,5 +1,7 @@
 """Solana over JSON-RPC 2.0 (see `rpc.py`): validators and their health from vote
-accounts, gossip and block production; wallets' stake accounts from the Stake
+accounts, gossip and block production, their names from validator-info accounts
+(optional: when those cannot be read the validators still are, and the stored names
+stand); wallets' stake accounts from the Stake
 program (decoded from their binary layout, activation computed from the
 StakeHistory sysvar); chain metrics from inflation, supply and epoch info.
 
@@ -15,7 +17,7 @@ from datetime import UTC, datetime
 from solders.pubkey import Pubkey
 
 from domain.chains import ChainMetrics, Observation, Position, PositionKind, Validator
-from domain.errors import InvalidInput
+from domain.errors import ChainError, InvalidInput
 from domain.models import Chain
 from domain.ports import SetProgress, ValidatorSet, no_progress
 from infrastructure.chains.http import ChainHttp
@@ -28,6 +30,7 @@ from infrastructure.chains.solana.activation import (
     decode_stake_history,
     stake_activation,
 )
+from infrastructure.chains.solana.mapping import CONFIG_PROGRAM_ID, VALIDATOR_INFO_KEY, Published
 from infrastructure.chains.solana.rpc import SolanaRpc
 from infrastructure.chains.solana.stake_account import (
     STAKE_ACCOUNT_SIZE,
@@ -37,8 +40,13 @@ from infrastructure.chains.solana.stake_account import (
     StakeAccountError,
     decode_stake_account,
 )
+from infrastructure.logging import get_logger
 
+log = get_logger(__name__)
 FINALIZED = {"commitment": "finalized"}
+# validator-info data starts with ConfigKeys: a 1-byte short-vec count (2), then the
+# first key, the Va1idator1nfo marker: the node filters out every other Config account
+VALIDATOR_INFO_FILTER = {"memcmp": {"offset": 1, "bytes": VALIDATOR_INFO_KEY}}
 
 
 def _utcnow() -> datetime:
@@ -80,6 +88,25 @@ class SolanaAdapter:
     async def _epoch(self) -> schemas.EpochInfo:
         return await self._rpc.call("getEpochInfo", schemas.EpochInfoResponse, FINALIZED)
 
+    async def _validator_infos(self) -> dict[str, Published] | None:
+        """identity -> published name and description; None when they could not be
+        read (names are optional: the validators are stored all the same)."""
+        config = {**FINALIZED, "encoding": "jsonParsed", "filters": [VALIDATOR_INFO_FILTER]}
+        try:
+            accounts = await self._rpc.call(
+                "getProgramAccounts", schemas.ConfigAccountsResponse, CONFIG_PROGRAM_ID, config
+            )
+        except ChainError as exc:
+            # the class and endpoint only: a message may carry the node's URL (a key)
+            log.warning(
+                "validator_names_unavailable",
+                chain=self.chain.value,
+                error=type(exc).__name__,
+                endpoint=exc.endpoint,
+            )
+            return None
+        return mapping.validator_infos(accounts)
+
     async def fetch_validator_set(self, progress: SetProgress = no_progress) -> ValidatorSet:
         """The whole set, listed (a few hundred validators)."""
         validators = await self.fetch_validators()
@@ -89,11 +116,13 @@ class SolanaAdapter:
     async def fetch_validators(self, ids: Sequence[str] | None = None) -> list[Validator]:
         if ids is not None and not ids:
             return []
-        votes, versions = await asyncio.gather(self._votes(), self._versions())
+        votes, versions, infos = await asyncio.gather(
+            self._votes(), self._versions(), self._validator_infos()
+        )
         wanted = None if ids is None else set(ids)
         at = self._now()
         return [
-            mapping.to_validator(account, delinquent, versions, at)
+            mapping.to_validator(account, delinquent, versions, at, infos)
             for account, delinquent in mapping.all_votes(votes)
             if wanted is None or account.votePubkey in wanted
         ]

@@ -5,14 +5,23 @@ votes on promptly, so within one epoch the best validators set the ceiling and
 the median the norm. Uptime compares the last *completed* epoch with the best
 validator (a full epoch is comparable across validators); performance compares
 the running epoch with the cluster median (capped at 1), so it reacts within hours.
+
+Names come from validator-info accounts (`solana validator-info publish`): Config
+program accounts whose first key is the Va1idator1nfo marker and whose second, a
+signer, is the validator's identity (node) key; a vote account gets the info its
+`nodePubkey` signed. Everything in them is untrusted text (`untrusted.py`).
 """
 
 from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
 
 from domain.chains import ChainMetrics, Observation, Validator, ValidatorStatus
 from domain.models import Chain
@@ -21,12 +30,70 @@ from infrastructure.chains.solana.schemas import (
     ClusterNode,
     EpochInfo,
     InflationRate,
+    KeyedParsedAccount,
+    ParsedData,
     Supply,
+    ValidatorInfo,
     VoteAccount,
     VoteAccounts,
 )
+from infrastructure.chains.untrusted import (
+    DETAILS_MAX,
+    NAME_MAX,
+    clean_handle,
+    clean_text,
+    clean_url,
+)
 
 PLACES = Decimal("0.000001")
+CONFIG_PROGRAM_ID = "Config1111111111111111111111111111111111111"
+VALIDATOR_INFO_KEY = "Va1idator1nfo111111111111111111111111111111"
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """What a validator published about itself, cleaned."""
+
+    name: str | None = None
+    # website, iconUrl (http(s) only), details, keybaseUsername: only those present
+    about: Mapping[str, str] = field(default_factory=dict)
+
+
+def published(data: Mapping[str, Any]) -> Published:
+    about = {
+        "website": clean_url(data.get("website")),
+        "iconUrl": clean_url(data.get("iconUrl")),
+        "details": clean_text(data.get("details"), DETAILS_MAX),
+        "keybaseUsername": clean_handle(data.get("keybaseUsername")),
+    }
+    return Published(
+        name=clean_text(data.get("name"), NAME_MAX),
+        about={k: v for k, v in about.items() if v is not None},
+    )
+
+
+def validator_infos(accounts: Iterable[KeyedParsedAccount]) -> dict[str, Published]:
+    """identity (node) key -> what it published. Accounts that are not well-formed
+    validator-info (other Config data, unparsed, no signing identity) are skipped; of
+    two infos signed by one identity the one at the lower account address counts, so
+    the answer does not depend on the node's order."""
+    found: dict[str, Published] = {}
+    for keyed in sorted(accounts, key=lambda k: k.pubkey):
+        data = keyed.account.data
+        if keyed.account.owner != CONFIG_PROGRAM_ID or not isinstance(data, ParsedData):
+            continue
+        if data.parsed.type != "validatorInfo":
+            continue
+        try:
+            info = ValidatorInfo.model_validate(data.parsed.info)
+        except ValidationError:
+            continue
+        if len(info.keys) < 2 or info.keys[0].pubkey != VALIDATOR_INFO_KEY:
+            continue
+        signer = info.keys[1]
+        if signer.signer and signer.pubkey not in found:
+            found[signer.pubkey] = published(info.configData)
+    return found
 
 
 def fraction(numerator: int | Decimal, denominator: int | Decimal) -> Decimal | None:
@@ -56,21 +123,30 @@ def earned(account: VoteAccount, epoch: int) -> int:
 
 
 def to_validator(
-    account: VoteAccount, delinquent: bool, node_versions: Mapping[str, str | None], at: datetime
+    account: VoteAccount,
+    delinquent: bool,
+    node_versions: Mapping[str, str | None],
+    at: datetime,
+    infos: Mapping[str, Published] | None = None,
 ) -> Validator:
+    """`infos` None: the validator-info could not be read this time (the stored name
+    and description stand); a validator absent from it published nothing."""
     identity = {"nodePubkey": account.nodePubkey, "lastVote": str(account.lastVote)}
     version = node_versions.get(account.nodePubkey)
     if version:  # absent from gossip or not advertised: leave it out rather than guess
         identity["version"] = version
+    info = (infos or {}).get(account.nodePubkey, Published())
+    identity.update(info.about)
     return Validator(
         chain=Chain.SOL,
         address=account.votePubkey,
         status=ValidatorStatus.DELINQUENT if delinquent else ValidatorStatus.ACTIVE,
         stake=account.activatedStake,
         fetched_at=at,
-        name=None,  # Solana has no on-chain validator names
+        name=info.name,
         commission=Decimal(account.commission) / 100,
         identity=identity,
+        described=infos is not None,
     )
 
 

@@ -151,6 +151,53 @@ class KeyedAccount(BaseModel):
     account: Account
 
 
+# --- getProgramAccounts on the Config program, jsonParsed (validator-info) ------------
+# A node parses each Config account it can (agave account-decoder `parse_config`):
+# `data` is then {"program": "config", "parsed": {"type": "validatorInfo", "info":
+# {"keys": [{"pubkey", "signer"}], "configData": <the published JSON>}}, "space"};
+# an account it cannot parse falls back to ["<base64>", "base64"]. Only the envelope
+# is checked here: one odd account must not cost every validator its name, so each
+# account's `info` is validated on its own (`ValidatorInfo`) and skipped when bad.
+
+
+class ParsedConfig(BaseModel):
+    type: str
+    info: Any = None
+
+
+class ParsedData(BaseModel):
+    program: str
+    parsed: ParsedConfig
+    space: U64 | None = None
+
+
+class ParsedAccount(BaseModel):
+    data: ParsedData | list[Any]  # a list: not parsable, sent as ["<data>", "<encoding>"]
+    executable: bool
+    lamports: U64
+    owner: Base58Key
+    rentEpoch: U64 | None = None
+    space: U64 | None = None
+
+
+class KeyedParsedAccount(BaseModel):
+    pubkey: Base58Key
+    account: ParsedAccount
+
+
+class ConfigKey(BaseModel):
+    pubkey: Base58Key
+    signer: bool
+
+
+class ValidatorInfo(BaseModel):
+    """`info` of a parsed "validatorInfo" account: keys[0] is the Va1idator1nfo marker,
+    keys[1] (a signer) the validator's identity; configData what it published."""
+
+    keys: list[ConfigKey]
+    configData: dict[str, Any]
+
+
 VoteAccountsResponse = RpcResponse[VoteAccounts]
 ClusterNodesResponse = RpcResponse[list[ClusterNode]]
 BlockProductionResponse = RpcResponse[WithContext[BlockProduction]]
@@ -159,3 +206,4 @@ InflationRateResponse = RpcResponse[InflationRate]
 SupplyResponse = RpcResponse[WithContext[Supply]]
 AccountInfoResponse = RpcResponse[WithContext[Account | None]]
 ProgramAccountsResponse = RpcResponse[list[KeyedAccount]]
+ConfigAccountsResponse = RpcResponse[list[KeyedParsedAccount]]

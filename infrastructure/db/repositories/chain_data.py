@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.chains import (
+    DESCRIPTION_KEYS,
     ChainMetrics,
     ChainSync,
     Observation,
@@ -67,22 +68,56 @@ class ChainDataRepository:
     # --- writes ------------------------------------------------------------------------
 
     async def upsert_validators(self, validators: Sequence[Validator]) -> None:
-        rows = [
-            {
-                "chain": v.chain.value,
-                "address": v.address,
-                "name": v.name,
-                "status": v.status.value,
-                "stake": v.stake,
-                "commission": v.commission,
-                "jailed": v.jailed,
-                "slashed": v.slashed,
-                "identity": dict(v.identity),
-                "fetched_at": v.fetched_at,
-            }
-            for v in validators
-        ]
+        """Insert or update; a validator read without its description (`described`
+        False: the optional names source failed) keeps the stored name and
+        description keys (one read for all of them)."""
+        kept = await self._stored_descriptions([v for v in validators if not v.described])
+        rows = []
+        for v in validators:
+            name, identity = v.name, dict(v.identity)
+            if not v.described and (v.chain.value, v.address) in kept:
+                name, about = kept[(v.chain.value, v.address)]
+                identity.update(about)
+            rows.append(
+                {
+                    "chain": v.chain.value,
+                    "address": v.address,
+                    "name": name,
+                    "status": v.status.value,
+                    "stake": v.stake,
+                    "commission": v.commission,
+                    "jailed": v.jailed,
+                    "slashed": v.slashed,
+                    "identity": identity,
+                    "fetched_at": v.fetched_at,
+                }
+            )
         await self._upsert(ValidatorRow, rows, ("chain", "address"), update=True)
+
+    async def _stored_descriptions(
+        self, validators: Sequence[Validator]
+    ) -> dict[tuple[str, str], tuple[str | None, dict[str, str]]]:
+        """(chain, address) -> the stored name and description keys of `identity`."""
+        if not validators:
+            return {}
+        keys = [(v.chain.value, v.address) for v in validators]
+        found: dict[tuple[str, str], tuple[str | None, dict[str, str]]] = {}
+        for start in range(0, len(keys), _CHUNK // 2):
+            pair = tuple_(ValidatorRow.chain, ValidatorRow.address)
+            columns = (ValidatorRow.chain, ValidatorRow.address, ValidatorRow.name)
+            rows = await self._session.execute(
+                select(*columns, ValidatorRow.identity).where(
+                    pair.in_(keys[start : start + _CHUNK // 2])
+                )
+            )
+            for chain, address, name, identity in rows:
+                about = {
+                    str(k): str(v)
+                    for k, v in (identity or {}).items()
+                    if k in DESCRIPTION_KEYS and v is not None
+                }
+                found[(chain, address)] = (name, about)
+        return found
 
     async def add_observations(self, observations: Sequence[Observation], hour: datetime) -> None:
         """One sample per validator and hour; a second ingest in the hour changes nothing."""

@@ -112,6 +112,98 @@ BLOCK_PRODUCTION = {
 }
 
 
+# getProgramAccounts on the Config program, encoding jsonParsed: validator-info accounts
+# as a node parses them (agave account-decoder parse_config: {"program": "config",
+# "parsed": {"type": "validatorInfo", "info": {"keys", "configData"}}, "space"}), and one
+# it cannot parse, which falls back to base64
+CONFIG = "Config1111111111111111111111111111111111111"
+MARKER = "Va1idator1nfo111111111111111111111111111111"
+RPC_ONLY_NODE = "7Np41oeYqPefeNQEHSv1UDhYrehxin3NStELsSKCT4K2"
+
+
+def info_account(
+    address: str, identity: str, data: dict[str, Any], *, signer: bool = True
+) -> dict[str, Any]:
+    return {
+        "account": {
+            "data": {
+                "parsed": {
+                    "info": {
+                        "configData": data,
+                        "keys": [
+                            {"pubkey": MARKER, "signer": False},
+                            {"pubkey": identity, "signer": signer},
+                        ],
+                    },
+                    "type": "validatorInfo",
+                },
+                "program": "config",
+                "space": 643,
+            },
+            "executable": False,
+            "lamports": 5365920,
+            "owner": CONFIG,
+            "rentEpoch": 18446744073709551615,
+            "space": 643,
+        },
+        "pubkey": address,
+    }
+
+
+VALIDATOR_INFOS: list[dict[str, Any]] = [
+    info_account(
+        "2Xw1ztBjr7SoJrCkBCx1PwzhQVsNShyJZK2xBKvjvpVc",
+        DOC_VOTE["nodePubkey"],
+        {
+            "details": "Staking since 2020.\nSecure, reliable,\tand\u0000 fast.",
+            "iconUrl": "https://example.com/icon.png",
+            "name": "Doc Validator 🚀",
+            "website": "https://doc.example.com",
+        },
+    ),
+    # a second info signed by the same identity, at a higher account address: ignored
+    info_account(
+        "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin",
+        DOC_VOTE["nodePubkey"],
+        {"name": "Impostor"},
+    ),
+    info_account(
+        "3Ct8qv8ZbUzgH4BxECdKWKXNtv3hKzV6xPPyG3uwc5H1",
+        SMALL["nodePubkey"],
+        {
+            "keybaseUsername": "small_ops",
+            "name": "Small\u202e Ops\u200b",  # a bidi override and a zero-width space
+            "website": "javascript:alert(1)",
+            "iconUrl": "ftp://small.example/icon.png",
+        },
+    ),
+    # the key is listed but did not sign: anyone could have written this one
+    info_account(
+        "4vJ9JU1bJJE96FWSJKvHsmmFADCg4gpZQff4P3bkLKi",
+        DOWN["nodePubkey"],
+        {"name": "Not Really Down"},
+        signer=False,
+    ),
+    info_account("5RiVbXsrwfa1ctn3Zwwnh8tkJw4d3QnDBnLpw2J7VWGo", RPC_ONLY_NODE, {"name": "RPC"}),
+    {
+        "account": {
+            "data": ["AgdRlwF0SPKsXtWB", "base64"],  # the node could not parse it
+            "executable": False,
+            "lamports": 1141440,
+            "owner": CONFIG,
+            "rentEpoch": 18446744073709551615,
+            "space": 36,
+        },
+        "pubkey": "StakeConfig11111111111111111111111111111111",
+    },
+]
+
+
+def program_accounts(params: list[Any]) -> Any:
+    assert params[0] == CONFIG, "stake accounts are scripted by the tests that read them"
+    return VALIDATOR_INFOS
+
+
 def rpc_node(answers: dict[str, Any], calls: list[tuple[str, str, Any]]) -> httpx.MockTransport:
     """A node answering each method from `answers` (a result, a callable of the params,
     or a whole httpx.Response); records (url, method, params)."""
@@ -149,6 +241,7 @@ def node(calls: list[tuple[str, str, Any]] | None = None, **answers: Any) -> Sol
         "getClusterNodes": CLUSTER_NODES,
         "getEpochInfo": EPOCH_INFO,
         "getBlockProduction": BLOCK_PRODUCTION,
+        "getProgramAccounts": program_accounts,
     }
     return adapter(rpc_node({**defaults, **answers}, calls if calls is not None else []))
 
@@ -163,8 +256,8 @@ async def test_vote_accounts_become_validators() -> None:
     doc = by_address[DOC_VOTE["votePubkey"]]
     assert doc.chain is Chain.SOL and doc.status is ValidatorStatus.ACTIVE
     assert doc.stake == 38263229364446900 and doc.commission == Decimal("0.95")
-    assert doc.name is None and doc.fetched_at == NOW
-    assert doc.identity == {
+    assert doc.fetched_at == NOW
+    assert {k: doc.identity[k] for k in ("nodePubkey", "version", "lastVote")} == {
         "nodePubkey": DOC_VOTE["nodePubkey"],
         "version": "2.2.16",
         "lastVote": "391573587",
@@ -203,6 +296,92 @@ async def test_observations_score_credits_skips_and_versions() -> None:
     assert (doc.version, small.version, down.version) == ("2.2.16", None, None)
     assert doc.commission == Decimal("0.95") and doc.stake == DOC_VOTE["activatedStake"]
     assert doc.observed_at == NOW
+
+
+# --- names from validator-info ---------------------------------------------------------------
+
+
+async def test_names_and_descriptions_from_validator_info() -> None:
+    calls: list[tuple[str, str, Any]] = []
+    by_address = {v.address: v for v in await node(calls).fetch_validators()}
+    doc, small, down = (by_address[v["votePubkey"]] for v in (DOC_VOTE, SMALL, DOWN))
+    # the vote account gets the info its identity (nodePubkey) signed; the lower
+    # account address wins over a second info of the same identity
+    assert doc.name == "Doc Validator 🚀"
+    assert doc.identity["website"] == "https://doc.example.com"
+    assert doc.identity["iconUrl"] == "https://example.com/icon.png"
+    # control characters out, whitespace collapsed
+    assert doc.identity["details"] == "Staking since 2020. Secure, reliable, and fast."
+    # a bidi override and a zero-width space are dropped; non-http(s) URLs are refused
+    assert small.name == "Small Ops"
+    assert small.identity["keybaseUsername"] == "small_ops"
+    assert "website" not in small.identity and "iconUrl" not in small.identity
+    # an info its identity did not sign names nobody
+    assert down.name is None and "website" not in down.identity
+    assert all(v.described for v in by_address.values())
+    # one request: the Config program, jsonParsed, only accounts led by the marker key
+    (config_call,) = [c for c in calls if c[1] == "getProgramAccounts"]
+    assert config_call[2] == [
+        CONFIG,
+        {
+            "commitment": "finalized",
+            "encoding": "jsonParsed",
+            "filters": [{"memcmp": {"offset": 1, "bytes": MARKER}}],
+        },
+    ]
+
+
+async def test_validators_are_read_even_when_names_cannot_be(make_settings: Any) -> None:
+    import io
+    import logging
+
+    from infrastructure.logging import configure_logging
+
+    stream = io.StringIO()
+    configure_logging(make_settings(log_format="json"), stream=stream)
+    # a provider that excludes the Config program from its account index (a real
+    # getProgramAccounts refusal), then one that answers in an unknown format
+    refused = {
+        "jsonrpc": "2.0",
+        "error": {"code": -32010, "message": "Config1111111111111111111111111111111111111 "
+                  "excluded from account secondary indexes; this RPC method unavailable for key"},
+        "id": 1,
+    }  # fmt: skip
+    try:
+        for answer in (httpx.Response(200, json=refused), {"not": "a list"}):
+            validators = await node(getProgramAccounts=answer).fetch_validators()
+            assert len(validators) == 3
+            assert all(v.name is None and not v.described for v in validators)
+    finally:
+        logging.getLogger().handlers.clear()
+    warnings = [
+        json.loads(line) for line in stream.getvalue().splitlines() if "validator_names" in line
+    ]
+    assert [w["error"] for w in warnings] == ["ChainUnavailable", "ChainDataInvalid"]
+    assert all(w["endpoint"] == "getProgramAccounts" for w in warnings)
+    assert "rpc.one" not in stream.getvalue()  # the node's URL (it may hold a key) stays out
+
+
+def test_untrusted_text_is_capped_and_urls_are_http_only() -> None:
+    from infrastructure.chains.untrusted import clean_handle, clean_text, clean_url
+
+    assert clean_text("x" * 500, 80) == "x" * 79 + "…"
+    assert clean_text("\u202e\u200b \n", 80) is None and clean_text(42, 80) is None
+    assert clean_text("👩\u200d💻 Labs", 80) == "👩\u200d💻 Labs"  # the emoji joiner stays
+    assert clean_url("example.com/validator") == "https://example.com/validator"
+    assert clean_url("http://example.com") == "http://example.com"
+    for bad in (
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "https://user:pw@example.com",
+        "https://exa mple.com",
+        "https://",
+        "not a url",
+        "https://example.com:99999",
+        "https://example.com/" + "a" * 300,
+    ):
+        assert clean_url(bad) is None, bad
+    assert clean_handle("ops_team") == "ops_team" and clean_handle("<script>") is None
 
 
 # --- metrics ------------------------------------------------------------------------------
