@@ -1,8 +1,10 @@
 """Demo Solana RPC node: answers JSON-RPC 2.0 POSTs (single or batched) in the real
 wire formats for every method the Solana adapter uses. The validators come from
-`solana_world`, the stake accounts and StakeHistory from `solana_stakes`;
-getProgramAccounts applies `dataSize`/`memcmp` filters to the account bytes, as a
-node does. Unknown methods and bad params get the JSON-RPC error objects.
+`solana_world`, the stake accounts and StakeHistory from `solana_stakes`, the
+validator-info (Config program) accounts from `solana_info`; getProgramAccounts
+applies `dataSize`/`memcmp` filters to the account bytes, as a node does, and serves
+Config accounts as base64 or jsonParsed (unparsable ones fall back to base64).
+Unknown methods and bad params get the JSON-RPC error objects.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ import httpx
 import orjson
 
 from infrastructure.chains.demo import solana_world as w
+from infrastructure.chains.demo.solana_info import config_accounts
+from infrastructure.chains.demo.solana_info import parse as parse_config
 from infrastructure.chains.demo.solana_stakes import StakeAccounts
 from infrastructure.chains.solana.activation import STAKE_HISTORY_SYSVAR
+from infrastructure.chains.solana.mapping import CONFIG_PROGRAM_ID
 from infrastructure.chains.solana.stake_account import STAKE_PROGRAM_ID, U64_MAX
 
 API_VERSION = "2.3.7"
@@ -50,6 +55,7 @@ class SolanaDemo:
         self._seed = seed
         self._world = w.World(seed)
         self._stakes = StakeAccounts(self._world)
+        self._config = config_accounts(self._world)
         self._methods: dict[str, Callable[..., Any]] = {
             "getVoteAccounts": self._vote_accounts,
             "getClusterNodes": self._cluster_nodes,
@@ -194,15 +200,25 @@ class SolanaDemo:
         return _with_context(clock, value)
 
     def _program_accounts(self, clock: w.Clock, program: str, config: Config = None) -> Any:
-        _base64_only(config)
         filters = (config or {}).get("filters") or []
         if len(filters) > 4:
             raise Fault(-32602, "Invalid params: too many filters provided; max 4")
-        found = [
-            {"pubkey": s.pubkey, "account": _account(s.data, s.lamports, STAKE_PROGRAM_ID)}
-            for s in (self._stakes.at(clock.epoch) if program == STAKE_PROGRAM_ID else [])
-            if all(_matches(s.data, rule) for rule in filters)
-        ]
+        if program == CONFIG_PROGRAM_ID:
+            encoding = (config or {}).get("encoding")
+            if encoding not in ("base64", "jsonParsed"):
+                raise Fault(-32602, "Invalid params: this demo node serves base64 or jsonParsed")
+            found = [
+                {"pubkey": c.pubkey, "account": _config_account(c.data, c.lamports, encoding)}
+                for c in self._config
+                if all(_matches(c.data, rule) for rule in filters)
+            ]
+        else:
+            _base64_only(config)
+            found = [
+                {"pubkey": s.pubkey, "account": _account(s.data, s.lamports, STAKE_PROGRAM_ID)}
+                for s in (self._stakes.at(clock.epoch) if program == STAKE_PROGRAM_ID else [])
+                if all(_matches(s.data, rule) for rule in filters)
+            ]
         return _with_context(clock, found) if (config or {}).get("withContext") else found
 
 
@@ -223,6 +239,14 @@ def _account(data: bytes, lamports: int, owner: str) -> dict[str, Any]:
         "rentEpoch": U64_MAX,
         "space": len(data),
     }
+
+
+def _config_account(data: bytes, lamports: int, encoding: str) -> dict[str, Any]:
+    account = _account(data, lamports, CONFIG_PROGRAM_ID)
+    parsed = parse_config(data) if encoding == "jsonParsed" else None
+    if parsed is not None:
+        account["data"] = {"parsed": parsed, "program": "config", "space": len(data)}
+    return account
 
 
 def _node(key: str, index: int, version: str | None) -> dict[str, Any]:

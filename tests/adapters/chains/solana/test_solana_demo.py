@@ -231,3 +231,60 @@ async def test_bad_params_are_invalid_params_errors(demo: SolanaDemo, params: li
     assert answer["error"]["code"] == -32602 and answer["id"] == 9
     votes = {"jsonrpc": "2.0", "id": 10, "method": "getVoteAccounts", "params": ["finalized"]}
     assert (await rpc(demo, votes))["error"]["code"] == -32602
+
+
+# --- validator-info (Config program) ------------------------------------------------------
+
+CONFIG = "Config1111111111111111111111111111111111111"
+MARKER = "Va1idator1nfo111111111111111111111111111111"
+
+
+async def test_validator_info_in_the_jsonparsed_wire_shape(demo: SolanaDemo) -> None:
+    only_info = {"filters": [{"memcmp": {"offset": 1, "bytes": MARKER}}]}
+    parsed = await result(
+        demo, "getProgramAccounts", CONFIG, {"encoding": "jsonParsed", **only_info}
+    )
+    raw = await result(demo, "getProgramAccounts", CONFIG, {"encoding": "base64", **only_info})
+    assert [a["pubkey"] for a in parsed] == [a["pubkey"] for a in raw] and len(parsed) > 1_000
+    first = parsed[0]["account"]
+    assert first["owner"] == CONFIG and first["space"] == first["data"]["space"] == 643
+    assert first["data"]["program"] == "config"
+    assert first["data"]["parsed"]["type"] == "validatorInfo"
+    keys = first["data"]["parsed"]["info"]["keys"]
+    assert keys[0] == {"pubkey": MARKER, "signer": False} and keys[1]["signer"] is True
+    assert isinstance(first["data"]["parsed"]["info"]["configData"]["name"], str)
+    # the same bytes: ConfigKeys (count 2, marker, not signer, identity, signer), then
+    # a u64 length and the JSON text
+    data = _data(raw[0])
+    assert data[0] == 2 and data[1:33] == b58decode(MARKER) and data[33] == 0
+    assert data[34:66] == b58decode(keys[1]["pubkey"]) and data[66] == 1
+    length = int.from_bytes(data[67:75], "little")
+    config_data = first["data"]["parsed"]["info"]["configData"]
+    assert json.loads(data[75 : 75 + length]) == config_data
+    # unfiltered, the cluster's StakeConfig account is there too: not parsable, so base64
+    everything = await result(demo, "getProgramAccounts", CONFIG, {"encoding": "jsonParsed"})
+    stake_config = [a for a in everything if isinstance(a["account"]["data"], list)]
+    assert [a["pubkey"] for a in stake_config] == ["StakeConfig11111111111111111111111111111111"]
+    assert stake_config[0]["account"]["data"][1] == "base64"
+    bad = await rpc(
+        demo,
+        {"jsonrpc": "2.0", "id": 5, "method": "getProgramAccounts",
+         "params": [CONFIG, {"encoding": "jsonParsed:zstd"}]},
+    )  # fmt: skip
+    assert bad["error"]["code"] == -32602
+
+
+async def test_most_validators_are_named_deterministically(demo: SolanaDemo) -> None:
+    validators = await solana(demo).fetch_validators()
+    named = [v for v in validators if v.name]
+    assert 0.75 < len(named) / len(validators) < 0.95  # most, not all, publish
+    assert len({v.name for v in named}) == len(named)
+    assert sum("website" in v.identity for v in validators) > len(validators) / 2
+    assert any("iconUrl" in v.identity for v in validators)
+    assert all(v.identity.get("website", "https://").startswith("https://") for v in validators)
+    # the junk some publish (a bidi override, a newline, a javascript: link) is cleaned
+    assert not any(c in v.name for v in named for c in "\u202e\n")
+    again = {v.address: v.name for v in await solana(SolanaDemo(seed=42)).fetch_validators()}
+    assert again == {v.address: v.name for v in validators}
+    other = {v.name for v in await solana(SolanaDemo(seed=7)).fetch_validators()}
+    assert other != {v.name for v in validators}
