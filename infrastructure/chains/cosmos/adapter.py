@@ -29,6 +29,13 @@ from infrastructure.chains.cosmos import schemas as s
 from infrastructure.chains.cosmos.consensus import account_address
 from infrastructure.chains.cosmos.snapshot import ConsensusSet, ValidatorView, join
 from infrastructure.chains.http import ChainHttp
+from infrastructure.chains.untrusted import (
+    DETAILS_MAX,
+    NAME_MAX,
+    clean_handle,
+    clean_text,
+    clean_url,
+)
 from infrastructure.logging import get_logger
 
 log = get_logger(__name__)
@@ -167,10 +174,12 @@ class CosmosAdapter:
     def _validator(self, view: ValidatorView, fetched_at: datetime) -> Validator:
         v = view.validator
         max_rate = v.commission.commission_rates.max_rate
+        about = v.description
         identity = {
             "consensusAddress": view.consensus_address or "",
-            "website": v.description.website,
-            "identity": v.description.identity,
+            "website": clean_url(about.website) or "",
+            "identity": clean_handle(about.identity) or "",
+            "details": clean_text(about.details, DETAILS_MAX) or "",
             # the ceiling the validator committed to (the risk score's commission factor)
             "maxCommissionRate": "" if max_rate is None else format(max_rate.normalize(), "f"),
         }
@@ -180,7 +189,7 @@ class CosmosAdapter:
             status=view.status,
             stake=v.tokens,
             fetched_at=fetched_at,
-            name=v.description.moniker or None,
+            name=clean_text(about.moniker, NAME_MAX),
             commission=v.commission.commission_rates.rate,
             jailed=v.jailed,
             slashed=view.tombstoned,  # double-sign; ICS consumer downtime jails unslashed

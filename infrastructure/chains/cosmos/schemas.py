@@ -117,9 +117,12 @@ BondStatus = Literal[
 
 
 class Description(Model):
+    """Self-published, untrusted text (cleaned before it is kept: chains/untrusted.py)."""
+
     moniker: str = ""
-    identity: str = ""
+    identity: str = ""  # a Keybase key id (16 hex digits), by convention
     website: str = ""
+    details: str = ""
 
 
 class CommissionRates(Model):

@@ -42,6 +42,7 @@ def staking_validator(
     jailed: bool = False,
     identity: str = "",
     website: str = "",
+    details: str = "",
 ) -> Body:
     """One entry of /cosmos/staking/v1beta1/validators (x-staking README, REST)."""
     return {
@@ -56,7 +57,7 @@ def staking_validator(
             "identity": identity,
             "website": website,
             "security_contact": "",
-            "details": "",
+            "details": details,
         },
         "unbonding_height": "0",
         "unbonding_time": "1970-01-01T00:00:00Z",
@@ -78,6 +79,7 @@ SMARTNODES = staking_validator(
     "SmartNodes",
     identity="D372724899D1EDC8",
     website="https://smartnodes.co",
+    details="Enterprise-grade validation.\n\nEst. 2019.",
 )
 NODERUNNERS = staking_validator(
     "cosmosvaloper1q5ku90atkhktze83j9xjaks2p7uruag5zp6wt7",
@@ -376,6 +378,7 @@ async def test_validator_fields_map_from_the_staking_record(adapter: CosmosAdapt
         "consensusAddress": valcons(SMARTNODES),
         "website": "https://smartnodes.co",
         "identity": "D372724899D1EDC8",
+        "details": "Enterprise-grade validation. Est. 2019.",  # one line
         "maxCommissionRate": "0.2",
     }
     tombstoned = (await adapter.fetch_validators([DOUBLE_SIGNER["operator_address"]]))[0]
@@ -383,6 +386,24 @@ async def test_validator_fields_map_from_the_staking_record(adapter: CosmosAdapt
     assert tombstoned.identity["consensusAddress"] == (
         "cosmosvalcons1nrqslkwd3pz096lh6t082frdqc84uwxn0t958c"
     )
+
+
+async def test_self_published_descriptions_are_cleaned(
+    adapter: CosmosAdapter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    junk = {
+        "moniker": "\u202eSmart\u0007Nodes  " + "!" * 200,
+        "identity": "<img src=x>",
+        "website": "javascript:alert(1)",
+        "security_contact": "",
+        "details": "x" * 1000,
+    }
+    monkeypatch.setitem(SMARTNODES, "description", junk)
+    (smart,) = await adapter.fetch_validators([SMARTNODES["operator_address"]])
+    assert smart.name is not None and smart.name.startswith("SmartNodes !!")
+    assert len(smart.name) == 80 and "\u202e" not in smart.name
+    assert "website" not in smart.identity and "identity" not in smart.identity
+    assert len(smart.identity["details"]) == 300
 
 
 async def test_no_ids_no_requests(adapter: CosmosAdapter, lcd: FakeLcd) -> None:
