@@ -7,6 +7,7 @@ Production: the same ports on Redis. The database is SQLite or PostgreSQL by URL
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import httpx
@@ -50,6 +51,8 @@ class Resources:
     redis: Redis | None = None
     redis_guard: RedisGuard | None = None  # with Redis: whether it answers (shared breaker)
     metrics_registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+    # when this process opened its resources: readiness's grace period for a fresh install
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     _chains: ChainSources | None = None
     _reads: CachedReads | None = None
 

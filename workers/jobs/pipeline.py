@@ -10,7 +10,7 @@ from typing import Any
 
 from domain.models import Chain
 from domain.ports import JobQueue
-from services import pipeline
+from services import pipeline, readiness
 from workers.context import JobDeps, JobFunction
 from workers.jobs.fetch import fetch_chain
 from workers.jobs.real_yield import compute_yield
@@ -22,9 +22,16 @@ AFTER_FETCH: list[tuple[str, JobFunction]] = [("vrs", compute_vrs), ("yield", co
 
 
 async def run_pipeline(deps: JobDeps, chain: str) -> dict[str, Any]:
-    results: dict[str, Any] = {"fetch": await fetch_chain(deps, chain)}
-    for step, function in AFTER_FETCH:
-        results[step] = await function(deps, chain=chain)
+    """The steps in order; the run's outcome is recorded for `/api/ready`."""
+    which, started = Chain(chain), deps.clock()
+    try:
+        results: dict[str, Any] = {"fetch": await fetch_chain(deps, chain)}
+        for step, function in AFTER_FETCH:
+            results[step] = await function(deps, chain=chain)
+    except Exception as exc:
+        await readiness.record_pipeline_run(deps.uow, which, started, exc)
+        raise
+    await readiness.record_pipeline_run(deps.uow, which, started)
     return results
 
 
