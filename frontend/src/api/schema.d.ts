@@ -412,8 +412,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness: the database (required) and, when configured, Redis (degraded)
-         * @description 503 while the database cannot be reached. A Redis outage does not make the API unready — it keeps answering (rate limits in memory, reads from the database; sign-in answers 503) — so it shows as `status: degraded` with `checks.redis: unavailable`.
+         * Readiness: the database (required), Redis and each chain's pipeline (degraded)
+         * @description 503 only while the database cannot be reached. Everything else keeps the API in rotation, flagged `status: degraded`: a Redis outage (`checks.redis: unavailable`; rate limits in memory, reads from the database, sign-in answers 503), or a chain whose pipeline has not succeeded for more than 2 hours (`chains.<chain>.status: stale`; its last known data is still served). A fresh install reports its chains `pending` for 2 hours after start-up. `jobs` is `ok` only while the job runner's heartbeat is fresh and no chain's pipeline is failing or stale. Errors show a stable code, never the stored error text.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -733,6 +733,24 @@ export interface components {
             validators: number;
             /** Wallets */
             wallets: number;
+        };
+        /** ChainReadinessOut */
+        ChainReadinessOut: {
+            /** Lastattemptat */
+            lastAttemptAt: string | null;
+            /** @description The last run's failure when it came after the last success: a stable code and a generic message, never the stored error text */
+            lastError: components["schemas"]["LastError"] | null;
+            /**
+             * Lastsuccessat
+             * @description Start of the last successful pipeline run (null: never)
+             */
+            lastSuccessAt: string | null;
+            /**
+             * Status
+             * @description ok: the last pipeline run succeeded within 2 hours; failing: the last run failed, the data is still fresh; pending: never run, within 2 hours of start-up; stale: no successful run for more than 2 hours (degrades readiness)
+             * @enum {string}
+             */
+            status: "ok" | "failing" | "pending" | "stale";
         };
         /** ChainYield */
         ChainYield: {
@@ -1317,14 +1335,29 @@ export interface components {
         };
         /** Readiness */
         Readiness: {
+            /**
+             * Chains
+             * @description Per chain: eth, sol, atom
+             */
+            chains: {
+                [key: string]: components["schemas"]["ChainReadinessOut"];
+            };
             /** Checks */
             checks: {
                 [key: string]: string;
             };
-            /** Jobs */
-            jobs: string;
-            /** Status */
-            status: string;
+            /**
+             * Jobs
+             * @description The job runner: ok; failing (alive, but a chain's pipeline is failing or stale); stale (no heartbeat: not running); unknown (Redis is down)
+             * @enum {string}
+             */
+            jobs: "ok" | "failing" | "stale" | "unknown";
+            /**
+             * Status
+             * @description degraded: Redis is down or a chain is stale; the API still answers (with the last known data), so it stays in rotation
+             * @enum {string}
+             */
+            status: "ready" | "degraded";
         };
         /**
          * ScoreConfidence
@@ -1812,6 +1845,7 @@ export type SchemaCalculateIn = components['schemas']['CalculateIn'];
 export type SchemaCalculateOut = components['schemas']['CalculateOut'];
 export type SchemaChain = components['schemas']['Chain'];
 export type SchemaChainBlock = components['schemas']['ChainBlock'];
+export type SchemaChainReadinessOut = components['schemas']['ChainReadinessOut'];
 export type SchemaChainYield = components['schemas']['ChainYield'];
 export type SchemaCosmosProof = components['schemas']['CosmosProof'];
 export type SchemaCronOut = components['schemas']['CronOut'];
