@@ -1,9 +1,9 @@
 """Solana over JSON-RPC 2.0 (see `rpc.py`): validators and their health from vote
 accounts, gossip and block production, their names from validator-info accounts
 (optional: when those cannot be read the validators still are, and the stored names
-stand); wallets' stake accounts from the Stake
-program (decoded from their binary layout, activation computed from the
-StakeHistory sysvar); chain metrics from inflation, supply and epoch info.
+stand); wallets' stake accounts from the Stake program (decoded from their binary
+layout, activation computed from the StakeHistory sysvar); chain metrics from
+inflation, supply and epoch info.
 
 Independent calls of one fetch run concurrently.
 """
