@@ -21,6 +21,7 @@ HANDLE_MAX = 64
 _KEPT_FORMAT = {"\u200d"}  # ZERO WIDTH JOINER: part of emoji sequences
 _WHITESPACE = re.compile(r"\s+")
 _HOSTNAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
+_NOT_IN_URLS = frozenset('<>"`{}|\\^')
 _HANDLE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
 
@@ -53,6 +54,8 @@ def clean_url(value: object) -> str | None:
         return None
     text = value.strip()
     if not text or len(text) > URL_MAX or any(_visible(c) != c or c.isspace() for c in text):
+        return None
+    if any(c in _NOT_IN_URLS for c in text):  # unsafe in URLs (RFC 3986): never needed raw
         return None
     if "://" not in text:
         host = text.split("/", 1)[0]

@@ -379,6 +379,8 @@ def test_untrusted_text_is_capped_and_urls_are_http_only() -> None:
         "not a url",
         "https://example.com:99999",
         "https://example.com/" + "a" * 300,
+        'https://example.com/"onmouseover="alert(1)',
+        "https://example.com/<script>",
     ):
         assert clean_url(bad) is None, bad
     assert clean_handle("ops_team") == "ops_team" and clean_handle("<script>") is None
