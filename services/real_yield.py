@@ -35,9 +35,8 @@ from domain.real_yield import (
     YieldParameters,
     chain_inputs,
     is_earning,
-    slashing_factor,
-    slashing_factor_from_score,
     stake_weighted_median,
+    validator_slashing_factor,
 )
 from domain.real_yield.calculation import (
     Calculation,
@@ -80,18 +79,20 @@ async def slashing_factors(
     """Validator address -> slashing factor (1 = the network base risk); validators not in
     the mapping count as 1.
 
-    From the validator's latest VRS slashing-history score when it has one; otherwise
-    from its record (slashed / tombstoned / jailed flags) and its observations of the
-    last `slashing_factor_window_days` (jailed hours, delinquent or offline hours).
-    Bounded by yield_config."""
+    Slashed (ETH, also from the whole-set index) or tombstoned (ATOM), now or within the
+    last `slashing_factor_window_days`: the maximum, even when a risk score from before
+    the slash says otherwise. Else from the validator's latest VRS slashing-history
+    score when it has one; else from its record (jailed flag) and its observations of
+    the window (jailed hours, delinquent or offline hours). Bounded by yield_config."""
     params = parameters or await uow.yield_config.parameters()
     until = as_of or datetime.now(UTC)
     since = until - timedelta(days=int(params.slashing_factor_window_days))
     records = await uow.yield_inputs.slashing_records(chain, since, until, only)
-    factors = {address: slashing_factor(record, params) for address, record in records.items()}
-    for address, score in (await uow.yield_inputs.slashing_scores(chain, as_of, only)).items():
-        factors[address] = slashing_factor_from_score(score, params)
-    return factors
+    scores = await uow.yield_inputs.slashing_scores(chain, as_of, only)
+    return {
+        address: validator_slashing_factor(records.get(address), scores.get(address), params)
+        for address in records.keys() | scores.keys()
+    }
 
 
 # --- loading the calculator's inputs ---------------------------------------------------------
