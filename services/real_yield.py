@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
 from domain.errors import NotFound
 from domain.models import Chain
-from domain.portfolio import CHAIN_ORDER, PortfolioYield, position_inputs
+from domain.portfolio import CHAIN_ORDER, Holding, PortfolioYield, position_inputs
 from domain.portfolio import portfolio_yield as yield_view
 from domain.real_yield import (
     ChainInputs,
@@ -48,7 +48,7 @@ from domain.real_yield.calculation import (
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger
 from services import cache_keys
-from services.portfolio import get_portfolio
+from services import portfolio as portfolios  # a module: services.portfolio imports this one
 
 log = get_logger(__name__)
 
@@ -196,8 +196,15 @@ async def portfolio_yield(
 ) -> PortfolioYield:
     """Each of the user's positions with its breakdown (none while its chain has no data),
     weighted averages per chain and overall."""
-    portfolio = await get_portfolio(uow, user_id, chain, now)
-    holdings = portfolio.holdings
+    portfolio = await portfolios.get_portfolio(uow, user_id, chain, now)
+    return yield_view(portfolio, await holding_yields(uow, portfolio.holdings, now))
+
+
+async def holding_yields(
+    uow: SqlUnitOfWork, holdings: Sequence[Holding], now: datetime
+) -> list[RealYield | None]:
+    """The breakdown of each holding as it applies to the position (None while its chain
+    has no data): a fixed number of queries per chain, however many positions."""
     results: list[RealYield | None] = [None] * len(holdings)
     params: YieldParameters | None = None
     for c in CHAIN_ORDER:
@@ -213,7 +220,7 @@ async def portfolio_yield(
         known = await validator_inputs(uow, c, now, wanted, params)
         for i in mine:
             results[i] = context.validator(position_inputs(holdings[i].position, known))
-    return yield_view(portfolio, results)
+    return results
 
 
 # --- the public calculator ----------------------------------------------------------------
