@@ -307,10 +307,11 @@ class YieldSnapshotRepository:
         return {result.validator: result for result in map(_result, rows)}
 
     async def history(
-        self, chain: Chain, validator: str | None, since: date
+        self, chain: Chain, validator: str | None, since: date, until: date | None = None
     ) -> list[tuple[date, RealYield]]:
-        """A validator's (None: the network's) daily snapshots from `since`, oldest first."""
-        rows = await self._session.scalars(
+        """A validator's (None: the network's) daily snapshots from `since` (to `until`),
+        oldest first, in one query (the unique (chain, validator, day) index serves it)."""
+        query = (
             select(YieldSnapshotRow)
             .where(
                 YieldSnapshotRow.chain == chain.value,
@@ -319,4 +320,7 @@ class YieldSnapshotRepository:
             )
             .order_by(YieldSnapshotRow.snapshot_date)
         )
+        if until is not None:
+            query = query.where(YieldSnapshotRow.snapshot_date <= until)
+        rows = await self._session.scalars(query)
         return [(row.snapshot_date, _result(row)) for row in rows]
