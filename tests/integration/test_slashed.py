@@ -6,6 +6,7 @@ carries it too. (Solana has no protocol slashing: nothing to test there.)"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -150,3 +151,34 @@ async def test_a_slashed_eth_validator_only_the_index_knows_is_slashed_too(
         params = await uow.yield_config.parameters()
         factors = await slashing_factors(uow, Chain.ETH, only=[*slashed, "0", "not-an-index"])
     assert factors == dict.fromkeys(slashed, params.slashing_factor_max)
+
+
+async def test_the_demo_hubs_tombstoned_validator_carries_the_worst_factor(
+    resources: Resources,
+) -> None:
+    clock = resources.chains().clock
+    now = datetime(2033, 3, 1, 10, 20, tzinfo=UTC)  # an hour of its own (shared PostgreSQL)
+    clock.fixed = now
+    try:
+        await JobDeps.from_resources(resources).ingest().run(Chain.ATOM)
+    finally:
+        clock.fixed = None
+    async with resources.session_factory() as session:
+        tombstoned = list(
+            await session.scalars(
+                select(ValidatorRow.address).where(
+                    ValidatorRow.chain == "atom", ValidatorRow.slashed
+                )
+            )
+        )
+    assert len(tombstoned) == 1  # the demo Hub tombstones exactly one
+    (address,) = tombstoned
+    clean = replace(clean_score(address, now - timedelta(hours=1)), chain=Chain.ATOM)
+    async with SqlUnitOfWork(resources.session_factory) as uow:
+        await uow.vrs_scores.add([clean])
+        await uow.commit()
+        params = await uow.yield_config.parameters()
+        factors = await slashing_factors(uow, Chain.ATOM, as_of=now, only=[address])
+        result = await real_yield.breakdown(uow, Chain.ATOM, address, now)
+    assert factors == {address: params.slashing_factor_max}
+    assert result.slashing_factor == params.slashing_factor_max and not result.earning
