@@ -193,16 +193,18 @@ class Bench:
     async def build_times(self, users: list[Any]) -> list[float]:
         """The portfolio build alone (queries, model, JSON) in this process, in ms."""
         from api.presenters.portfolio import portfolio_json
+        from domain.models import Tier
         from infrastructure.db.engine import create_engine, create_session_factory
         from infrastructure.db.uow import SqlUnitOfWork
-        from services.portfolio import get_portfolio
+        from services.portfolio import scored
 
         engine = create_engine(self.settings.effective_database_url)
         sessions, times = create_session_factory(engine), []
         for user in users:
             started = time.perf_counter()
             async with SqlUnitOfWork(sessions) as uow:
-                portfolio_json(await get_portfolio(uow, user.id, None, datetime.now(UTC)))
+                now = datetime.now(UTC)
+                portfolio_json(await scored(uow, user.id, Tier.FREE, None, now))
             times.append((time.perf_counter() - started) * 1000)
         await engine.dispose()
         return times

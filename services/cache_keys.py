@@ -35,6 +35,11 @@ def yield_calculation(chain: str, address: str | None) -> str:
     return _read("yield", chain, f"calc:{address or ''}")
 
 
+def yield_history(chain: str, address: str | None, tier: str, days: int | None, today: str) -> str:
+    """Per day too: the window moves at midnight even when no snapshot is added."""
+    return _read("yield", chain, f"history:{address or ''}:{tier}:{days or 0}:{today}")
+
+
 def vrs_methodology() -> str:
     return _read("vrs", None, "methodology")
 

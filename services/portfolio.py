@@ -1,17 +1,22 @@
-"""The portfolio use case: a user's positions across their linked wallets (all chains or
-one), valued and with each chain's freshness, as a domain value.
+"""The portfolio use cases: a user's positions across their linked wallets (all chains
+or one), valued and with each chain's freshness, as a domain value; and the same with
+every position's risk score (the caller's tier view) and real yield, as the dashboard
+lists them.
 
-Called by: `GET /api/portfolio` (api/routers/portfolio.py) and, through
-`services.real_yield.portfolio_yield`, `GET /api/yield`."""
+Called by: `GET /api/portfolio` (api/routers/portfolio.py: `scored`) and, through
+`services.real_yield.portfolio_yield`, `GET /api/yield` (`get_portfolio`)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from domain.models import Chain
-from domain.portfolio import Portfolio, build_portfolio
+from domain.models import Chain, Tier
+from domain.portfolio import CHAIN_ORDER, Portfolio, ScoredPortfolio, build_portfolio
+from domain.portfolio import scored_portfolio as score_holdings
+from domain.vrs import VrsScore
 from infrastructure.db.uow import SqlUnitOfWork
+from services import real_yield  # a module: services.real_yield imports this one
 
 POSITIONS_STEP = "positions"  # the ingest step whose freshness the portfolio shows
 
@@ -30,3 +35,22 @@ async def get_portfolio(
     prices = await data.latest_prices()
     sync = await data.sync_by_chain(POSITIONS_STEP)
     return build_portfolio(wallets, positions, validators, prices, sync, now)
+
+
+async def scored(
+    uow: SqlUnitOfWork, user_id: uuid.UUID, tier: Tier, chain: Chain | None, now: datetime
+) -> ScoredPortfolio:
+    """The portfolio with each position's validator score in `tier`'s view (pending when
+    it has no current score) and the position's real yield as `GET /api/yield` computes
+    it. No query per position: per chain one batch of scores and one of yield inputs."""
+    portfolio = await get_portfolio(uow, user_id, chain, now)
+    holdings = portfolio.holdings
+    scores: dict[tuple[Chain, str], VrsScore] = {}
+    for c in CHAIN_ORDER:
+        addresses = {h.position.validator for h in holdings if h.chain is c}
+        if addresses:
+            latest = await uow.vrs_scores.latest_scores(c, addresses)
+            scores.update({(c, address): score for address, score in latest.items()})
+    factors = (await uow.tier_limits.get(tier)).vrs_factors if holdings else 0
+    yields = await real_yield.holding_yields(uow, holdings, now)
+    return score_holdings(portfolio, scores, factors, yields)

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
 from domain.errors import NotFound
 from domain.models import Chain
-from domain.portfolio import CHAIN_ORDER, PortfolioYield, position_inputs
+from domain.portfolio import CHAIN_ORDER, Holding, PortfolioYield, position_inputs
 from domain.portfolio import portfolio_yield as yield_view
 from domain.real_yield import (
     ChainInputs,
@@ -35,9 +35,8 @@ from domain.real_yield import (
     YieldParameters,
     chain_inputs,
     is_earning,
-    slashing_factor,
-    slashing_factor_from_score,
     stake_weighted_median,
+    validator_slashing_factor,
 )
 from domain.real_yield.calculation import (
     Calculation,
@@ -49,7 +48,7 @@ from domain.real_yield.calculation import (
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger
 from services import cache_keys
-from services.portfolio import get_portfolio
+from services import portfolio as portfolios  # a module: services.portfolio imports this one
 
 log = get_logger(__name__)
 
@@ -80,18 +79,20 @@ async def slashing_factors(
     """Validator address -> slashing factor (1 = the network base risk); validators not in
     the mapping count as 1.
 
-    From the validator's latest VRS slashing-history score when it has one; otherwise
-    from its record (slashed / tombstoned / jailed flags) and its observations of the
-    last `slashing_factor_window_days` (jailed hours, delinquent or offline hours).
-    Bounded by yield_config."""
+    Slashed (ETH, also from the whole-set index) or tombstoned (ATOM), now or within the
+    last `slashing_factor_window_days`: the maximum, even when a risk score from before
+    the slash says otherwise. Else from the validator's latest VRS slashing-history
+    score when it has one; else from its record (jailed flag) and its observations of
+    the window (jailed hours, delinquent or offline hours). Bounded by yield_config."""
     params = parameters or await uow.yield_config.parameters()
     until = as_of or datetime.now(UTC)
     since = until - timedelta(days=int(params.slashing_factor_window_days))
     records = await uow.yield_inputs.slashing_records(chain, since, until, only)
-    factors = {address: slashing_factor(record, params) for address, record in records.items()}
-    for address, score in (await uow.yield_inputs.slashing_scores(chain, as_of, only)).items():
-        factors[address] = slashing_factor_from_score(score, params)
-    return factors
+    scores = await uow.yield_inputs.slashing_scores(chain, as_of, only)
+    return {
+        address: validator_slashing_factor(records.get(address), scores.get(address), params)
+        for address in records.keys() | scores.keys()
+    }
 
 
 # --- loading the calculator's inputs ---------------------------------------------------------
@@ -195,8 +196,15 @@ async def portfolio_yield(
 ) -> PortfolioYield:
     """Each of the user's positions with its breakdown (none while its chain has no data),
     weighted averages per chain and overall."""
-    portfolio = await get_portfolio(uow, user_id, chain, now)
-    holdings = portfolio.holdings
+    portfolio = await portfolios.get_portfolio(uow, user_id, chain, now)
+    return yield_view(portfolio, await holding_yields(uow, portfolio.holdings, now))
+
+
+async def holding_yields(
+    uow: SqlUnitOfWork, holdings: Sequence[Holding], now: datetime
+) -> list[RealYield | None]:
+    """The breakdown of each holding as it applies to the position (None while its chain
+    has no data): a fixed number of queries per chain, however many positions."""
     results: list[RealYield | None] = [None] * len(holdings)
     params: YieldParameters | None = None
     for c in CHAIN_ORDER:
@@ -212,7 +220,7 @@ async def portfolio_yield(
         known = await validator_inputs(uow, c, now, wanted, params)
         for i in mine:
             results[i] = context.validator(position_inputs(holdings[i].position, known))
-    return yield_view(portfolio, results)
+    return results
 
 
 # --- the public calculator ----------------------------------------------------------------

@@ -99,7 +99,7 @@ async def score_chain(
     """Score the chain's validators as of each of `moments` (the pipeline passes one; the
     demo seed a day's worth each), reading the observations once, one validator at a
     time; store the scores (append-only: a re-run of an hour inserts nothing); then drop
-    the chain's cached VRS reads. `cache` keeps the per-hour context memo."""
+    the chain's cached VRS reads and portfolios. `cache` keeps the per-hour context memo."""
     hours = sorted({as_hour(m) for m in moments})
     if not hours:
         return ScoringRun(scored=0, pending=0, inserted=0)
@@ -119,7 +119,8 @@ async def score_chain(
     async with uow_factory() as uow:
         inserted = await uow.vrs_scores.add(scores)
         await uow.commit()
-    await reads.invalidate(*cache_keys.chain_prefixes(chain.value, ["vrs"]))
+    # portfolio entries too: their positions carry the scores
+    await reads.invalidate(*cache_keys.chain_prefixes(chain.value, ["vrs", "portfolio"]))
     run = ScoringRun(
         scored=sum(1 for s in scores if s.status is VrsStatus.SCORED),
         pending=sum(1 for s in scores if s.status is VrsStatus.PENDING),

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from api.presenters.chain_values import amount, decimal_text, fiat, last_error
+from api.presenters.vrs import summary_out
 from api.schemas.common import NoMeta
 from api.schemas.portfolio import (
     ChainBlock,
     PortfolioOut,
     PortfolioResponse,
     PositionOut,
+    RealYieldSummaryOut,
     ValidatorRef,
 )
 from domain.addresses import shorten
-from domain.portfolio import ChainSummary, Holding, Portfolio
+from domain.portfolio import ChainSummary, Holding, ScoredHolding, ScoredPortfolio
+from domain.real_yield import RealYield
 
 
 def validator_ref(holding: Holding) -> ValidatorRef:
@@ -28,7 +31,21 @@ def validator_ref(holding: Holding) -> ValidatorRef:
     )
 
 
-def position(holding: Holding) -> PositionOut:
+def real_yield_summary(result: RealYield | None) -> RealYieldSummaryOut | None:
+    if result is None:
+        return None
+    return RealYieldSummaryOut(
+        nominal_apy=decimal_text(result.nominal_apy),
+        inflation_rate=decimal_text(result.inflation_rate),
+        validator_fee=decimal_text(result.validator_fee),
+        slashing_risk=decimal_text(result.slashing_risk),
+        real_yield=decimal_text(result.real_yield),
+        confidence=result.confidence.value,
+    )
+
+
+def position(scored: ScoredHolding) -> PositionOut:
+    holding = scored.holding
     p = holding.position
     return PositionOut(
         chain=p.chain,
@@ -41,6 +58,8 @@ def position(holding: Holding) -> PositionOut:
         kind=p.kind.value,
         completes_at=p.completes_at,
         fetched_at=p.fetched_at,
+        vrs=summary_out(scored.vrs),
+        real_yield=real_yield_summary(scored.real_yield),
     )
 
 
@@ -57,10 +76,11 @@ def chain_block(summary: ChainSummary) -> ChainBlock:
     )
 
 
-def portfolio(value: Portfolio) -> PortfolioOut:
+def portfolio(scored: ScoredPortfolio) -> PortfolioOut:
+    value = scored.portfolio
     return PortfolioOut(
         wallets=value.wallets,
-        positions=[position(h) for h in value.holdings],
+        positions=[position(h) for h in scored.holdings],
         chains=[chain_block(c) for c in value.chains],
         total_fiat=fiat(value.total_fiat),
         chain_count=value.chain_count,
@@ -69,6 +89,6 @@ def portfolio(value: Portfolio) -> PortfolioOut:
     )
 
 
-def portfolio_json(value: Portfolio) -> bytes:
+def portfolio_json(value: ScoredPortfolio) -> bytes:
     """The response body `{data: portfolio, meta: {}}` as cached and sent."""
     return PortfolioResponse(data=portfolio(value), meta=NoMeta()).model_dump_json().encode()

@@ -3,6 +3,7 @@ text, amounts in the one amount shape."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from api.presenters.chain_values import amount, decimal_text
@@ -16,6 +17,10 @@ from api.schemas.real_yield import (
     YearlyAmounts,
     YieldAverageOut,
     YieldBreakdown,
+    YieldHistoryMeta,
+    YieldHistoryOut,
+    YieldHistoryResponse,
+    YieldPointOut,
     YieldPortfolioOut,
     YieldPortfolioResponse,
 )
@@ -23,6 +28,7 @@ from domain.addresses import shorten
 from domain.portfolio import HoldingYield, PortfolioYield
 from domain.real_yield import RealYield, YieldAverage
 from domain.real_yield.calculation import Calculation
+from domain.real_yield.history import YieldHistoryRead
 
 
 def breakdown(result: RealYield) -> YieldBreakdown:
@@ -125,3 +131,31 @@ def portfolio_yield_json(value: PortfolioYield) -> bytes:
         .model_dump_json()
         .encode()
     )
+
+
+def history_point(day: date, result: RealYield) -> YieldPointOut:
+    fields = _breakdown_fields(result)
+    for name in ("chain", "validator_id"):
+        del fields[name]
+    return YieldPointOut(date=day, **fields)
+
+
+def history_json(read: YieldHistoryRead, upgrade_url: str) -> bytes:
+    """The response body `{data: history, meta: window}` as cached and sent."""
+    window = read.window
+    body = YieldHistoryResponse(
+        data=YieldHistoryOut(
+            chain=read.chain,
+            validator_id=None if read.validator is None else f"{read.chain.value}:{read.validator}",
+            points=[history_point(day, result) for day, result in read.points],
+        ),
+        meta=YieldHistoryMeta(
+            tier=read.limits.tier,
+            days=window.days,
+            requested_days=window.requested_days,
+            max_days=window.max_days,
+            clamped=window.clamped,
+            upgrade_url=upgrade_url if window.clamped else None,
+        ),
+    )
+    return body.model_dump_json().encode()

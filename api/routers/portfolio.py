@@ -1,4 +1,10 @@
-"""GET /api/portfolio: the signed-in user's positions, served as cached JSON bytes."""
+"""GET /api/portfolio: the signed-in user's positions, each with its validator's risk
+score (the user's tier view) and its real yield, served as cached JSON bytes.
+
+The entry is per user (and chain filter); it is dropped when the user's wallets or tier
+change, by the chain's ingest (positions), and by the chain's VRS and yield steps (new
+scores and yields), so a score shown is never older than the newest run; the TTL
+(CACHE_TTL_PORTFOLIO) bounds the rest."""
 
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ from api.schemas.portfolio import PortfolioResponse
 from api.security import Principal, cached_user_read
 from domain.models import Chain
 from services import cache_keys
-from services.portfolio import get_portfolio
+from services import portfolio as service
 
 router = APIRouter(prefix="/api", tags=["portfolio"])  # limited per user at authentication
 
@@ -37,7 +43,9 @@ async def portfolio(
         return cache_keys.portfolio(user_id, scope)
 
     async def build(principal: Principal) -> bytes:
-        return portfolio_json(await get_portfolio(uow, principal.user.id, chain, datetime.now(UTC)))
+        user = principal.user
+        now = datetime.now(UTC)
+        return portfolio_json(await service.scored(uow, user.id, user.tier, chain, now))
 
     return await cached_user_read(
         request,

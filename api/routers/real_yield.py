@@ -1,6 +1,8 @@
 """Real yield: the public calculator (`POST /api/yield/calculate`, no login, limited per
 IP) and the signed-in user's positions (`GET /api/yield?chain=`), both from cached
-breakdowns that the yield job and the positions ingest invalidate."""
+breakdowns that the yield job and the positions ingest invalidate; the daily history
+(`GET /api/yield/history`, public, limited per IP, the caller's tier decides how far
+back) from the immutable snapshots, cached until the next yield step."""
 
 from __future__ import annotations
 
@@ -11,12 +13,19 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from api.deps import RateLimitedRoute, ResourcesDep, UowDep
-from api.presenters.real_yield import calculation_response, portfolio_yield_json
-from api.schemas.real_yield import CalculateIn, CalculateResponse, YieldPortfolioResponse
-from api.security import Principal, cached_user_read
-from domain.models import Chain
-from services import cache_keys, real_yield
+from api.deps import RateLimitedRoute, ResourcesDep, SettingsDep, UowDep
+from api.presenters.real_yield import calculation_response, history_json, portfolio_yield_json
+from api.routers.vrs import UPGRADE_PATH
+from api.schemas.common import ErrorBody
+from api.schemas.real_yield import (
+    CalculateIn,
+    CalculateResponse,
+    YieldHistoryResponse,
+    YieldPortfolioResponse,
+)
+from api.security import OptionalPrincipal, Principal, cached_user_read
+from domain.models import Chain, Tier
+from services import cache_keys, real_yield, yield_history
 
 router = APIRouter(prefix="/api/yield", tags=["yield"])
 
@@ -70,3 +79,54 @@ async def portfolio_yield(
         ttl_seconds=resources.settings.cache_ttl_yield,
         build=build,
     )
+
+
+MAX_HISTORY_DAYS = 366  # as the VRS history's
+
+
+@router.get(
+    "/history",
+    summary="Daily real yield of a chain (network average) or a validator, as far back as "
+    "the tier allows",
+    dependencies=[RateLimitedRoute],
+    response_model=YieldHistoryResponse,
+    responses={
+        404: {"model": ErrorBody, "description": "Unknown chain or validator."},
+        422: {"model": ErrorBody, "description": "No chain, or one that is not the id's."},
+    },
+)
+async def history(
+    uow: UowDep,
+    resources: ResourcesDep,
+    settings: SettingsDep,
+    principal: OptionalPrincipal,
+    chain: Annotated[
+        str | None,
+        Query(
+            max_length=16,
+            description='eth, sol or atom; may be left out when validatorId is "<chain>:<address>"',
+        ),
+    ] = None,
+    validator_id: Annotated[
+        str | None,
+        Query(
+            alias="validatorId",
+            max_length=200,
+            description='"<chain>:<address>" (or a bare address with chain); none: the network',
+        ),
+    ] = None,
+    days: Annotated[int | None, Query(ge=1, le=MAX_HISTORY_DAYS)] = None,
+) -> Response:
+    """One point per day with a snapshot, oldest first. `days` beyond the tier's history
+    is clamped to it (meta says so, with the upgrade link), as in the VRS history."""
+    c, address = yield_history.parse_target(chain, validator_id)
+    tier = principal.user.tier if principal is not None else Tier.FREE
+    today = datetime.now(UTC).date()
+
+    async def build() -> bytes:
+        read = await yield_history.read_history(uow, c, address, tier, days, today)
+        return history_json(read, settings.effective_app_origin + UPGRADE_PATH)
+
+    key = cache_keys.yield_history(c.value, address, tier.value, days, today.isoformat())
+    body = await resources.reads.get_or_build("yield", key, settings.cache_ttl_yield, build)
+    return Response(body, media_type="application/json")

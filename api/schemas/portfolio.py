@@ -1,13 +1,16 @@
 """Wire models of the portfolio (contract v1): positions with their linked wallet,
-validator and amount, one block per chain shown with totals and freshness."""
+validator, amount, the validator's risk score (the caller's tier view) and the
+position's real yield; one block per chain shown with totals and freshness."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from pydantic import Field
 
 from api.schemas.common import Amount, ApiModel, Fiat, Freshness, MetaEnvelope, NoMeta, UtcDatetime
+from api.schemas.vrs import VrsSummaryOut
 from domain.models import Chain
 
 __all__ = [
@@ -17,6 +20,7 @@ __all__ = [
     "PortfolioOut",
     "PortfolioResponse",
     "PositionOut",
+    "RealYieldSummaryOut",
     "ValidatorRef",
 ]
 
@@ -27,6 +31,18 @@ class ValidatorRef(ApiModel):
     name: str | None
     status: str | None = Field(description="null: the validator has not been fetched yet")
     commission: str | None = Field(description="Fraction of rewards kept (0.05 = 5 %)")
+
+
+class RealYieldSummaryOut(ApiModel):
+    """The position's real yield, each part a decimal fraction per year as text (0.05 =
+    5 %); the full breakdown is in `GET /api/yield`."""
+
+    nominal_apy: str = Field(description="Gross reward rate before commission")
+    inflation_rate: str
+    validator_fee: str = Field(description="nominalApy × commission")
+    slashing_risk: str = Field(description="Expected annual loss from slashing")
+    real_yield: str = Field(description="nominalApy − inflationRate − validatorFee − slashingRisk")
+    confidence: Literal["exact", "fallback"]
 
 
 class PositionOut(ApiModel):
@@ -40,6 +56,14 @@ class PositionOut(ApiModel):
     kind: str
     completes_at: UtcDatetime | None
     fetched_at: UtcDatetime
+    vrs: VrsSummaryOut = Field(
+        description="The validator's latest risk score in the caller's tier view (pending: "
+        "not scored yet or no current score)"
+    )
+    real_yield: RealYieldSummaryOut | None = Field(
+        description="As GET /api/yield computes it for this position (a position that earns "
+        "nothing in its state has a nominal APY of 0); null: no chain data yet"
+    )
 
 
 class ChainBlock(Freshness):

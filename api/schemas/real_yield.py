@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any, Literal
 
@@ -17,6 +18,7 @@ from api.schemas.common import (
     UtcDatetime,
 )
 from api.schemas.portfolio import ValidatorRef
+from api.schemas.vrs import VrsHistoryMeta
 from domain.models import Chain
 
 
@@ -116,5 +118,42 @@ class YieldPortfolioOut(ApiModel):
     overall_weighting: Literal["usd"] | None
 
 
+class YieldPointOut(ApiModel):
+    """One day's snapshot (the first computation of the day, never changed after)."""
+
+    date: dt.date
+    nominal_apy: str = Field(description="Gross reward rate before commission, per year")
+    inflation_rate: str
+    validator_fee: str = Field(description="nominalApy × commission")
+    slashing_risk: str = Field(description="Expected annual loss from slashing")
+    real_yield: str = Field(description="nominalApy − inflationRate − validatorFee − slashingRisk")
+    real_yield_compounded: str = Field(
+        description="(1 + nominalApy − validatorFee − slashingRisk) / (1 + inflationRate) − 1"
+    )
+    commission: str
+    slashing_factor: str = Field(description="The validator's risk relative to the network (1)")
+    performance: str | None = Field(description="SOL: vote-credit performance")
+    earning: bool
+    confidence: Literal["exact", "fallback"]
+    fallback_inputs: list[str] = Field(
+        description="Inputs that used a last known value or a configured default"
+    )
+    estimated_inputs: list[str] = Field(description="Inputs that are configured estimates")
+    fetched_at: UtcDatetime = Field(description="When the chain figures used were observed")
+
+
+class YieldHistoryOut(ApiModel):
+    chain: Chain
+    validator_id: str | None = Field(
+        description='"<chain>:<address>" as in /api/validators; null: the network average'
+    )
+    points: list[YieldPointOut] = Field(description="One per day with a snapshot, oldest first")
+
+
+class YieldHistoryMeta(VrsHistoryMeta):
+    """As the VRS history's: the days shown, asked for and allowed by the tier."""
+
+
 CalculateResponse = MetaEnvelope[CalculateOut, NoMeta]
 YieldPortfolioResponse = MetaEnvelope[YieldPortfolioOut, NoMeta]
+YieldHistoryResponse = MetaEnvelope[YieldHistoryOut, YieldHistoryMeta]

@@ -3,6 +3,7 @@ with per-chain totals and freshness (domain.freshness), and their real yield.
 
     model.build_portfolio(...)        stored positions -> Portfolio
     yield_view.portfolio_yield(...)   Portfolio + breakdowns -> PortfolioYield
+    scored.scored_portfolio(...)      Portfolio + scores + breakdowns -> ScoredPortfolio
 """
 
 from domain.portfolio.model import (
@@ -12,6 +13,7 @@ from domain.portfolio.model import (
     Portfolio,
     build_portfolio,
 )
+from domain.portfolio.scored import ScoredHolding, ScoredPortfolio, scored_portfolio
 from domain.portfolio.yield_view import (
     EARNING_POSITIONS,
     ChainYieldSummary,
@@ -31,8 +33,11 @@ __all__ = [
     "HoldingYield",
     "Portfolio",
     "PortfolioYield",
+    "ScoredHolding",
+    "ScoredPortfolio",
     "build_portfolio",
     "earns",
     "portfolio_yield",
     "position_inputs",
+    "scored_portfolio",
 ]

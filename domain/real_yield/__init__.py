@@ -36,6 +36,7 @@ from domain.real_yield.slashing import (
     SlashingRecord,
     slashing_factor,
     slashing_factor_from_score,
+    validator_slashing_factor,
 )
 
 NETWORK = "_network"  # the `validator` of a chain's network-average snapshot row
@@ -66,5 +67,6 @@ __all__ = [
     "slashing_factor_from_score",
     "slashing_risk",
     "stake_weighted_median",
+    "validator_slashing_factor",
     "weighted_average",
 ]

@@ -1,8 +1,13 @@
 """A validator's slashing factor: how its risk compares with the network base (1).
 
-From the validator's VRS slashing-history score when it has one (100: no incidents →
-the clean factor; 0 → the maximum), otherwise from its own record and recent
-observations. Bounds and weights come from `yield_config`.
+A validator that is slashed (ETH) or tombstoned (ATOM) — now or within the window —
+carries the maximum, whatever else is known: the flag is a fact of the chain, while a
+risk score may predate it (the score of the hour before the slash, or a VRS step that
+failed since). Otherwise the factor comes from the validator's VRS slashing-history
+score when it has one (100: no incidents → the clean factor; 0 → the maximum), else
+from its own record and recent observations. Bounds and weights come from
+`yield_config`. Solana has no protocol slashing: its validators are never "slashed",
+only delinquent (offline hours).
 """
 
 from __future__ import annotations
@@ -25,12 +30,13 @@ class SlashingRecord:
 
 
 def slashing_factor(record: SlashingRecord, params: YieldParameters) -> Decimal:
-    """clean factor + slashed weight (once) + per-hour weights of jailed and offline
-    hours, within [slashing_factor_min, slashing_factor_max]."""
+    """The maximum when slashed; else the clean factor + per-hour weights of jailed and
+    offline hours, within [slashing_factor_min, slashing_factor_max]."""
+    if record.slashed:
+        return params.slashing_factor_max
     with exact():
         factor = (
             params.slashing_factor_clean
-            + (params.slashing_factor_slashed if record.slashed else Decimal(0))
             + params.slashing_factor_jailed_hour * record.jailed_hours
             + params.slashing_factor_offline_hour * record.offline_hours
         )
@@ -46,3 +52,18 @@ def slashing_factor_from_score(score: int, params: YieldParameters) -> Decimal:
             params.slashing_factor_max - params.slashing_factor_clean
         ) * (Decimal(100 - clamped) / 100)
         return min(params.slashing_factor_max, max(params.slashing_factor_min, factor))
+
+
+def validator_slashing_factor(
+    record: SlashingRecord | None, score: int | None, params: YieldParameters
+) -> Decimal:
+    """A validator's factor from what is known of it: slashed or tombstoned → the
+    maximum; else its VRS slashing score when it has one; else its record; else (nothing
+    known) the clean factor."""
+    if record is not None and record.slashed:
+        return params.slashing_factor_max
+    if score is not None:
+        return slashing_factor_from_score(score, params)
+    if record is not None:
+        return slashing_factor(record, params)
+    return params.slashing_factor_clean

@@ -6,17 +6,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy import update
 
 from domain.models import Chain
+from domain.vrs import Factor, ScoreConfidence, VrsConfig, VrsScore, VrsStatus, tier_view
 from infrastructure.cache.reads import CachedReads
 from infrastructure.cache.redis import RedisCache
 from infrastructure.db.models import ChainSyncRow
+from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.redis_guard import RedisGuard
 from infrastructure.resources import open_redis
+from services import vrs
 from services.ingest import Ingest
 from tests.api.conftest import bearer, get_nonce, sign_in
 from tests.api.wallets import Wallet
@@ -101,6 +105,63 @@ async def test_chain_filter(whale: Any) -> None:
     assert [b["chain"] for b in data["chains"]] == ["sol"]
     bad = await client.get("/api/portfolio?chain=btc", headers=auth)
     assert (bad.status_code, bad.json()["code"]) == (422, "VALIDATION_ERROR")
+
+
+def _key(position: dict[str, Any]) -> tuple[str, str, str]:
+    return position["walletId"], position["validator"]["id"], position["kind"]
+
+
+async def test_positions_carry_the_score_in_the_tier_view_and_the_real_yield(whale: Any) -> None:
+    app, client, auth = whale
+    resources = app.state.resources
+    first = (await client.get("/api/portfolio", headers=auth)).json()["data"]["positions"]
+    pending = {"total": None, "band": None, "confidence": "low", "status": "pending"}
+    assert all(p["vrs"] == pending for p in first)  # nothing scored yet
+
+    # the same real yield as GET /api/yield's breakdown of the position, parts as fractions
+    breakdowns = {
+        _key(y): y["breakdown"]
+        for y in (await client.get("/api/yield", headers=auth)).json()["data"]["positions"]
+    }
+    parts = ["nominalApy", "inflationRate", "validatorFee", "slashingRisk", "realYield"]
+    assert all(p["realYield"] is not None for p in first)
+    for p in first:
+        expected = breakdowns[_key(p)]
+        assert p["realYield"] == {k: expected[k] for k in [*parts, "confidence"]}
+        assert all(abs(Decimal(p["realYield"][k])) < 1 for k in parts)  # fractions
+
+    # a score for one ATOM validator; the VRS step drops the cached portfolio
+    atom = next(p for p in first if p["chain"] == "atom")
+    address = atom["validator"]["address"]
+    now = datetime.now(UTC)
+    points = {"uptime": 90, "slashing": 100, "commission": 60, "performance": 20}
+    stored = VrsScore(
+        chain=Chain.ATOM,
+        validator=address,
+        calculated_at=now,
+        status=VrsStatus.SCORED,
+        total=70,
+        scores={**{Factor(k): v for k, v in points.items()}, Factor.DECENTRALIZATION: 10},
+        weights=VrsConfig().weights,
+        data_days=45,
+        confidence=ScoreConfidence.HIGH,
+    )
+    async with SqlUnitOfWork(resources.session_factory) as uow:
+        await uow.vrs_scores.add([stored])
+        await uow.commit()
+    deps = JobDeps.from_resources(resources)
+    hour_before = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    await vrs.score_chain(deps.uow, deps.cache, deps.reads, Chain.ATOM, [hour_before])
+    after = (await client.get("/api/portfolio", headers=auth)).json()["data"]["positions"]
+    free = tier_view(stored, 3)  # the whale signed up: free tier, three factors
+    assert free.total is not None and free.total != tier_view(stored, 5).total
+    scored = [p for p in after if p["validator"]["address"] == address]
+    assert scored and all(
+        p["vrs"]
+        == {"total": free.total, "band": free.band, "confidence": "high", "status": "scored"}
+        for p in scored
+    )
+    assert all(p["vrs"] == pending for p in after if p["validator"]["address"] != address)
 
 
 async def test_empty_states_are_explicit(start_app: Any) -> None:

@@ -1,6 +1,6 @@
 """The pipeline's yield step for one chain: real yields of its active validators and its
 network average, today's snapshots (the first run of the day writes them; later runs
-change nothing), then the yield caches are dropped."""
+change nothing), then the yield caches and portfolios are dropped."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ async def compute_yield(deps: JobDeps, chain: str) -> dict[str, Any]:
     except YieldDataMissing as exc:  # never fetched: a retry cannot help, the next fetch will
         log.warning("yield_inputs_missing", chain=c.value, missing=list(exc.missing))
         return {"computed": 0, "snapshots": 0, "missing": list(exc.missing)}
-    await deps.reads.invalidate(*cache_keys.chain_prefixes(c.value, ["yield"]))
+    # portfolio entries too: their positions carry the real yield
+    await deps.reads.invalidate(*cache_keys.chain_prefixes(c.value, ["yield", "portfolio"]))
     log.info("yield_computed", chain=c.value, validators=len(results) - 1, snapshots=written)
     return {"computed": len(results), "snapshots": written}

@@ -31,6 +31,7 @@ from domain.real_yield import (
 from domain.vrs import Factor
 from infrastructure.db.models import (
     ChainMetricsRow,
+    EthValidatorRow,
     ValidatorObservationRow,
     ValidatorRow,
     YieldConfigRow,
@@ -191,7 +192,23 @@ class YieldInputsRepository:
                 observed
             )
         }
-        for address, jailed, slashed in await self._session.execute(flagged):  # current record
+        current: list[tuple[str, bool, bool]] = [
+            (address, jailed, slashed)
+            for address, jailed, slashed in await self._session.execute(flagged)
+        ]
+        if chain is Chain.ETH and only is not None:
+            # ETH: the whole set's index knows the flag of validators nobody observes yet
+            indices = sorted({int(a) for a in only if a.isdigit() and len(a) < 19})
+            if indices:
+                current += [
+                    (str(index), False, True)
+                    for index in await self._session.scalars(
+                        select(EthValidatorRow.index).where(
+                            EthValidatorRow.index.in_(indices), EthValidatorRow.slashed
+                        )
+                    )
+                ]
+        for address, jailed, slashed in current:  # current record
             record = records.get(address, SlashingRecord(observed_hours=0))
             records[address] = SlashingRecord(
                 observed_hours=record.observed_hours,
@@ -290,10 +307,11 @@ class YieldSnapshotRepository:
         return {result.validator: result for result in map(_result, rows)}
 
     async def history(
-        self, chain: Chain, validator: str | None, since: date
+        self, chain: Chain, validator: str | None, since: date, until: date | None = None
     ) -> list[tuple[date, RealYield]]:
-        """A validator's (None: the network's) daily snapshots from `since`, oldest first."""
-        rows = await self._session.scalars(
+        """A validator's (None: the network's) daily snapshots from `since` (to `until`),
+        oldest first, in one query (the unique (chain, validator, day) index serves it)."""
+        query = (
             select(YieldSnapshotRow)
             .where(
                 YieldSnapshotRow.chain == chain.value,
@@ -302,4 +320,7 @@ class YieldSnapshotRepository:
             )
             .order_by(YieldSnapshotRow.snapshot_date)
         )
+        if until is not None:
+            query = query.where(YieldSnapshotRow.snapshot_date <= until)
+        rows = await self._session.scalars(query)
         return [(row.snapshot_date, _result(row)) for row in rows]
