@@ -119,7 +119,10 @@ async def score_chain(
     async with uow_factory() as uow:
         inserted = await uow.vrs_scores.add(scores)
         await uow.commit()
-    await reads.invalidate(*cache_keys.chain_prefixes(chain.value, ["vrs"]))
+    # the scores, and the list rows and details that carry them
+    await reads.invalidate(
+        *cache_keys.chain_prefixes(chain.value, ["vrs", "validators", "validator"])
+    )
     run = ScoringRun(
         scored=sum(1 for s in scores if s.status is VrsStatus.SCORED),
         pending=sum(1 for s in scores if s.status is VrsStatus.PENDING),

@@ -128,8 +128,7 @@ async def _build_indexes(raw: Any) -> None:
     async with raw.transaction():
         await raw.execute(
             f"SET LOCAL maintenance_work_mem = '{_SORT_MEMORY}'; "
-            f'ALTER TABLE {STAGING} ADD CONSTRAINT {STAGING}_pkey PRIMARY KEY ("index"); '
-            + creates
+            f'ALTER TABLE {STAGING} ADD CONSTRAINT {STAGING}_pkey PRIMARY KEY ("index"); ' + creates
         )
 
 
