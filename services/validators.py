@@ -12,12 +12,13 @@ chains read the validators table.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 
 from domain.errors import NotFound
 from domain.freshness import freshness
 from domain.models import Chain, Tier
 from domain.observed import ObservedSource, may_add_viewed
+from domain.ports import ReadInvalidation
 from domain.validators import (
     NO_FILTER,
     OBSERVATIONS_SHOWN,
@@ -34,6 +35,8 @@ from domain.validators import (
 from domain.vrs.tiers import visible_factors
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger
+from infrastructure.resources import Resources
+from services import cache_keys
 
 SYNC_STEP = "validators"  # the ingest step whose success dates the validator set
 LABEL_SOURCE_DEMO = "demo"
@@ -146,6 +149,28 @@ async def observe_viewed(uow: SqlUnitOfWork, chain: Chain, address: str, now: da
     return added
 
 
+async def observe_view(
+    uow: SqlUnitOfWork, reads: ReadInvalidation, chain: Chain, address: str, now: datetime
+) -> bool:
+    """A signed-in view of a validator (its detail or score; ETH by index or pubkey):
+    `observe_viewed`, then its cached score answers, which said `not_observed`, are
+    dropped. True when it joined the observed set."""
+    try:
+        canonical = await canonical_address(uow, chain, address)
+    except NotFound:
+        return False
+    if not await observe_viewed(uow, chain, canonical, now):
+        return False
+    await reads.drop(
+        *{
+            cache_keys.vrs_score(chain.value, name, tier.value)
+            for name in (address, canonical)
+            for tier in Tier
+        }
+    )
+    return True
+
+
 async def seed_labels(
     uow: SqlUnitOfWork, chain: Chain, labels: Mapping[str, str], now: datetime
 ) -> int:
@@ -155,3 +180,16 @@ async def seed_labels(
     await uow.commit()
     return len(labels)
 
+
+async def seed_demo_labels(resources: Resources, validators: int) -> int:
+    """The demo network's ETH labels (infrastructure/chains/demo/ethereum.py), set at
+    start-up on NETWORK=demo only; a database not migrated yet is left alone (the next
+    start seeds it)."""
+    from infrastructure.chains.demo.ethereum import demo_labels
+
+    try:
+        async with SqlUnitOfWork(resources.session_factory) as uow:
+            return await seed_labels(uow, Chain.ETH, demo_labels(validators), datetime.now(UTC))
+    except Exception as exc:  # e.g. no validator_labels table before `staketrack migrate`
+        log.warning("demo_labels_not_seeded", error=type(exc).__name__)
+        return 0

@@ -140,8 +140,8 @@ async def validator(
     if chain is Chain.ETH and eth_key(address) is None:
         raise NotFound(BAD_ID)
     tier = _tier(principal)
-    if principal is not None:
-        await observe(uow, resources, chain, address)
+    if principal is not None:  # a signed-in view observes it (capped: domain/observed.py)
+        await service.observe_view(uow, resources.reads, chain, address, datetime.now(UTC))
 
     async def build() -> bytes:
         view = await service.tier_view(uow, tier)
@@ -158,19 +158,3 @@ async def validator(
             build,
         )
     )
-
-
-async def observe(uow: UowDep, resources: Resources, chain: Chain, address: str) -> None:
-    """A signed-in view: the validator joins the observed set (when nobody observes it
-    and the caps allow); its cached score answers, which said `not_observed`, are dropped."""
-    try:
-        canonical = await service.canonical_address(uow, chain, address)
-    except NotFound:
-        return
-    if await service.observe_viewed(uow, chain, canonical, datetime.now(UTC)):
-        keys = {
-            cache_keys.vrs_score(chain.value, name, tier.value)
-            for name in (address, canonical)
-            for tier in Tier
-        }
-        await resources.reads.drop(*keys)
