@@ -33,7 +33,7 @@ ADDRESS_INDEX = "ix_eth_validators_withdrawal_address"
 # the list's and lookups' indexes (as in the model): name -> columns; built after COPY
 INDEXES = {
     ADDRESS_INDEX: "(withdrawal_address)",
-    "ix_eth_validators_balance": '(balance, "index")',
+    "ix_eth_validators_status_balance": '(status, balance, "index")',
     "ix_eth_validators_rare_status": f'(status, "index") WHERE {RARE_STATUS_SQL}',
     "ix_eth_validators_pubkey": "(pubkey)",
 }
@@ -130,6 +130,9 @@ async def _build_indexes(raw: Any) -> None:
             f"SET LOCAL maintenance_work_mem = '{_SORT_MEMORY}'; "
             f'ALTER TABLE {STAGING} ADD CONSTRAINT {STAGING}_pkey PRIMARY KEY ("index"); ' + creates
         )
+    # statistics before the swap: a fresh table has none until autovacuum gets to it, and
+    # the list's plans (which index serves a filter) depend on them
+    await raw.execute(f"ANALYZE {STAGING}")
 
 
 # --- SQLite ------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """ETH validators first-class: list indexes on eth_validators, validator_labels,
 observed_validators, vrs_latest
 
-eth_validators gets the indexes of the list's keyset orders (balance; the rare statuses)
+eth_validators gets the indexes of the list's keyset orders (status+balance; the rare
+statuses' index order)
 and of pubkey lookups; the bulk load rebuilds the same ones after
 COPY. validator_labels holds operator labels (ETH has no names on chain).
 observed_validators is the part of the observed set added by signed-in views. vrs_latest
@@ -56,7 +57,9 @@ def upgrade() -> None:
             sqlite_where=sa.text(RARE_STATUS_SQL),
         )
         batch_op.create_index("ix_eth_validators_pubkey", ["pubkey"], unique=False)
-        batch_op.create_index("ix_eth_validators_balance", ["balance", "index"], unique=False)
+        batch_op.create_index(
+            "ix_eth_validators_status_balance", ["status", "balance", "index"], unique=False
+        )
 
     op.create_table(
         "validator_labels",
@@ -87,6 +90,10 @@ def upgrade() -> None:
         *(sa.Column(f"view_total_{n}", sa.SmallInteger(), nullable=True) for n in range(1, 6)),
         sa.PrimaryKeyConstraint("chain", "validator", name=op.f("pk_vrs_latest")),
     )
+    for n in range(1, 6):
+        op.create_index(
+            f"ix_vrs_latest_view_{n}", "vrs_latest", ["chain", f"view_total_{n}", "validator"]
+        )
 
     # backfill: the newest score of each validator
     connection = op.get_bind()
@@ -120,6 +127,6 @@ def downgrade() -> None:
     op.drop_table("observed_validators")
     op.drop_table("validator_labels")
     with op.batch_alter_table("eth_validators", schema=None) as batch_op:
-        batch_op.drop_index("ix_eth_validators_balance")
+        batch_op.drop_index("ix_eth_validators_status_balance")
         batch_op.drop_index("ix_eth_validators_pubkey")
         batch_op.drop_index("ix_eth_validators_rare_status")

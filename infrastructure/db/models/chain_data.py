@@ -44,11 +44,12 @@ class EthValidatorRow(Base):
 
     __tablename__ = "eth_validators"
     # the list's keyset orders (infrastructure/db/repositories/eth_validators.py): balance
-    # (scanned backwards: largest first); the statuses few validators have (a status that
-    # most have is found by scanning the primary key); pubkey lookups; owners' validators.
+    # per status (scanned backwards: largest first); index within the statuses few
+    # validators have (a status most have is found by scanning the primary key); pubkey
+    # lookups; an owner's validators.
     # The bulk load builds the same ones after COPY (eth_validator_set.INDEXES).
     __table_args__ = (
-        Index("ix_eth_validators_balance", "balance", "index"),
+        Index("ix_eth_validators_status_balance", "status", "balance", "index"),
         Index(
             "ix_eth_validators_rare_status",
             "status",

@@ -66,6 +66,11 @@ class VrsLatestRow(Base):
     factors (domain/vrs/tiers.py), so any tier's view sorts in SQL."""
 
     __tablename__ = "vrs_latest"
+    # the list's vrs order of each view (scanned backwards: highest total first)
+    __table_args__ = tuple(
+        Index(f"ix_vrs_latest_view_{n}", "chain", f"view_total_{n}", "validator")
+        for n in range(1, 6)
+    )
 
     chain: Mapped[str] = mapped_column(String(8), primary_key=True)
     validator: Mapped[str] = mapped_column(String(128), primary_key=True)

@@ -12,10 +12,22 @@ highest total first, then every other one by index.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, get_args
 
-from sqlalchemy import BigInteger, ColumnElement, Select, String, cast, literal, select, tuple_
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    String,
+    cast,
+    exists,
+    literal,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.chains import Validator, ValidatorStatus
@@ -32,9 +44,11 @@ from domain.validators import (
 )
 from domain.vrs.model import ScoreConfidence, VrsStatus
 from infrastructure.chains.ethereum.adapter import STATUS
+from infrastructure.chains.ethereum.schemas import BeaconStatus
 from infrastructure.db.models import EthValidatorRow, ValidatorLabelRow, VrsLatestRow
 
 ETH = Chain.ETH.value
+ALL_BEACON_STATUSES: tuple[str, ...] = get_args(BeaconStatus)  # what the decoder accepts
 # domain status -> the beacon statuses it stands for
 BEACON_STATUSES: dict[ValidatorStatus, tuple[str, ...]] = {}
 for _beacon, _status in STATUS.items():
@@ -125,14 +139,10 @@ class EthValidatorSetRepository:
         return query, total
 
     @staticmethod
-    def _filters(filters: ListFilter) -> list[ColumnElement[bool]]:
-        conditions: list[ColumnElement[bool]] = []
-        if filters.status is not None:
-            beacon = BEACON_STATUSES.get(filters.status, ())
-            conditions.append(EthValidatorRow.status.in_(beacon) if beacon else literal(False))
-        if filters.withdrawal_address is not None:
-            conditions.append(EthValidatorRow.withdrawal_address == filters.withdrawal_address)
-        return conditions
+    def _address(filters: ListFilter) -> list[ColumnElement[bool]]:
+        if filters.withdrawal_address is None:
+            return []
+        return [EthValidatorRow.withdrawal_address == filters.withdrawal_address]
 
     async def _rows(self, query: Select[Any], fetched_at: datetime) -> list[ListedValidator]:
         result = await self._session.execute(query)
@@ -140,6 +150,62 @@ class EthValidatorSetRepository:
             listed_eth(row[0], row[1], latest_score(row[2], row[3], row[4], row[5]), fetched_at)
             for row in result
         ]
+
+    @staticmethod
+    def _keys(
+        sort: ValidatorSort,
+        limit: int,
+        after: PagePosition | None,
+        filters: ListFilter,
+        extra: Sequence[ColumnElement[bool]] = (),
+    ) -> Any:
+        """The page's (index, balance) in `sort` order (index or balance), as a subquery.
+
+        An order that an index serves per status is read per beacon status, each part
+        from its index (its first `limit` rows), and merged: the balance order always
+        (the (status, balance, index) index; statuses cluster at the ends of the balance
+        order, e.g. withdrawn validators at 0), the index order when filtered by status
+        (a rare status from its partial index, not by scanning the primary key until
+        enough turn up)."""
+        e = EthValidatorRow
+        by_index = sort is ValidatorSort.INDEX
+        conditions = [*EthValidatorSetRepository._address(filters), *extra]
+        if after is not None:
+            if by_index:
+                conditions.append(e.index > int(after.address))
+            else:
+                resume = tuple_(-int(after.key), int(after.address))
+                conditions.append(tuple_(e.balance, e.index) < resume)
+        order = (e.index,) if by_index else (e.balance.desc(), e.index.desc())
+        if filters.status is not None:
+            statuses: tuple[str, ...] | None = BEACON_STATUSES.get(filters.status, ())
+        else:
+            statuses = None if by_index else ALL_BEACON_STATUSES
+        if statuses is None:
+            return (
+                select(e.index, e.balance).where(*conditions).order_by(*order).limit(limit)
+            ).subquery()
+        if not statuses:
+            return select(e.index, e.balance).where(literal(False)).subquery()
+        parts = [
+            select(
+                select(e.index, e.balance)
+                .where(e.status == status, *conditions)
+                .order_by(*order)
+                .limit(limit)
+                .subquery()
+            )
+            for status in statuses
+        ]
+        return union_all(*parts).subquery()
+
+    def _page_of(self, keys: Any, sort: ValidatorSort, limit: int, view: int) -> Select[Any]:
+        query, _ = self._select(view)
+        if sort is ValidatorSort.INDEX:
+            order: tuple[Any, ...] = (keys.c.index,)
+        else:
+            order = (keys.c.balance.desc(), keys.c.index.desc())
+        return query.join(keys, keys.c.index == EthValidatorRow.index).order_by(*order).limit(limit)
 
     async def page(
         self,
@@ -155,18 +221,10 @@ class EthValidatorSetRepository:
         domain.validators.sort_key), each with its label and newest score in `view`."""
         if sort is ValidatorSort.VRS:
             return await self._by_score(limit, view, fetched_at, after, filters)
-        query, _ = self._select(view)
-        query = query.where(*self._filters(filters))
-        if sort is ValidatorSort.INDEX:
-            if after is not None:
-                query = query.where(EthValidatorRow.index > int(after.address))
-            query = query.order_by(EthValidatorRow.index)
-        else:  # balance (stake sorts as balance): largest first, ties by the higher index
-            if after is not None:
-                resume = tuple_(-int(after.key), int(after.address))
-                query = query.where(tuple_(EthValidatorRow.balance, EthValidatorRow.index) < resume)
-            query = query.order_by(EthValidatorRow.balance.desc(), EthValidatorRow.index.desc())
-        return await self._rows(query.limit(limit), fetched_at)
+        if sort is ValidatorSort.STAKE:
+            sort = ValidatorSort.BALANCE  # ETH's stake order is its balance order
+        keys = self._keys(sort, limit, after, filters)
+        return await self._rows(self._page_of(keys, sort, limit, view), fetched_at)
 
     async def _by_score(
         self,
@@ -176,11 +234,17 @@ class EthValidatorSetRepository:
         after: PagePosition | None,
         filters: ListFilter,
     ) -> list[ListedValidator]:
+        """Scored first (highest total first, ties by the validator id, descending),
+        from vrs_latest's index of the view's total; then every other one by index."""
         found: list[ListedValidator] = []
         total = view_total(view)
         in_scored_part = after is None or int(after.key) != UNSCORED_KEY
         if in_scored_part and view >= 1:
             index_text = cast(EthValidatorRow.index, String)
+            conditions = [*self._address(filters)]
+            if filters.status is not None:
+                beacon = BEACON_STATUSES.get(filters.status, ())
+                conditions.append(EthValidatorRow.status.in_(beacon) if beacon else literal(False))
             scored = (
                 select(
                     EthValidatorRow,
@@ -199,31 +263,24 @@ class EthValidatorSetRepository:
                     ValidatorLabelRow,
                     (ValidatorLabelRow.chain == ETH) & (ValidatorLabelRow.address == index_text),
                 )
-                .where(
-                    VrsLatestRow.chain == ETH,
-                    VrsLatestRow.status == VrsStatus.SCORED.value,
-                    total.is_not(None),
-                    *self._filters(filters),
-                )
+                .where(VrsLatestRow.chain == ETH, total.is_not(None), *conditions)
             )
             if after is not None:
-                resume = tuple_(int(after.key), after.address)
-                scored = scored.where(tuple_(-total, VrsLatestRow.validator) > resume)
-            scored = scored.order_by(-total, VrsLatestRow.validator).limit(limit)
+                resume = tuple_(-int(after.key), after.address)
+                scored = scored.where(tuple_(total, VrsLatestRow.validator) < resume)
+            scored = scored.order_by(total.desc(), VrsLatestRow.validator.desc()).limit(limit)
             found = await self._rows(scored, fetched_at)
             if len(found) >= limit:
                 return found
-        query, _ = self._select(view)
-        unscored = query.where(
-            *self._filters(filters),
-            (VrsLatestRow.status.is_(None))
-            | (VrsLatestRow.status != VrsStatus.SCORED.value)
-            | total.is_(None),
+        unscored = ~exists().where(
+            VrsLatestRow.chain == ETH,
+            VrsLatestRow.validator == cast(EthValidatorRow.index, String),
+            total.is_not(None),
         )
-        if after is not None and not in_scored_part:
-            unscored = unscored.where(EthValidatorRow.index > int(after.address))
-        unscored = unscored.order_by(EthValidatorRow.index).limit(limit - len(found))
-        return found + await self._rows(unscored, fetched_at)
+        start = after if after is not None and not in_scored_part else None
+        keys = self._keys(ValidatorSort.INDEX, limit - len(found), start, filters, [unscored])
+        page = self._page_of(keys, ValidatorSort.INDEX, limit - len(found), view)
+        return found + await self._rows(page, fetched_at)
 
     async def get(self, key: int | str, view: int, fetched_at: datetime) -> ListedValidator | None:
         """One validator by index (int) or lower-case pubkey (str)."""
