@@ -173,7 +173,7 @@ async def run(args: argparse.Namespace) -> None:
             )
         ).all()
     vault, vault_n = owners[0]
-    operator, operator_n = owners[len(owners) // 200]
+    operator, operator_n = next((o for o in owners if 50 <= o[1] <= 2_000), owners[1])
     solo, solo_n = owners[-1]
     report(
         f"owners             largest {vault_n:,} validators, an operator {operator_n:,}, "
