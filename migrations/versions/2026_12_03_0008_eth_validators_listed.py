@@ -80,7 +80,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("observed_validators", schema=None) as batch_op:
         batch_op.create_index("ix_observed_validators_added_at", ["added_at"], unique=False)
-    latest = op.create_table(
+    op.create_table(
         "vrs_latest",
         sa.Column("chain", sa.String(length=8), nullable=False),
         sa.Column("validator", sa.String(length=128), nullable=False),
@@ -116,8 +116,15 @@ def upgrade() -> None:
         }
         for row in rows
     ]
+    columns = ["chain", "validator", "calculated_at", "status", "confidence"] + [
+        f"view_total_{n}" for n in range(1, 6)
+    ]
+    insert = sa.text(
+        f"INSERT INTO vrs_latest ({', '.join(columns)}) "
+        f"VALUES ({', '.join(':' + c for c in columns)})"
+    )  # the values as read (SQLite's timestamps are text: passed through untouched)
     for start in range(0, len(values), 500):
-        op.bulk_insert(latest, values[start : start + 500])
+        connection.execute(insert, values[start : start + 500])
 
 
 def downgrade() -> None:
