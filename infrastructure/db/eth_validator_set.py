@@ -32,7 +32,7 @@ PRIMARY_KEY = "pk_eth_validators"
 ADDRESS_INDEX = "ix_eth_validators_withdrawal_address"
 # the list's and lookups' indexes (as in the model): name -> columns; built after COPY
 INDEXES = {
-    ADDRESS_INDEX: "(withdrawal_address)",
+    ADDRESS_INDEX: '(withdrawal_address, balance, "index")',
     "ix_eth_validators_status_balance": '(status, balance, "index")',
     "ix_eth_validators_rare_status": f'(status, "index") WHERE {RARE_STATUS_SQL}',
     "ix_eth_validators_pubkey": "(pubkey)",

@@ -49,6 +49,13 @@ def _view_total(row: sa.Row[object], shown: int) -> int | None:
 
 def upgrade() -> None:
     with op.batch_alter_table("eth_validators", schema=None) as batch_op:
+        # an owner's validators in balance order (and its positions: indices_for)
+        batch_op.drop_index("ix_eth_validators_withdrawal_address")
+        batch_op.create_index(
+            "ix_eth_validators_withdrawal_address",
+            ["withdrawal_address", "balance", "index"],
+            unique=False,
+        )
         batch_op.create_index(
             "ix_eth_validators_rare_status",
             ["status", "index"],
@@ -137,3 +144,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_eth_validators_status_balance")
         batch_op.drop_index("ix_eth_validators_pubkey")
         batch_op.drop_index("ix_eth_validators_rare_status")
+        batch_op.drop_index("ix_eth_validators_withdrawal_address")
+        batch_op.create_index(
+            "ix_eth_validators_withdrawal_address", ["withdrawal_address"], unique=False
+        )

@@ -58,7 +58,7 @@ class EthValidatorRow(Base):
             sqlite_where=text(RARE_STATUS_SQL),
         ),
         Index("ix_eth_validators_pubkey", "pubkey"),
-        Index("ix_eth_validators_withdrawal_address", "withdrawal_address"),
+        Index("ix_eth_validators_withdrawal_address", "withdrawal_address", "balance", "index"),
     )
 
     index: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)

@@ -50,6 +50,9 @@ from infrastructure.db.models import EthValidatorRow, ValidatorLabelRow, VrsLate
 from infrastructure.db.models.chain_data import COMMON_STATUSES
 
 ETH = Chain.ETH.value
+# an owner with more validators than this: its scored ones are found by walking the
+# scores in order (it has many of them); fewer: starting from its validators
+MANY_VALIDATORS = 5_000
 ALL_BEACON_STATUSES: tuple[str, ...] = get_args(BeaconStatus)  # what the decoder accepts
 # domain status -> the beacon statuses it stands for
 BEACON_STATUSES: dict[ValidatorStatus, tuple[str, ...]] = {}
@@ -187,10 +190,13 @@ class EthValidatorSetRepository:
                 resume = tuple_(-int(after.key), int(after.address))
                 conditions.append(tuple_(e.balance, e.index) < resume)
         order = (e.index,) if by_index else (e.balance.desc(), e.index.desc())
+        # the balance order of one owner: its (withdrawal_address, balance, index) range
         if filters.status is not None:
             statuses: tuple[str, ...] | None = BEACON_STATUSES.get(filters.status, ())
+        elif by_index or filters.withdrawal_address is not None:
+            statuses = None  # the primary key, or (withdrawal_address, balance, index)
         else:
-            statuses = None if by_index else ALL_BEACON_STATUSES
+            statuses = ALL_BEACON_STATUSES
         if statuses is None:
             return (
                 select(e.index, e.balance).where(*conditions).order_by(*order).limit(limit)
@@ -287,6 +293,8 @@ class EthValidatorSetRepository:
             rare = filters.status is not None and not set(
                 BEACON_STATUSES.get(filters.status, ())
             ) & set(COMMON_STATUSES)
+            if filters.withdrawal_address is not None and not rare:
+                rare = not await self._owns_many(filters.withdrawal_address)
             order = (total + 0) if rare else total
             scored = scored.order_by(order.desc(), VrsLatestRow.validator.desc()).limit(limit)
             found = await self._rows(scored, fetched_at)
@@ -301,6 +309,17 @@ class EthValidatorSetRepository:
         keys = self._keys(ValidatorSort.INDEX, limit - len(found), start, filters, [unscored])
         page = self._page_of(keys, ValidatorSort.INDEX, limit - len(found), view)
         return found + await self._rows(page, fetched_at)
+
+    async def _owns_many(self, address: str) -> bool:
+        """Does this withdrawal address have more than MANY_VALIDATORS validators? (At
+        most that many index entries read.)"""
+        found = await self._session.scalar(
+            select(EthValidatorRow.index)
+            .where(EthValidatorRow.withdrawal_address == address)
+            .offset(MANY_VALIDATORS)
+            .limit(1)
+        )
+        return found is not None
 
     async def get(self, key: int | str, view: int, fetched_at: datetime) -> ListedValidator | None:
         """One validator by index (int) or lower-case pubkey (str)."""
