@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import delete, event, func, select
 
 from domain import observed
+from domain.chains import Validator, ValidatorStatus
 from domain.models import Chain
 from domain.validators import ListFilter, ValidatorSort
 from domain.vrs import FACTORS, ScoreConfidence, VrsScore, VrsStatus
@@ -32,8 +33,10 @@ from infrastructure.db.models import (
     EthValidatorRow,
     ObservedValidatorRow,
     ValidatorLabelRow,
+    ValidatorRow,
     VrsLatestRow,
 )
+from infrastructure.db.repositories.chain_data import ChainDataRepository
 from infrastructure.db.repositories.vrs import VrsScoreRepository
 from infrastructure.db.uow import SqlUnitOfWork
 from services import validators as service
@@ -534,3 +537,49 @@ async def test_on_the_demo_network_every_eth_validator_is_listed_labelled_and_pr
         top = await client.get("/api/validators?chain=eth&sort=balance&limit=5")
         balances = [int(v["eth"]["balance"]["baseUnits"]) for v in top.json()["data"]]
         assert balances == sorted(balances, reverse=True)
+
+
+# -- every chain: scores on the rows, sort=vrs --------------------------------------------
+
+
+async def test_sol_rows_carry_scores_and_sort_by_them(
+    start_app: Any, backend: dict[str, str]
+) -> None:
+    tag = "t" + uuid.uuid4().hex[:10]
+    names = ["A", "B", "C", "D"]
+    async with start_app(**backend) as (app, client):
+        async with app.state.resources.session_factory() as session, session.begin():
+            await ChainDataRepository(session).upsert_validators(
+                [
+                    Validator(Chain.SOL, tag + n, ValidatorStatus.ACTIVE, 10**15 - i, NOW)
+                    for i, n in enumerate(names)
+                ]
+            )
+        scores = [
+            replace(score(0, (50, 50, 50, 50, 50)), chain=Chain.SOL, validator=tag + "B"),
+            replace(score(0, (90, 90, 90, 90, 90)), chain=Chain.SOL, validator=tag + "D"),
+            replace(score(0, (90, 90, 90, 90, 90)), chain=Chain.SOL, validator=tag + "C"),
+        ]
+        await add_scores(app, scores)
+        try:
+            items = await all_pages(client, f"/api/validators?chain=sol&sort=vrs&q={tag}&limit=1")
+            assert [v["address"] for v in items] == [tag + n for n in ("C", "D", "B", "A")]
+            assert [v["vrs"]["total"] for v in items] == [90, 90, 50, None]
+            assert items[0]["vrs"] == {
+                "total": 90,
+                "band": "green",
+                "confidence": "high",
+                "status": "scored",
+            }
+            by_stake = (await client.get(f"/api/validators?chain=sol&q={tag}")).json()["data"]
+            assert [v["vrs"]["total"] for v in by_stake] == [None, 50, 90, 90]
+            detail = (await client.get(f"/api/validators/sol:{tag}B")).json()["data"]
+            assert detail["vrs"]["total"] == 50 and detail["vrs"]["band"] == "yellow"
+        finally:
+            async with app.state.resources.session_factory() as session, session.begin():
+                await session.execute(
+                    delete(ValidatorRow).where(ValidatorRow.address.startswith(tag))
+                )
+                await session.execute(
+                    delete(VrsLatestRow).where(VrsLatestRow.validator.startswith(tag))
+                )
