@@ -39,6 +39,7 @@ from infrastructure.db.models import (
 from infrastructure.db.repositories.chain_data import ChainDataRepository
 from infrastructure.db.repositories.vrs import VrsScoreRepository
 from infrastructure.db.uow import SqlUnitOfWork
+from services import real_yield
 from services import validators as service
 from tests.api.conftest import bearer, sign_in
 from tests.api.wallets import Wallet
@@ -537,6 +538,22 @@ async def test_on_the_demo_network_every_eth_validator_is_listed_labelled_and_pr
         top = await client.get("/api/validators?chain=eth&sort=balance&limit=5")
         balances = [int(v["eth"]["balance"]["baseUnits"]) for v in top.json()["data"]]
         assert balances == sorted(balances, reverse=True)
+
+        # a signed-in view observes a validator: the next ingest observes it, and the
+        # yield step snapshots it with the network row, whatever its status (slashed)
+        auth = bearer((await sign_in(client, Wallet.new(Chain.SOL)))["accessToken"])
+        client.cookies.clear()
+        for index in (100, whale[4]):
+            viewed = await client.get(f"/api/validators/eth:{index}", headers=auth)
+            assert viewed.status_code == 200
+        await runner.run(Chain.ETH)
+        async with SqlUnitOfWork(app.state.resources.session_factory) as uow:
+            results = await real_yield.chain_yields(uow, Chain.ETH, datetime.now(UTC))
+        assert [r.validator for r in results] == [None, "100", str(whale[4])]
+        slashed = results[2]
+        assert not slashed.earning and slashed.slashing_factor >= results[1].slashing_factor
+        vrs = (await client.get(f"/api/vrs/eth:{whale[4]}")).json()["data"]
+        assert vrs["status"] == "pending" and vrs["pendingReason"] == "collecting_history"
 
 
 # -- every chain: scores on the rows, sort=vrs --------------------------------------------
