@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from infrastructure.chains.ethereum.validator_set import RECORD_FIELDS
 from infrastructure.db.models import EthValidatorRow
-from infrastructure.db.models.chain_data import RARE_STATUS_SQL
+from infrastructure.db.models.chain_data import PUBKEY_INDEX, PUBKEY_KEY_SQL, RARE_STATUS_SQL
 from infrastructure.logging import get_logger
 
 log = get_logger(__name__)
@@ -35,7 +35,7 @@ INDEXES = {
     ADDRESS_INDEX: '(withdrawal_address, balance, "index")',
     "ix_eth_validators_status_balance": '(status, balance, "index")',
     "ix_eth_validators_rare_status": f'(status, "index") WHERE {RARE_STATUS_SQL}',
-    "ix_eth_validators_pubkey": "(pubkey)",
+    PUBKEY_INDEX: f"({PUBKEY_KEY_SQL})",
 }
 _LOCK_KEY = 0x65746856  # pg_advisory_lock key: one replacement at a time
 _SORT_MEMORY = "256MB"  # index builds sort 1.1M keys in memory (the default 64MB spills)
@@ -160,12 +160,16 @@ async def _replace_sqlite(engine: AsyncEngine, batches: Batches) -> int:
                 await connection.exec_driver_sql(f"DELETE FROM {TABLE}")
                 for index in indexes:
                     await connection.run_sync(index.drop)
+                await connection.exec_driver_sql(f"DROP INDEX IF EXISTS {PUBKEY_INDEX}")
                 await connection.exec_driver_sql(
                     f"INSERT INTO {TABLE} ({_COLUMNS}) "
                     f'SELECT {_COLUMNS} FROM temp.{STAGING} ORDER BY "index"'
                 )
                 for index in indexes:
                     await connection.run_sync(index.create)
+                await connection.exec_driver_sql(
+                    f"CREATE INDEX {PUBKEY_INDEX} ON {TABLE} (pubkey)"  # as migrated
+                )
         finally:
             await _run(connection, f"DROP TABLE IF EXISTS temp.{STAGING}")
     log.info("eth_validator_set_replaced", rows=count)

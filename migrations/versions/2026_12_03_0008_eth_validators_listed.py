@@ -26,6 +26,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 RARE_STATUS_SQL = "status NOT IN ('active_ongoing', 'withdrawal_done')"
+PUBKEY_KEY_SQL = "((('x' || substr(pubkey, 83, 16))::bit(64)::bigint))"
 FACTORS = ("uptime", "slashing", "commission", "performance", "decentralization")
 
 
@@ -63,10 +64,15 @@ def upgrade() -> None:
             postgresql_where=sa.text(RARE_STATUS_SQL),
             sqlite_where=sa.text(RARE_STATUS_SQL),
         )
-        batch_op.create_index("ix_eth_validators_pubkey", ["pubkey"], unique=False)
         batch_op.create_index(
             "ix_eth_validators_status_balance", ["status", "balance", "index"], unique=False
         )
+
+    # pubkey lookups (outside the models: migrations/env.py UNMODELLED_INDEXES)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"CREATE INDEX ix_eth_validators_pubkey ON eth_validators {PUBKEY_KEY_SQL}")
+    else:
+        op.execute("CREATE INDEX ix_eth_validators_pubkey ON eth_validators (pubkey)")
 
     op.create_table(
         "validator_labels",
@@ -140,9 +146,9 @@ def downgrade() -> None:
         batch_op.drop_index("ix_observed_validators_added_at")
     op.drop_table("observed_validators")
     op.drop_table("validator_labels")
+    op.execute("DROP INDEX ix_eth_validators_pubkey")
     with op.batch_alter_table("eth_validators", schema=None) as batch_op:
         batch_op.drop_index("ix_eth_validators_status_balance")
-        batch_op.drop_index("ix_eth_validators_pubkey")
         batch_op.drop_index("ix_eth_validators_rare_status")
         batch_op.drop_index("ix_eth_validators_withdrawal_address")
         batch_op.create_index(

@@ -34,6 +34,11 @@ from infrastructure.db.base import Base, DecimalText, UTCDateTime, utcnow
 COMMON_STATUSES = ("active_ongoing", "withdrawal_done")
 RARE_STATUS_SQL = "status NOT IN ('active_ongoing', 'withdrawal_done')"
 
+# pubkey lookups: PostgreSQL indexes the pubkey's last 8 bytes as a BIGINT (1.2 s to build
+# for 1.1M rows where the 98-character text takes 3.9 s), SQLite the pubkey itself
+PUBKEY_INDEX = "ix_eth_validators_pubkey"
+PUBKEY_KEY_SQL = "(('x' || substr(pubkey, 83, 16))::bit(64)::bigint)"
+
 # SQLite only auto-increments an INTEGER PRIMARY KEY
 BigIntId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -47,7 +52,8 @@ class EthValidatorRow(Base):
     # per status (scanned backwards: largest first); index within the statuses few
     # validators have (a status most have is found by scanning the primary key); pubkey
     # lookups; an owner's validators.
-    # The bulk load builds the same ones after COPY (eth_validator_set.INDEXES).
+    # The bulk load builds the same ones after COPY (eth_validator_set.INDEXES). Pubkey
+    # lookups have a per-dialect index outside the model (PUBKEY_INDEX, migrations/env.py).
     __table_args__ = (
         Index("ix_eth_validators_status_balance", "status", "balance", "index"),
         Index(
@@ -57,7 +63,6 @@ class EthValidatorRow(Base):
             postgresql_where=text(RARE_STATUS_SQL),
             sqlite_where=text(RARE_STATUS_SQL),
         ),
-        Index("ix_eth_validators_pubkey", "pubkey"),
         Index("ix_eth_validators_withdrawal_address", "withdrawal_address", "balance", "index"),
     )
 

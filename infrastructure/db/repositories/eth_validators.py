@@ -21,11 +21,13 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     String,
+    and_,
     bindparam,
     cast,
     exists,
     literal,
     select,
+    text,
     tuple_,
     union_all,
 )
@@ -47,7 +49,7 @@ from domain.vrs.model import ScoreConfidence, VrsStatus
 from infrastructure.chains.ethereum.adapter import STATUS
 from infrastructure.chains.ethereum.schemas import BeaconStatus
 from infrastructure.db.models import EthValidatorRow, ValidatorLabelRow, VrsLatestRow
-from infrastructure.db.models.chain_data import COMMON_STATUSES
+from infrastructure.db.models.chain_data import COMMON_STATUSES, PUBKEY_KEY_SQL
 
 ETH = Chain.ETH.value
 # an owner with more validators than this: its scored ones are found by walking the
@@ -66,6 +68,20 @@ def _inline(value: str) -> Any:
     and reads the largest owner's 250k validators the slow way). Values are validated
     first (an address's hex digits, a beacon status of ours)."""
     return bindparam(None, value, type_=String(), literal_execute=True)
+
+
+def pubkey_match(session: AsyncSession, pubkey: str) -> ColumnElement[bool]:
+    """`pubkey = :pubkey` as the dialect's pubkey index serves it (PostgreSQL indexes the
+    pubkey's last 8 bytes as a BIGINT: see PUBKEY_KEY_SQL)."""
+    exact = EthValidatorRow.pubkey == pubkey
+    if session.get_bind().dialect.name != "postgresql":
+        return exact
+    key = int(pubkey[-16:], 16)
+    signed = key - (1 << 64) if key >= 1 << 63 else key
+    indexed = text(f"{PUBKEY_KEY_SQL} = :pubkey_key").bindparams(
+        bindparam("pubkey_key", signed, type_=BigInteger())
+    )
+    return and_(indexed, exact)
 
 
 def view_total(view: int) -> Any:
@@ -327,7 +343,7 @@ class EthValidatorSetRepository:
         if isinstance(key, int):
             query = query.where(EthValidatorRow.index == key)
         else:
-            query = query.where(EthValidatorRow.pubkey == key).order_by(EthValidatorRow.index)
+            query = query.where(pubkey_match(self._session, key)).order_by(EthValidatorRow.index)
         found = await self._rows(query.limit(1), fetched_at)
         return found[0] if found else None
 

@@ -35,7 +35,7 @@ from infrastructure.db.models import (
     VrsLatestRow,
 )
 from infrastructure.db.repositories.chain_data import sync_from_row, validator_from_row
-from infrastructure.db.repositories.eth_validators import latest_score, view_total
+from infrastructure.db.repositories.eth_validators import latest_score, pubkey_match, view_total
 
 
 def _observation(row: ValidatorObservationRow) -> Observation:
@@ -188,7 +188,7 @@ class ValidatorRepository:
             return key if await self._session.get(EthValidatorRow, key) is not None else None
         found: int | None = await self._session.scalar(
             select(EthValidatorRow.index)
-            .where(EthValidatorRow.pubkey == key)
+            .where(pubkey_match(self._session, key))
             .order_by(EthValidatorRow.index)
             .limit(1)
         )
