@@ -24,6 +24,7 @@ from api.routers import jobs as job_status
 from api.spa import install_spa
 from infrastructure.resources import Resources, open_resources
 from infrastructure.settings import Settings, load_settings
+from services.validators import seed_demo_labels
 from workers.context import JobDeps, JobFunction
 from workers.inprocess import InProcessJobQueue, InProcessScheduler
 from workers.schedule import ScheduledJob
@@ -62,6 +63,8 @@ def create_app(
             await scheduler.start()
         app.state.resources = res
         app.state.jobs = queue
+        if settings.network == "demo":
+            await seed_demo_labels(res, settings.demo_eth_validators)
         # start-up objects live for the process: keep them out of every full GC pass
         # (measured: ~100 ms pauses down to a few ms under load)
         gc.freeze()

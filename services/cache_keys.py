@@ -52,12 +52,13 @@ def vrs_history(chain: str, address: str, tier: str, days: int | None) -> str:
     return _read("vrs", chain, f"{address}:history:{tier}:{days or 0}")
 
 
-def validators_first_page(chain: str, sort: str, limit: int) -> str:
-    return _read("validators", chain, f"first:{sort}:{limit}")
+def validators_first_page(chain: str, sort: str, limit: int, tier: str = "free") -> str:
+    """The first page of a listing as `tier` sees it (the scores are its view)."""
+    return _read("validators", chain, f"first:{sort}:{limit}:{tier}")
 
 
-def validator(chain: str, address: str) -> str:
-    return _read("validator", chain, address)
+def validator(chain: str, address: str, tier: str = "free") -> str:
+    return _read("validator", chain, f"{address}:{tier}")
 
 
 def user_reads(user_id: UUID) -> list[str]:

@@ -45,6 +45,8 @@ from domain.real_yield.calculation import (
     parse_chain,
     parse_validator,
 )
+from domain.real_yield.slashing import SlashingRecord
+from domain.validators import eth_key
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger
 from services import cache_keys
@@ -171,11 +173,21 @@ async def validator_inputs(
 
 
 async def chain_yields(uow: SqlUnitOfWork, chain: Chain, as_of: datetime) -> list[RealYield]:
-    """The network average and every active validator of `chain`, by address."""
+    """The network average and every active validator of `chain` (ETH: every observed
+    validator, whatever its status), by address."""
     params = await uow.yield_config.parameters()
     context = await network_context(uow, chain, as_of, params)
-    inputs = await validator_inputs(uow, chain, as_of, None, params)
+    wanted = await observed_eth_validators(uow) if chain is Chain.ETH else None
+    inputs = await validator_inputs(uow, chain, as_of, wanted, params)
     return [context.network()] + [context.validator(inputs[address]) for address in sorted(inputs)]
+
+
+async def observed_eth_validators(uow: SqlUnitOfWork) -> list[str]:
+    """The ETH validators with a yield snapshot: the observed set (staked with, watched or
+    viewed: the validators rows the ingest keeps), not the whole 1.1M set — each snapshot
+    is an immutable daily row, so all of them would add ~1.1M rows a day for validators
+    nobody looks at (README)."""
+    return await uow.chain_data.validator_ids(Chain.ETH)
 
 
 async def compute_chain_yields(uow: SqlUnitOfWork, chain: Chain, now: datetime) -> ChainYields:
@@ -234,9 +246,35 @@ async def breakdown(
     if address is None:
         return context.network()
     inputs = (await validator_inputs(uow, chain, now, [address], context.parameters)).get(address)
+    if inputs is None and chain is Chain.ETH:  # any validator of the stored set
+        inputs = await eth_set_inputs(uow, address, context.parameters, now)
     if inputs is None:
         raise NotFound(f"No such {chain.value} validator.", details={"field": "validatorId"})
     return context.validator(inputs)
+
+
+async def eth_set_inputs(
+    uow: SqlUnitOfWork, address: str, params: YieldParameters, now: datetime
+) -> ValidatorInputs | None:
+    """An ETH validator of the stored set (by index or pubkey) that nobody observes yet,
+    so it has no validators row: ETH has no commission; earning by its status; its
+    slashing factor from its slashed flag alone (no observations). None when the set does
+    not hold it."""
+    key = eth_key(address)
+    if key is None:
+        return None
+    listed = await uow.eth_validators.get(key, 0, now)
+    if listed is None or listed.eth is None:
+        return None
+    record = SlashingRecord(observed_hours=0, slashed=listed.eth.slashed)
+    return ValidatorInputs(
+        address=listed.validator.address,
+        commission=None,
+        earning=is_earning(listed.validator.status),
+        performance=None,
+        performance_current=True,
+        slashing_factor=slashing_factor(record, params),
+    )
 
 
 async def calculate(

@@ -18,6 +18,7 @@ from domain.ports import Cache, ReadInvalidation
 from domain.vrs import VrsScore, VrsStatus, score_validator
 from domain.vrs.history import DROP_DAYS, daily_points
 from domain.vrs.methodology import Methodology, methodology
+from domain.vrs.pending import PendingScore, pending_score
 from domain.vrs.reads import HistoryRead, ScoreRead, ScoringRun
 from infrastructure.cache import vrs_context
 from infrastructure.db.uow import SqlUnitOfWork
@@ -39,14 +40,39 @@ async def read_methodology(uow: SqlUnitOfWork) -> Methodology:
     return methodology(await uow.vrs_config.get())
 
 
-async def read_score(uow: SqlUnitOfWork, chain: Chain, address: str, tier: Tier) -> ScoreRead:
+async def read_score(
+    uow: SqlUnitOfWork,
+    chain: Chain,
+    address: str,
+    tier: Tier,
+    now: datetime | None = None,
+) -> ScoreRead:
     """The latest score in `tier`'s view; a known validator never scored has none
-    (pending); NotFound for one we do not know."""
+    (pending, with the reason and when it will be scored); NotFound for one we do not
+    know. An ETH validator may be named by its pubkey: the read names its index."""
+    if chain is Chain.ETH and address.startswith("0x"):
+        index = await uow.validators.eth_index(address)
+        if index is None:
+            raise NotFound("No such validator.")
+        address = str(index)
     limits = await uow.tier_limits.get(tier)
     score = await uow.vrs_scores.latest(chain, address)
     if score is None and not await exists(uow, chain, address):
         raise NotFound("No such validator.")
-    return ScoreRead(chain, address, limits, score)
+    pending = None
+    if score is None or score.status is VrsStatus.PENDING:
+        pending = await pending_score_of(uow, chain, address, now or datetime.now(UTC))
+    return ScoreRead(chain, address, limits, score, pending)
+
+
+async def pending_score_of(
+    uow: SqlUnitOfWork, chain: Chain, address: str, now: datetime
+) -> PendingScore:
+    """Why the validator has no score yet, and from when it will have one."""
+    config = await uow.vrs_config.get()
+    observed = await uow.observed.is_observed(chain, address)
+    first = await uow.observed.first_observation(chain, address) if observed else None
+    return pending_score(observed, first, config.pending_days, now)
 
 
 async def read_history(
@@ -119,8 +145,11 @@ async def score_chain(
     async with uow_factory() as uow:
         inserted = await uow.vrs_scores.add(scores)
         await uow.commit()
-    # portfolio entries too: their positions carry the scores
-    await reads.invalidate(*cache_keys.chain_prefixes(chain.value, ["vrs", "portfolio"]))
+    # the scores, the list rows and details that carry them, and portfolios (their
+    # positions carry the scores too)
+    await reads.invalidate(
+        *cache_keys.chain_prefixes(chain.value, ["vrs", "validators", "validator", "portfolio"])
+    )
     run = ScoringRun(
         scored=sum(1 for s in scores if s.status is VrsStatus.SCORED),
         pending=sum(1 for s in scores if s.status is VrsStatus.PENDING),

@@ -10,17 +10,31 @@ from typing import Any
 
 from api.cursors import CursorSigner
 from api.presenters.chain_values import amount_of, decimal_text, freshness
+from api.presenters.vrs import PENDING_SUMMARY
 from api.schemas.common import Amount
 from api.schemas.validators import (
+    EthValidatorOut,
     ObservationOut,
     ValidatorDetailOut,
     ValidatorListMeta,
     ValidatorOut,
 )
-from domain.chains import Observation, Validator
+from api.schemas.vrs import VrsSummaryOut
+from domain.chains import Observation
 from domain.errors import InvalidCursor
 from domain.models import Chain
-from domain.validators import PagePosition, ValidatorDetail, ValidatorPage, ValidatorSort
+from domain.validators import (
+    ETH_INDEX_DIGITS,
+    UNSCORED_KEY,
+    EthDetails,
+    LatestScore,
+    ListedValidator,
+    PagePosition,
+    ValidatorDetail,
+    ValidatorPage,
+    ValidatorSort,
+)
+from domain.vrs.model import band_of
 
 # -- amounts and rates ------------------------------------------------------------------------
 
@@ -41,7 +55,35 @@ freshness_out = freshness  # one presenter of the freshness block (chain_values)
 # -- validators -----------------------------------------------------------------------------
 
 
-def _validator(v: Validator, prices: Mapping[str, Decimal]) -> dict[str, Any]:
+def vrs_summary(score: LatestScore | None) -> VrsSummaryOut:
+    """The list-row form of a newest score (api.presenters.vrs.summary_out's shape, from
+    the vrs_latest row the list query joins)."""
+    if score is None:
+        return PENDING_SUMMARY
+    return VrsSummaryOut(
+        total=score.total,
+        band=None if score.total is None else band_of(score.total),
+        confidence=score.confidence,
+        status=score.status,
+    )
+
+
+def _eth(e: EthDetails, prices: Mapping[str, Decimal]) -> EthValidatorOut:
+    return EthValidatorOut(
+        index=e.index,
+        pubkey=e.pubkey,
+        beacon_status=e.beacon_status,
+        balance=amount(Chain.ETH, e.balance, prices),
+        effective_balance=amount(Chain.ETH, e.effective_balance, prices),
+        withdrawal_address=e.withdrawal_address,
+        withdrawal_prefix=e.withdrawal_prefix,
+        activation_epoch=e.activation_epoch,
+        exit_epoch=e.exit_epoch,
+    )
+
+
+def _validator(listed: ListedValidator, prices: Mapping[str, Decimal]) -> dict[str, Any]:
+    v = listed.validator
     return {
         "id": f"{v.chain.value}:{v.address}",
         "chain": v.chain,
@@ -54,6 +96,8 @@ def _validator(v: Validator, prices: Mapping[str, Decimal]) -> dict[str, Any]:
         "slashed": v.slashed,
         "identity": dict(v.identity),
         "fetched_at": v.fetched_at,
+        "vrs": vrs_summary(listed.vrs),
+        "eth": None if listed.eth is None else _eth(listed.eth, prices),
     }
 
 
@@ -93,7 +137,7 @@ def page_meta(page: ValidatorPage, signer: CursorSigner) -> ValidatorListMeta:
 
 def detail_out(detail: ValidatorDetail) -> ValidatorDetailOut:
     return ValidatorDetailOut(
-        **_validator(detail.validator, detail.prices),
+        **_validator(detail.listed, detail.prices),
         observations=[_observation(o) for o in detail.observations],
     )
 
@@ -110,13 +154,20 @@ def sign(signer: CursorSigner, page: ValidatorPage, position: PagePosition) -> s
     )
 
 
+def _int_key(key: object) -> int | None:
+    """An integer key (exact type: a bool is not a number) within BIGINT."""
+    if isinstance(key, int) and not isinstance(key, bool) and -BIGINT_LIMIT <= key < BIGINT_LIMIT:
+        return key
+    return None
+
+
 def _resume_key(sort: ValidatorSort, key: object) -> int | str | None:
-    """The sort key in a cursor when it is one this sort issues (exact types: a bool is
-    not a stake), else None."""
-    if sort is ValidatorSort.STAKE:
-        if isinstance(key, int) and not isinstance(key, bool):
-            return key if -BIGINT_LIMIT <= key < BIGINT_LIMIT else None
-        return None
+    """The sort key in a cursor when it is one this sort issues, else None."""
+    if sort in (ValidatorSort.STAKE, ValidatorSort.BALANCE, ValidatorSort.INDEX):
+        return _int_key(key)
+    if sort is ValidatorSort.VRS:
+        number = _int_key(key)
+        return number if number is not None and -100 <= number <= UNSCORED_KEY else None
     if not isinstance(key, str):
         return None
     if sort is ValidatorSort.COMMISSION and not _DECIMAL.match(key):
@@ -124,19 +175,30 @@ def _resume_key(sort: ValidatorSort, key: object) -> int | str | None:
     return key
 
 
+def _resume_address(chain: Chain, address: object) -> str | None:
+    if not isinstance(address, str) or not address:
+        return None
+    if chain is Chain.ETH and not (
+        address.isascii() and address.isdigit() and len(address) <= ETH_INDEX_DIGITS
+    ):
+        return None
+    return address
+
+
 def position(signer: CursorSigner, cursor: str, chain: Chain, sort: ValidatorSort) -> PagePosition:
     """Where a signed cursor of this listing resumes; InvalidCursor for anything else."""
     values = signer.verify(cursor)
-    key, address = _resume_key(sort, values.get("k")), values.get("a")
+    key = _resume_key(sort, values.get("k"))
+    address = _resume_address(chain, values.get("a"))
     if (
         values.get("c") != chain.value
         or values.get("s") != sort.value
         or key is None
-        or not isinstance(address, str)
         or not address
     ):
         raise InvalidCursor(
             "The cursor belongs to another listing; use the nextCursor of this one.",
             details={"field": "cursor"},
         )
+    assert address is not None
     return PagePosition(key, address)

@@ -60,6 +60,8 @@ def score_out(read: ScoreRead) -> VrsOut:
         "chain": read.chain,
         "address": read.address,
         "view": _view(read.full),
+        "pending_reason": None if read.pending is None else read.pending.reason,
+        "scored_from": None if read.pending is None else read.pending.scored_from,
     }
     view = read.view
     if read.score is None or view is None:  # known, never scored: pending until it has history

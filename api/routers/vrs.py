@@ -24,7 +24,7 @@ from api.security import OptionalPrincipal
 from domain.models import Tier
 from domain.validators import parse_validator_id
 from infrastructure.settings import Settings
-from services import cache_keys
+from services import cache_keys, validators
 from services import vrs as service
 
 router = APIRouter(prefix="/api/vrs", tags=["vrs"], dependencies=[RateLimitedRoute])
@@ -82,9 +82,11 @@ async def score(
 ) -> Response:
     chain, address = parse_validator_id(validator_id)
     tier = _tier(principal)
+    if principal is not None:  # a signed-in view observes it (capped: domain/observed.py)
+        await validators.observe_view(uow, resources.reads, chain, address, datetime.now(UTC))
 
     async def build() -> bytes:
-        read = await service.read_score(uow, chain, address, tier)
+        read = await service.read_score(uow, chain, address, tier, datetime.now(UTC))
         body = ScoreEnvelope(
             data=present.score_out(read), meta=present.score_meta(read, _upgrade_url(settings))
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from api.schemas.common import Amount, ApiModel, Freshness, ListMeta, UtcDatetime
+from api.schemas.vrs import VrsSummaryOut
 from domain.chains import ValidatorStatus
 from domain.models import Chain
 from domain.validators import ValidatorSort
@@ -12,11 +13,27 @@ from domain.validators import ValidatorSort
 RATE = "A decimal fraction as a string (0.05 = 5 %)"
 
 
+class EthValidatorOut(ApiModel):
+    """What the beacon chain says of an ETH validator (the stored set, refreshed hourly)."""
+
+    index: int
+    pubkey: str
+    beacon_status: str = Field(description="The beacon API's status, e.g. active_ongoing")
+    balance: Amount
+    effective_balance: Amount
+    withdrawal_address: str | None = Field(
+        description="Execution address of 0x01/0x02 credentials, lower-case; null for BLS"
+    )
+    withdrawal_prefix: int = Field(description="0 (BLS), 1 or 2 (compounding)")
+    activation_epoch: int | None = Field(description="null: not activated yet")
+    exit_epoch: int | None = Field(description="null: no exit scheduled")
+
+
 class ValidatorOut(ApiModel):
-    id: str = Field(description='"<chain>:<address>"')
+    id: str = Field(description='"<chain>:<address>" (ETH: "eth:<index>")')
     chain: Chain
     address: str
-    name: str | None
+    name: str | None = Field(description="On-chain name, else an operator label (ETH)")
     status: ValidatorStatus
     stake: Amount = Field(description="Stake bonded or delegated to it (fiat at the newest price)")
     commission: str | None = Field(description=RATE)
@@ -24,6 +41,10 @@ class ValidatorOut(ApiModel):
     slashed: bool
     identity: dict[str, str] = Field(description="Chain-specific identifiers (strings)")
     fetched_at: UtcDatetime
+    vrs: VrsSummaryOut = Field(description="The newest risk score in the caller's tier view")
+    eth: EthValidatorOut | None = Field(
+        default=None, description="ETH validators: the beacon chain's view of it"
+    )
 
 
 class ObservationOut(ApiModel):

@@ -11,6 +11,7 @@ from pydantic import Field
 from api.schemas.common import ApiModel, UtcDatetime
 from domain.models import Chain, Tier
 from domain.vrs import Band, Factor, ScoreConfidence, VrsStatus
+from domain.vrs.pending import PendingReason
 
 View = Literal["basic", "full"]  # basic: the free tier's 3-factor score
 
@@ -40,6 +41,16 @@ class VrsOut(ApiModel):
     calculated_at: UtcDatetime | None = Field(description="null: never scored yet")
     methodology_version: str
     factors: list[VrsFactorOut] = Field(description="Empty while pending")
+    pending_reason: PendingReason | None = Field(
+        default=None,
+        description="While pending: not_observed (nobody stakes with, watches or, signed "
+        "in, viewed it) or collecting_history; null when scored",
+    )
+    scored_from: UtcDatetime | None = Field(
+        default=None,
+        description="While pending: the pipeline run expected to give its first score "
+        "(not_observed: if it is observed from the next run on)",
+    )
 
 
 class VrsSummaryOut(ApiModel):

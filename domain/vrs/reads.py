@@ -10,6 +10,7 @@ from domain.models import Chain
 from domain.tiers import TierLimits
 from domain.vrs.history import HistoryPoint
 from domain.vrs.model import FACTORS, VrsScore
+from domain.vrs.pending import PendingScore
 from domain.vrs.tiers import VrsView, tier_view, visible_factors
 
 
@@ -26,6 +27,7 @@ class ScoreRead:
     address: str
     limits: TierLimits
     score: VrsScore | None
+    pending: PendingScore | None = None  # why there is no total yet, and from when
 
     @property
     def full(self) -> bool:

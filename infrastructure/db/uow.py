@@ -22,7 +22,9 @@ from infrastructure.db.repositories.credentials import (
     RefreshTokenRepository,
 )
 from infrastructure.db.repositories.error_log import ErrorLogRepository
+from infrastructure.db.repositories.eth_validators import EthValidatorSetRepository
 from infrastructure.db.repositories.ingest import IngestRepository
+from infrastructure.db.repositories.observed import ObservedRepository
 from infrastructure.db.repositories.real_yield import (
     YieldConfigRepository,
     YieldInputsRepository,
@@ -119,6 +121,15 @@ class SqlUnitOfWork:
     @cached_property
     def error_log(self) -> ErrorLogRepository:
         return ErrorLogRepository(self.session)
+
+    # -- the ETH set as the validator list reads it, and the observed set --
+    @cached_property
+    def eth_validators(self) -> EthValidatorSetRepository:
+        return EthValidatorSetRepository(self.session)
+
+    @cached_property
+    def observed(self) -> ObservedRepository:
+        return ObservedRepository(self.session)
 
     async def __aenter__(self) -> SqlUnitOfWork:
         return self

@@ -115,7 +115,8 @@ async def test_public_and_probe_routes_document_only_what_they_can_answer(
     assert 401 not in documented(health) and 429 not in documented(health)
     listing = schema["paths"]["/api/validators"]["get"]
     assert {400, 422, 429, 503} <= documented(listing)  # 400: INVALID_CURSOR
-    assert 401 not in documented(listing) and listing["security"] == []
+    # anonymous (the free tier's scores), or signed in for the caller's tier view
+    assert listing["security"] == [{}, {"bearerAuth": []}, {"apiKey": []}, {"cookieSession": []}]
     vrs = schema["paths"]["/api/vrs/{validator_id}"]["get"]
     # anonymous, or signed in for more
     assert vrs["security"] == [{}, {"bearerAuth": []}, {"apiKey": []}, {"cookieSession": []}]

@@ -16,7 +16,7 @@ from domain.chains import Observation, Validator, ValidatorStatus
 from domain.errors import NotFound
 from domain.freshness import Freshness
 from domain.models import Chain, Tier
-from domain.validators import PagePosition, ValidatorSort
+from domain.validators import ListedValidator, ListFilter, PagePosition, ValidatorSort
 from domain.vrs.methodology import Methodology
 from infrastructure.db.models import ValidatorObservationRow, ValidatorRow
 from infrastructure.db.repositories.chain_data import ChainDataRepository
@@ -62,18 +62,20 @@ async def test_the_list_pages_by_positions_and_returns_domain_values(
     await seed(resources)
     pages = []
     after = None
+    by_tag = ListFilter(search=TAG)
     async with SqlUnitOfWork(resources.session_factory) as uow:
         while True:
             page = await validators.list_validators(
-                uow, Chain.SOL, ValidatorSort.STAKE, 2, NOW, after=after, search=TAG
+                uow, Chain.SOL, ValidatorSort.STAKE, 2, NOW, 3, after=after, filters=by_tag
             )
             pages.append(page)
             if page.next is None:
                 break
             after = page.next
     assert [len(p.validators) for p in pages] == [2, 2, 1]
-    assert all(isinstance(v, Validator) for p in pages for v in p.validators)
-    assert [v.address for p in pages for v in p.validators] == ADDRESSES
+    assert all(isinstance(v, ListedValidator) for p in pages for v in p.validators)
+    assert all(v.vrs is None for p in pages for v in p.validators)  # never scored
+    assert [v.validator.address for p in pages for v in p.validators] == ADDRESSES
     assert pages[0].next == PagePosition(-(10**18 - 1), ADDRESSES[1])
     assert isinstance(pages[0].freshness, Freshness)  # (its values: tests/api/test_validators.py)
 
@@ -81,14 +83,14 @@ async def test_the_list_pages_by_positions_and_returns_domain_values(
 async def test_detail_and_existence(resources: Resources) -> None:
     await seed(resources)
     async with SqlUnitOfWork(resources.session_factory) as uow:
-        detail = await validators.validator_detail(uow, Chain.SOL, ADDRESSES[0], NOW)
-        assert detail.validator.address == ADDRESSES[0]
+        detail = await validators.validator_detail(uow, Chain.SOL, ADDRESSES[0], NOW, 3)
+        assert detail.listed.validator.address == ADDRESSES[0]
         assert [o.stake for o in detail.observations] == [1]
         assert await vrs.exists(uow, Chain.SOL, ADDRESSES[1])
         assert not await vrs.exists(uow, Chain.SOL, TAG + "Nobody")
         assert not await vrs.exists(uow, Chain.ETH, "1" * 40)  # no index that long
         with pytest.raises(NotFound):
-            await validators.validator_detail(uow, Chain.SOL, TAG + "Nobody", NOW)
+            await validators.validator_detail(uow, Chain.SOL, TAG + "Nobody", NOW, 3)
         with pytest.raises(NotFound):
             await vrs.read_score(uow, Chain.SOL, TAG + "Nobody", Tier.FREE)
 

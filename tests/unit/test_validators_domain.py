@@ -17,11 +17,15 @@ from domain.freshness import FETCH_FAILED, STALE_AFTER, freshness
 from domain.models import Chain
 from domain.validators import (
     NO_COMMISSION,
+    UNSCORED_KEY,
+    LatestScore,
+    ListedValidator,
     PagePosition,
     ValidatorSort,
     parse_validator_id,
     sort_key,
 )
+from domain.vrs.model import ScoreConfidence, VrsStatus
 
 NOW = datetime(2026, 12, 3, 12, tzinfo=UTC)
 
@@ -35,13 +39,22 @@ def test_validator_ids() -> None:
 
 
 def test_sort_keys_match_the_listing_order() -> None:
-    v = Validator(Chain.ATOM, "valoper1", ValidatorStatus.ACTIVE, 7, NOW, name="MiXed")
+    v = ListedValidator(
+        Validator(Chain.ATOM, "valoper1", ValidatorStatus.ACTIVE, 7, NOW, name="MiXed"), None
+    )
     assert sort_key(v, ValidatorSort.STAKE) == -7  # largest first
     assert sort_key(v, ValidatorSort.NAME) == "mixed"
     assert sort_key(v, ValidatorSort.COMMISSION) == NO_COMMISSION  # none: as 100 %
+    assert sort_key(v, ValidatorSort.VRS) == UNSCORED_KEY  # unscored: after every score
     rate = Decimal("0.050")
-    rated = Validator(Chain.ATOM, "valoper2", ValidatorStatus.ACTIVE, 7, NOW, commission=rate)
+    rated = ListedValidator(
+        Validator(Chain.ATOM, "valoper2", ValidatorStatus.ACTIVE, 7, NOW, commission=rate),
+        LatestScore(VrsStatus.SCORED, ScoreConfidence.HIGH, 87, NOW),
+    )
     assert sort_key(rated, ValidatorSort.COMMISSION) == "0.050"  # as the column stores it
+    assert sort_key(rated, ValidatorSort.VRS) == -87  # highest total first
+    pending = LatestScore(VrsStatus.PENDING, ScoreConfidence.LOW, None, NOW)
+    assert sort_key(ListedValidator(v.validator, pending), ValidatorSort.VRS) == UNSCORED_KEY
 
 
 def sync(success: datetime | None, failed: datetime | None, error: str | None) -> ChainSync:

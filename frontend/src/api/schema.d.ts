@@ -431,7 +431,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Validators of one chain: search, sort, paginate */
+        /** Validators of one chain: search, filter, sort, paginate (each with its risk score) */
         get: operations["listValidators"];
         put?: never;
         post?: never;
@@ -448,7 +448,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One validator with its latest observations */
+        /**
+         * One validator with its latest observations and risk score
+         * @description ETH validators by index (eth:123) or pubkey (eth:0x + 96 hex digits). A signed-in view of an ETH validator nobody observes yet adds it to the observed set (capped; see README).
+         */
         get: operations["getValidator"];
         put?: never;
         post?: never;
@@ -872,6 +875,43 @@ export interface components {
             signature: string;
         };
         /**
+         * EthValidatorOut
+         * @description What the beacon chain says of an ETH validator (the stored set, refreshed hourly).
+         */
+        EthValidatorOut: {
+            /**
+             * Activationepoch
+             * @description null: not activated yet
+             */
+            activationEpoch: number | null;
+            balance: components["schemas"]["Amount"];
+            /**
+             * Beaconstatus
+             * @description The beacon API's status, e.g. active_ongoing
+             */
+            beaconStatus: string;
+            effectiveBalance: components["schemas"]["Amount"];
+            /**
+             * Exitepoch
+             * @description null: no exit scheduled
+             */
+            exitEpoch: number | null;
+            /** Index */
+            index: number;
+            /** Pubkey */
+            pubkey: string;
+            /**
+             * Withdrawaladdress
+             * @description Execution address of 0x01/0x02 credentials, lower-case; null for BLS
+             */
+            withdrawalAddress: string | null;
+            /**
+             * Withdrawalprefix
+             * @description 0 (BLS), 1 or 2 (compounding)
+             */
+            withdrawalPrefix: number;
+        };
+        /**
          * Factor
          * @enum {string}
          */
@@ -1262,6 +1302,11 @@ export interface components {
             /** Version */
             version: string | null;
         };
+        /**
+         * PendingReason
+         * @enum {string}
+         */
+        PendingReason: "not_observed" | "collecting_history";
         /** PortfolioOut */
         PortfolioOut: {
             /**
@@ -1432,11 +1477,13 @@ export interface components {
              * @description A decimal fraction as a string (0.05 = 5 %)
              */
             commission: string | null;
+            /** @description ETH validators: the beacon chain's view of it */
+            eth?: components["schemas"]["EthValidatorOut"] | null;
             /** Fetchedat */
             fetchedAt: string;
             /**
              * Id
-             * @description "<chain>:<address>"
+             * @description "<chain>:<address>" (ETH: "eth:<index>")
              */
             id: string;
             /**
@@ -1448,7 +1495,10 @@ export interface components {
             };
             /** Jailed */
             jailed: boolean;
-            /** Name */
+            /**
+             * Name
+             * @description On-chain name, else an operator label (ETH)
+             */
             name: string | null;
             /**
              * Observations
@@ -1460,6 +1510,8 @@ export interface components {
             /** @description Stake bonded or delegated to it (fiat at the newest price) */
             stake: components["schemas"]["Amount"];
             status: components["schemas"]["ValidatorStatus"];
+            /** @description The newest risk score in the caller's tier view */
+            vrs: components["schemas"]["VrsSummaryOut"];
         };
         /**
          * ValidatorListMeta
@@ -1489,11 +1541,13 @@ export interface components {
              * @description A decimal fraction as a string (0.05 = 5 %)
              */
             commission: string | null;
+            /** @description ETH validators: the beacon chain's view of it */
+            eth?: components["schemas"]["EthValidatorOut"] | null;
             /** Fetchedat */
             fetchedAt: string;
             /**
              * Id
-             * @description "<chain>:<address>"
+             * @description "<chain>:<address>" (ETH: "eth:<index>")
              */
             id: string;
             /**
@@ -1505,13 +1559,18 @@ export interface components {
             };
             /** Jailed */
             jailed: boolean;
-            /** Name */
+            /**
+             * Name
+             * @description On-chain name, else an operator label (ETH)
+             */
             name: string | null;
             /** Slashed */
             slashed: boolean;
             /** @description Stake bonded or delegated to it (fiat at the newest price) */
             stake: components["schemas"]["Amount"];
             status: components["schemas"]["ValidatorStatus"];
+            /** @description The newest risk score in the caller's tier view */
+            vrs: components["schemas"]["VrsSummaryOut"];
         };
         /** ValidatorRef */
         ValidatorRef: {
@@ -1539,7 +1598,7 @@ export interface components {
          * ValidatorSort
          * @enum {string}
          */
-        ValidatorSort: "stake" | "commission" | "name";
+        ValidatorSort: "stake" | "commission" | "name" | "balance" | "index" | "vrs";
         /**
          * ValidatorStatus
          * @enum {string}
@@ -1645,6 +1704,13 @@ export interface components {
             factors: components["schemas"]["VrsFactorOut"][];
             /** Methodologyversion */
             methodologyVersion: string;
+            /** @description While pending: not_observed (nobody stakes with, watches or, signed in, viewed it) or collecting_history; null when scored */
+            pendingReason?: components["schemas"]["PendingReason"] | null;
+            /**
+             * Scoredfrom
+             * @description While pending: the pipeline run expected to give its first score (not_observed: if it is observed from the next run on)
+             */
+            scoredFrom?: string | null;
             /** @description pending: too little history, no total */
             status: components["schemas"]["VrsStatus"];
             /** Total */
@@ -1699,6 +1765,22 @@ export interface components {
          * @enum {string}
          */
         VrsStatus: "scored" | "pending";
+        /**
+         * VrsSummaryOut
+         * @description A validator's score as a list row carries it (portfolio positions, validator list
+         *     items): the caller's tier view of the latest score. Never null: unscored is
+         *     `status: "pending"` with a null total and band.
+         */
+        VrsSummaryOut: {
+            band: components["schemas"]["Band"] | null;
+            confidence: components["schemas"]["ScoreConfidence"];
+            status: components["schemas"]["VrsStatus"];
+            /**
+             * Total
+             * @description 0-100 in the caller's tier view; null while pending
+             */
+            total: number | null;
+        };
         /** WalletOut */
         WalletOut: {
             /** Address */
@@ -1855,6 +1937,7 @@ export type SchemaDeletedOut = components['schemas']['DeletedOut'];
 export type SchemaEmailIn = components['schemas']['EmailIn'];
 export type SchemaErrorBody = components['schemas']['ErrorBody'];
 export type SchemaEthereumProof = components['schemas']['EthereumProof'];
+export type SchemaEthValidatorOut = components['schemas']['EthValidatorOut'];
 export type SchemaFactor = components['schemas']['Factor'];
 export type SchemaFiat = components['schemas']['Fiat'];
 export type SchemaFieldError = components['schemas']['FieldError'];
@@ -1899,6 +1982,7 @@ export type SchemaNewApiKeyOut = components['schemas']['NewApiKeyOut'];
 export type SchemaNoMeta = components['schemas']['NoMeta'];
 export type SchemaNonceOut = components['schemas']['NonceOut'];
 export type SchemaObservationOut = components['schemas']['ObservationOut'];
+export type SchemaPendingReason = components['schemas']['PendingReason'];
 export type SchemaPortfolioOut = components['schemas']['PortfolioOut'];
 export type SchemaPositionOut = components['schemas']['PositionOut'];
 export type SchemaPositionYield = components['schemas']['PositionYield'];
@@ -1923,6 +2007,7 @@ export type SchemaVrsOut = components['schemas']['VrsOut'];
 export type SchemaVrsPointOut = components['schemas']['VrsPointOut'];
 export type SchemaVrsScoreMeta = components['schemas']['VrsScoreMeta'];
 export type SchemaVrsStatus = components['schemas']['VrsStatus'];
+export type SchemaVrsSummaryOut = components['schemas']['VrsSummaryOut'];
 export type SchemaWalletOut = components['schemas']['WalletOut'];
 export type SchemaYearlyAmounts = components['schemas']['YearlyAmounts'];
 export type SchemaYieldAverageOut = components['schemas']['YieldAverageOut'];
@@ -4299,8 +4384,13 @@ export interface operations {
                 chain: components["schemas"]["Chain"];
                 cursor?: string | null;
                 limit?: number;
+                /** @description Not for ETH */
                 q?: string | null;
-                sort?: components["schemas"]["ValidatorSort"];
+                /** @description stake, commission, name (SOL, ATOM); index, balance, stake (as balance) (ETH); vrs (all: highest score first, unscored last). Default: stake; ETH: index */
+                sort?: components["schemas"]["ValidatorSort"] | null;
+                status?: components["schemas"]["ValidatorStatus"] | null;
+                /** @description ETH: 0x + 40 hex digits */
+                withdrawalAddress?: string | null;
             };
             header?: never;
             path?: never;
@@ -4319,6 +4409,15 @@ export interface operations {
             };
             /** @description The cursor is invalid (INVALID_CURSOR). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4392,6 +4491,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MetaEnvelope_ValidatorDetailOut_Freshness_"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Unknown validator or malformed id. */

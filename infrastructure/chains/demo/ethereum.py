@@ -76,6 +76,26 @@ STATUS_GROUPS = {
 }
 
 
+def special_indices(validators: int) -> tuple[list[int], int, int]:
+    """The demo wallets' validators in a set of `validators`: the whale's ten, the
+    staker's active one and its queued one."""
+    queued_from = validators - max(2, validators // 200)
+    initialized_from = validators - max(1, validators // 2000)
+    whale = [(k + 1) * queued_from // 12 + 3 for k in range(10)]
+    return whale, (whale[3] + whale[4]) // 2, initialized_from - 1
+
+
+def demo_labels(validators: int) -> dict[str, str]:
+    """Operator labels of the demo network (ETH has no names on chain; mainnet seeds
+    none): validator index -> label, deterministic for a set of `validators`."""
+    whale, staker, queued = special_indices(validators)
+    labels = {str(i): f"Genesis Operator {'ABC'[i]}" for i in range(3)}
+    labels.update({str(index): f"Whale Staking {k + 1}" for k, index in enumerate(whale)})
+    labels[str(staker)] = "Staker Solo"
+    labels[str(queued)] = "Staker Compounding"
+    return labels
+
+
 def epoch_at(moment: datetime) -> int:
     return max(0, int(moment.timestamp() - GENESIS_TIME) // EPOCH_SECONDS)
 
@@ -224,14 +244,14 @@ class EthereumDemo:
     def _make_special(self) -> dict[int, _Special]:
         wallets = {name: address.lower() for name, address in demo_addresses(Chain.ETH).items()}
         special = {}
-        whale = [(k + 1) * self._queued_from // 12 + 3 for k in range(10)]
+        whale, staker, queued = special_indices(self.count)
         for k, index in enumerate(whale):
             kind = 2 if k in (2, 5, 8) else 1
             start = {2: 64 * GWEI, 5: 512 * GWEI, 8: 2048 * GWEI}.get(k, 32 * GWEI)
             slashed_at = self._slash_epoch if k == 4 else None
             special[index] = _Special(kind, wallets["whale"], start, slashed_at)
-        special[(whale[3] + whale[4]) // 2] = _Special(1, wallets["staker"], 32 * GWEI)
-        special[self._initialized_from - 1] = _Special(2, wallets["staker"], 40 * GWEI, queued=True)
+        special[staker] = _Special(1, wallets["staker"], 32 * GWEI)
+        special[queued] = _Special(2, wallets["staker"], 40 * GWEI, queued=True)
         return special
 
     def _profile(self, index: int) -> _Profile:

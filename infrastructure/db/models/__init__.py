@@ -6,8 +6,10 @@ from infrastructure.db.models.chain_data import (
     ChainSyncRow,
     ErrorLogRow,
     EthValidatorRow,
+    ObservedValidatorRow,
     PriceRow,
     StakingPositionRow,
+    ValidatorLabelRow,
     ValidatorObservationRow,
     ValidatorRow,
     WatchedValidatorRow,
@@ -15,7 +17,7 @@ from infrastructure.db.models.chain_data import (
 from infrastructure.db.models.real_yield import YieldConfigRow, YieldSnapshotRow
 from infrastructure.db.models.tiers import TierLimitsRow
 from infrastructure.db.models.users import LinkedWalletRow, UserRow
-from infrastructure.db.models.vrs import VrsConfigRow, VrsScoreRow
+from infrastructure.db.models.vrs import VrsConfigRow, VrsLatestRow, VrsScoreRow
 
 __all__ = [
     "ApiKeyRow",
@@ -25,14 +27,17 @@ __all__ = [
     "EthValidatorRow",
     "LinkedWalletRow",
     "MagicLinkRow",
+    "ObservedValidatorRow",
     "PriceRow",
     "RefreshTokenRow",
     "StakingPositionRow",
     "TierLimitsRow",
     "UserRow",
+    "ValidatorLabelRow",
     "ValidatorObservationRow",
     "ValidatorRow",
     "VrsConfigRow",
+    "VrsLatestRow",
     "VrsScoreRow",
     "WatchedValidatorRow",
     "YieldConfigRow",

@@ -54,3 +54,31 @@ class VrsScoreRow(Base):
     confidence: Mapped[str] = mapped_column(String(8))  # high | medium | low
     methodology_version: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+VIEW_TOTALS = 5  # view_total_1 .. view_total_5: the total a tier showing n factors sees
+
+
+class VrsLatestRow(Base):
+    """The newest score of each validator (a denormalised copy of its newest vrs_scores
+    row, upserted with it): what the list rows show and sort by without reading the
+    append-only history. `view_total_n` is the total of the view showing the first n
+    factors (domain/vrs/tiers.py), so any tier's view sorts in SQL."""
+
+    __tablename__ = "vrs_latest"
+    # the list's vrs order of each view (scanned backwards: highest total first)
+    __table_args__ = tuple(
+        Index(f"ix_vrs_latest_view_{n}", "chain", f"view_total_{n}", "validator")
+        for n in range(1, 6)
+    )
+
+    chain: Mapped[str] = mapped_column(String(8), primary_key=True)
+    validator: Mapped[str] = mapped_column(String(128), primary_key=True)
+    calculated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(8))
+    confidence: Mapped[str] = mapped_column(String(8))
+    view_total_1: Mapped[int | None] = mapped_column(SmallInteger)
+    view_total_2: Mapped[int | None] = mapped_column(SmallInteger)
+    view_total_3: Mapped[int | None] = mapped_column(SmallInteger)
+    view_total_4: Mapped[int | None] = mapped_column(SmallInteger)
+    view_total_5: Mapped[int | None] = mapped_column(SmallInteger)

@@ -32,6 +32,7 @@ from infrastructure.db.models import (
     ChainMetricsRow,
     ChainSyncRow,
     LinkedWalletRow,
+    ObservedValidatorRow,
     PriceRow,
     StakingPositionRow,
     ValidatorObservationRow,
@@ -223,14 +224,18 @@ class ChainDataRepository:
         return list(rows)
 
     async def watched_ids(self, chain: Chain) -> list[str]:
-        """Validators someone stakes with or watches."""
+        """Validators someone stakes with, watches, or (signed in) viewed: the observed
+        set beyond the chain's listed validators (domain/observed.py)."""
         staked = select(StakingPositionRow.validator.label("id")).where(
             StakingPositionRow.chain == chain.value, StakingPositionRow.validator != ""
         )
         watched = select(WatchedValidatorRow.validator.label("id")).where(
             WatchedValidatorRow.chain == chain.value
         )
-        rows = await self._session.execute(union(staked, watched))
+        viewed = select(ObservedValidatorRow.validator.label("id")).where(
+            ObservedValidatorRow.chain == chain.value
+        )
+        rows = await self._session.execute(union(staked, watched, viewed))
         return sorted(row.id for row in rows)
 
     async def validator_ids(self, chain: Chain) -> list[str]:

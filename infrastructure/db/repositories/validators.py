@@ -4,25 +4,38 @@ and what the list shows beside them (the chain's sync state, its coin's newest p
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import case, delete, func, or_, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.chains import ChainSync, Observation, Validator, ValidatorStatus
 from domain.models import Chain
-from domain.validators import NO_COMMISSION, PagePosition, ValidatorSort
+from domain.validators import (
+    NO_COMMISSION,
+    NO_FILTER,
+    UNSCORED_KEY,
+    ListedValidator,
+    ListFilter,
+    PagePosition,
+    ValidatorSort,
+    eth_key,
+)
 from infrastructure.db.models import (
     ChainSyncRow,
     EthValidatorRow,
     PriceRow,
+    ValidatorLabelRow,
     ValidatorObservationRow,
     ValidatorRow,
+    VrsLatestRow,
 )
 from infrastructure.db.repositories.chain_data import sync_from_row, validator_from_row
-
-ETH_INDEX_DIGITS = 18  # a validator index is a BIGINT: shorter digit strings only
+from infrastructure.db.repositories.eth_validators import latest_score, pubkey_match, view_total
 
 
 def _observation(row: ValidatorObservationRow) -> Observation:
@@ -44,13 +57,23 @@ def _observation(row: ValidatorObservationRow) -> Observation:
     )
 
 
-def _order(sort: ValidatorSort) -> Any:
-    """The SQL of `domain.validators.sort_key`."""
+def _order(sort: ValidatorSort, total: Any) -> Any:
+    """The SQL of `domain.validators.sort_key` (`total`: the view's vrs_latest column)."""
+    if sort is ValidatorSort.VRS:
+        scored = (VrsLatestRow.status == "scored") & total.is_not(None)
+        return case((scored, -total), else_=UNSCORED_KEY)
     if sort is ValidatorSort.STAKE:
         return -ValidatorRow.stake
     if sort is ValidatorSort.COMMISSION:
         return func.coalesce(ValidatorRow.commission, NO_COMMISSION)
     return func.lower(func.coalesce(ValidatorRow.name, ""))
+
+
+def _listed(row: ValidatorRow, label: str | None, score: Any) -> ListedValidator:
+    validator = validator_from_row(row)
+    if validator.name is None and label is not None:
+        validator = dataclasses.replace(validator, name=label)
+    return ListedValidator(validator=validator, vrs=score)
 
 
 class ValidatorRepository:
@@ -62,27 +85,84 @@ class ValidatorRepository:
         chain: Chain,
         sort: ValidatorSort,
         limit: int,
+        view: int,
         *,
         after: PagePosition | None = None,
-        search: str | None = None,
-    ) -> list[Validator]:
-        """Up to `limit` validators in (sort key, address) order after `after`; `search`
-        matches a name anywhere or an address's start, case-insensitively."""
-        key = _order(sort)
-        query = select(ValidatorRow).where(ValidatorRow.chain == chain.value)
-        if search:
-            needle = search.strip().lower()
+        filters: ListFilter = NO_FILTER,
+    ) -> list[ListedValidator]:
+        """Up to `limit` validators in (sort key, address) order after `after`, each with
+        its label and newest score in `view` (one query); `filters.search` matches a name
+        anywhere or an address's start, case-insensitively."""
+        total = view_total(view)
+        key = _order(sort, total)
+        query = (
+            select(
+                ValidatorRow,
+                ValidatorLabelRow.label,
+                VrsLatestRow.status,
+                VrsLatestRow.confidence,
+                total,
+                VrsLatestRow.calculated_at,
+            )
+            .outerjoin(
+                VrsLatestRow,
+                (VrsLatestRow.chain == ValidatorRow.chain)
+                & (VrsLatestRow.validator == ValidatorRow.address),
+            )
+            .outerjoin(
+                ValidatorLabelRow,
+                (ValidatorLabelRow.chain == ValidatorRow.chain)
+                & (ValidatorLabelRow.address == ValidatorRow.address),
+            )
+            .where(ValidatorRow.chain == chain.value)
+        )
+        if filters.search:
+            needle = filters.search.strip().lower()
             query = query.where(
                 or_(
                     func.lower(ValidatorRow.name).contains(needle, autoescape=True),
                     func.lower(ValidatorRow.address).startswith(needle, autoescape=True),
                 )
             )
+        if filters.status is not None:
+            query = query.where(ValidatorRow.status == filters.status.value)
         if after is not None:
             resume = tuple_(after.key, after.address)
             query = query.where(tuple_(key, ValidatorRow.address) > resume)
-        rows = await self._session.scalars(query.order_by(key, ValidatorRow.address).limit(limit))
-        return [validator_from_row(row) for row in rows]
+        result = await self._session.execute(query.order_by(key, ValidatorRow.address).limit(limit))
+        return [
+            _listed(row[0], row[1], latest_score(row[2], row[3], row[4], row[5])) for row in result
+        ]
+
+    async def get_listed(self, chain: Chain, address: str, view: int) -> ListedValidator | None:
+        """One validator of the validators table with its label and newest score."""
+        total = view_total(view)
+        row = (
+            await self._session.execute(
+                select(
+                    ValidatorRow,
+                    ValidatorLabelRow.label,
+                    VrsLatestRow.status,
+                    VrsLatestRow.confidence,
+                    total,
+                    VrsLatestRow.calculated_at,
+                )
+                .outerjoin(
+                    VrsLatestRow,
+                    (VrsLatestRow.chain == ValidatorRow.chain)
+                    & (VrsLatestRow.validator == ValidatorRow.address),
+                )
+                .outerjoin(
+                    ValidatorLabelRow,
+                    (ValidatorLabelRow.chain == ValidatorRow.chain)
+                    & (ValidatorLabelRow.address == ValidatorRow.address),
+                )
+                .where(ValidatorRow.chain == chain.value, ValidatorRow.address == address)
+            )
+        ).first()
+        if row is None:
+            return None
+        return _listed(row[0], row[1], latest_score(row[2], row[3], row[4], row[5]))
 
     async def get(self, chain: Chain, address: str) -> Validator | None:
         row = await self._session.get(ValidatorRow, (chain.value, address))
@@ -90,17 +170,68 @@ class ValidatorRepository:
 
     async def known(self, chain: Chain, address: str) -> bool:
         """Is this a validator we know of? The validators table holds only the ETH
-        validators someone stakes with or watches; the whole set is in eth_validators."""
+        validators someone observes; the whole set is in eth_validators (by index or
+        pubkey)."""
         if await self._session.get(ValidatorRow, (chain.value, address)) is not None:
             return True
-        if (
-            chain is Chain.ETH
-            and address.isascii()
-            and address.isdigit()
-            and len(address) <= ETH_INDEX_DIGITS
-        ):
-            return await self._session.get(EthValidatorRow, int(address)) is not None
+        if chain is Chain.ETH:
+            return await self.eth_index(address) is not None
         return False
+
+    async def eth_index(self, address: str) -> int | None:
+        """The index of the ETH validator `address` names (index or pubkey) in the stored
+        set; None when there is none."""
+        key = eth_key(address)
+        if key is None:
+            return None
+        if isinstance(key, int):
+            return key if await self._session.get(EthValidatorRow, key) is not None else None
+        found: int | None = await self._session.scalar(
+            select(EthValidatorRow.index)
+            .where(pubkey_match(self._session, key))
+            .order_by(EthValidatorRow.index)
+            .limit(1)
+        )
+        return found
+
+    # -- labels (issue 16 adds the admin endpoint) ----------------------------------------
+
+    async def set_label(
+        self, chain: Chain, address: str, label: str, source: str, now: datetime
+    ) -> None:
+        """Label a validator (shown as its name where the chain publishes none)."""
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        values = {
+            "chain": chain.value,
+            "address": address,
+            "label": label,
+            "source": source,
+            "updated_at": now,
+        }
+        statement = insert(ValidatorLabelRow).values(values)
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["chain", "address"],
+                set_={"label": label, "source": source, "updated_at": now},
+            )
+        )
+
+    async def delete_label(self, chain: Chain, address: str) -> bool:
+        result = await self._session.execute(
+            delete(ValidatorLabelRow).where(
+                ValidatorLabelRow.chain == chain.value, ValidatorLabelRow.address == address
+            )
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def labels(self, chain: Chain) -> dict[str, str]:
+        rows = await self._session.execute(
+            select(ValidatorLabelRow.address, ValidatorLabelRow.label).where(
+                ValidatorLabelRow.chain == chain.value
+            )
+        )
+        return {address: label for address, label in rows}
 
     async def observations(self, chain: Chain, address: str, limit: int) -> list[Observation]:
         """The validator's latest `limit` samples, newest first."""

@@ -13,14 +13,17 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.models import Chain
 from domain.vrs import FACTORS, ScoreConfidence, VrsConfig, VrsScore, VrsStatus
 from domain.vrs.history import last_per_day
-from infrastructure.db.models import VrsConfigRow, VrsScoreRow
+from domain.vrs.model import total_of
+from domain.vrs.tiers import visible_factors
+from infrastructure.db.models import VrsConfigRow, VrsLatestRow, VrsScoreRow
+from infrastructure.db.models.vrs import VIEW_TOTALS
 
 _CHUNK = 500  # rows per INSERT: 19 columns each, far below both drivers' parameter limits
 LATEST_WITHIN = timedelta(days=7)  # a validator's "latest" score is at most this stale
@@ -41,6 +44,32 @@ def _row(score: VrsScore) -> dict[str, Any]:
         row[f"{factor.value}_score"] = score.scores.get(factor)
         row[f"{factor.value}_weight"] = score.weights[factor]
     return row
+
+
+_LATEST_COLUMNS = (
+    "calculated_at",
+    "status",
+    "confidence",
+    *(f"view_total_{n}" for n in range(1, VIEW_TOTALS + 1)),
+)
+
+
+def _latest_row(score: VrsScore) -> dict[str, Any]:
+    """A score's `vrs_latest` row: the total of each view (the first n factors)."""
+    scored = score.status is VrsStatus.SCORED
+    return {
+        "chain": score.chain.value,
+        "validator": score.validator,
+        "calculated_at": score.calculated_at,
+        "status": score.status.value,
+        "confidence": score.confidence.value,
+        **{
+            f"view_total_{n}": (
+                total_of(score.scores, score.weights, visible_factors(n)) if scored else None
+            )
+            for n in range(1, VIEW_TOTALS + 1)
+        },
+    }
 
 
 def _score(row: Any) -> VrsScore:
@@ -77,7 +106,38 @@ class VrsScoreRepository:
             )
             result = await self._session.execute(statement)
             added += max(int(getattr(result, "rowcount", 0) or 0), 0)
+        await self._update_latest(scores)
         return added
+
+    async def _update_latest(self, scores: Sequence[VrsScore]) -> None:
+        """Keep `vrs_latest` (the newest score of each validator, with every view's total)
+        in step with the inserts, in the same transaction; a score more than
+        LATEST_WITHIN older than its chain's newest one is dropped from it, as
+        `latest_scores` does not count it either."""
+        newest: dict[tuple[Chain, str], VrsScore] = {}
+        for score in scores:
+            key = (score.chain, score.validator)
+            if key not in newest or newest[key].calculated_at < score.calculated_at:
+                newest[key] = score
+        rows = [_latest_row(s) for s in newest.values()]
+        for start in range(0, len(rows), _CHUNK):
+            statement = self._insert(VrsLatestRow).values(rows[start : start + _CHUNK])
+            excluded = statement.excluded
+            await self._session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["chain", "validator"],
+                    set_={name: excluded[name] for name in _LATEST_COLUMNS},
+                    where=VrsLatestRow.calculated_at < excluded.calculated_at,
+                )
+            )
+        for chain in {s.chain for s in newest.values()}:
+            top = max(s.calculated_at for s in newest.values() if s.chain is chain)
+            await self._session.execute(
+                delete(VrsLatestRow).where(
+                    VrsLatestRow.chain == chain.value,
+                    VrsLatestRow.calculated_at < top - LATEST_WITHIN,
+                )
+            )
 
     async def latest(self, chain: Chain, validator: str) -> VrsScore | None:
         row = await self._session.scalar(
