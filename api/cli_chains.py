@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from datetime import timedelta
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -23,14 +23,17 @@ from domain.ingest import INGEST_STEPS, LivePositions
 from domain.models import Chain
 from infrastructure.resources import Resources, open_resources
 from infrastructure.settings import ConfigError, Network, Settings
-from services import vrs
+from services.demo_seed import SeedReport, seed_demo
 from services.ingest import Ingest
 from workers.context import JobDeps
 
 SYMBOLS = {Chain.ETH: "ETH", Chain.SOL: "SOL", Chain.ATOM: "ATOM"}
-# risk scores are computed as of each of the last seeded days: the pro tier's 30-day
-# history plus the 7 days before it that its drop flag looks back on
-VRS_SEED_DAYS = 37
+SEED_PHASES = {  # services/demo_seed.PHASES: (label, unit)
+    "fetch": ("fetching chains", "steps"),
+    "history": ("reading history", "days"),
+    "store": ("storing history", "chains"),
+    "scores": ("risk scores", "chains"),
+}
 err = Console(stderr=True)
 
 
@@ -165,57 +168,54 @@ def positions(settings: Settings, chain: str, address: str, as_json: bool) -> in
 
 
 def demo_seed(settings: Settings, days: int) -> int:
-    """Fetch every chain now, then backfill `days` of daily observations and metrics —
-    for all SOL and ATOM validators and the demo wallets' ETH validators — and compute the
-    risk scores as of each of the last VRS_SEED_DAYS days (so the VRS history has points)."""
+    """Fetch every chain now, backfill `days` of daily history and score it
+    (services/demo_seed.py), with a progress bar per phase."""
     if settings.network is not Network.DEMO:
         raise ConfigError("NETWORK: `staketrack demo seed` needs NETWORK=demo")
+    started = time.monotonic()
 
-    async def work(resources: Resources) -> int:
+    async def work(resources: Resources) -> SeedReport:
         from infrastructure.chains.demo.wallets import demo_addresses
         from infrastructure.db.eth_validator_set import SqlWithdrawalIndex
 
-        sources = resources.chains()
-        deps = JobDeps.from_resources(resources)
-        ingest = deps.ingest()
-        for c in Chain:
-            await ingest.run(c)
-        await ingest.prices()
         index = SqlWithdrawalIndex(resources.engine)
-        ids = {
-            Chain.ETH: sorted(
-                {i for a in demo_addresses(Chain.ETH).values() for i in await index.indices_for(a)}
-            ),
-            **{c: await ingest.validator_ids(c) for c in (Chain.SOL, Chain.ATOM)},
-        }
-        now = sources.clock()
+
+        async def eth_validators() -> list[str]:  # the demo wallets' ETH validators
+            wallets = demo_addresses(Chain.ETH).values()
+            return sorted({i for a in wallets for i in await index.indices_for(a)})
+
+        deps = JobDeps.from_resources(resources)
         columns = (
-            TextColumn("{task.description:<26}"),
+            TextColumn("{task.description:<22}"),
             BarColumn(),
-            TextColumn("{task.completed}/{task.total} days"),
+            TextColumn("{task.completed}/{task.total} {task.fields[unit]}"),
+            TimeElapsedColumn(),
         )
         with Progress(*columns, console=err) as progress:
-            task = progress.add_task("backfilling", total=days + 1)
-            try:
-                for day in range(days, -1, -1):  # down to today: ETH's demo validators too
-                    at = now - timedelta(days=day)
-                    sources.clock.fixed = at
-                    hour = at.replace(minute=0, second=0, microsecond=0)
-                    for c in Chain:
-                        await ingest.backfill(c, ids[c], hour)
-                    progress.update(task, advance=1, description=f"backfilling {at:%Y-%m-%d}")
-            finally:
-                sources.clock.fixed = None
-        moments = [now - timedelta(days=day) for day in range(min(days, VRS_SEED_DAYS), -1, -1)]
-        scored = 0
-        for c in Chain:  # as of each backfilled day's hour, as the hourly pipeline would have
-            run = await vrs.score_chain(deps.uow, deps.cache, deps.reads, c, moments)
-            scored += run.scored
-        err.print(
-            f"Fetched all chains at {now:%Y-%m-%d %H:%M} UTC and backfilled {days} days of history"
-            f"; {scored:,} risk scores over the last {len(moments)} days."
-        )
-        return 0
+            tasks = {
+                phase: progress.add_task(label, total=None, unit=unit, start=False)
+                for phase, (label, unit) in SEED_PHASES.items()
+            }
 
-    result: int = asyncio.run(_with_resources(settings, work))
-    return result
+            def update(phase: str, done: int, total: int) -> None:
+                if done == 0:
+                    progress.start_task(tasks[phase])
+                progress.update(tasks[phase], completed=done, total=total)
+
+            return await seed_demo(
+                resources.chains(),
+                deps.uow,
+                deps.cache,
+                deps.reads,
+                days,
+                eth_validators,
+                update,
+            )
+
+    report: SeedReport = asyncio.run(_with_resources(settings, work))
+    err.print(
+        f"Fetched all chains at {report.fetched_at:%Y-%m-%d %H:%M} UTC, backfilled {days} days "
+        f"of history and computed {report.scores:,} risk scores over the last "
+        f"{report.score_days} days in {time.monotonic() - started:.0f} s."
+    )
+    return 0

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,7 +22,7 @@ from domain.vrs import FACTORS, ScoreConfidence, VrsConfig, VrsScore, VrsStatus
 from domain.vrs.history import last_per_day
 from infrastructure.db.models import VrsConfigRow, VrsScoreRow
 
-_CHUNK = 500  # rows per INSERT: 19 columns each, far below both drivers' parameter limits
+_CHUNK = 5000  # parameter sets per execution (SQLAlchemy batches them into INSERTs)
 LATEST_WITHIN = timedelta(days=7)  # a validator's "latest" score is at most this stale
 
 
@@ -68,15 +68,20 @@ class VrsScoreRepository:
         """Insert the scores; one per (chain, validator, calculated_at) — an existing one
         wins. Returns how many were new."""
         rows = [_row(s) for s in scores]
+        if not rows:
+            return 0
+        table = cast(Table, VrsScoreRow.__table__)
+        # executed with many parameter sets: compiled once, sent in batches; RETURNING
+        # counts the new rows on both drivers (an executemany's rowcount is not reliable)
+        statement = (
+            self._insert(table)
+            .on_conflict_do_nothing(index_elements=["chain", "validator", "calculated_at"])
+            .returning(table.c.id)
+        )
         added = 0
         for start in range(0, len(rows), _CHUNK):
-            statement = (
-                self._insert(VrsScoreRow)
-                .values(rows[start : start + _CHUNK])
-                .on_conflict_do_nothing(index_elements=["chain", "validator", "calculated_at"])
-            )
-            result = await self._session.execute(statement)
-            added += max(int(getattr(result, "rowcount", 0) or 0), 0)
+            result = await self._session.execute(statement, rows[start : start + _CHUNK])
+            added += len(result.all())
         return added
 
     async def latest(self, chain: Chain, validator: str) -> VrsScore | None:
