@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from types import FrameType
 from typing import Any
@@ -99,7 +100,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     from api.cli_chains import demo_seed
 
     _quiet_logging(settings)
-    return demo_seed(settings, args.days)
+    return demo_seed(settings, args.days, args.workers)
 
 
 def _quiet_logging(settings: Settings) -> None:
@@ -110,6 +111,11 @@ def _quiet_logging(settings: Settings) -> None:
 
 
 CHAIN_CHOICES = ["eth", "sol", "atom", "all"]
+
+
+def seed_workers() -> int:
+    """The default of `demo seed --workers`: this machine's cores (at most 4)."""
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     demo_sub = demo.add_subparsers(dest="demo_command", required=True)
     seed = demo_sub.add_parser("seed", help="backfill history from the demo network (NETWORK=demo)")
     seed.add_argument("--days", type=int, default=90)
+    seed.add_argument("--workers", type=int, default=seed_workers())
     args = parser.parse_args(argv)
     from api.interpreter import pin_recursion_limit
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +25,7 @@ from domain.ingest import INGEST_STEPS, LivePositions
 from domain.models import Chain
 from infrastructure.resources import Resources, open_resources
 from infrastructure.settings import ConfigError, Network, Settings
-from services.demo_seed import SeedReport, seed_demo
+from services.demo_seed import ProcessPool, SeedReport, seed_demo
 from services.ingest import Ingest
 from workers.context import JobDeps
 
@@ -167,12 +169,33 @@ def positions(settings: Settings, chain: str, address: str, as_json: bool) -> in
     return 0
 
 
-def demo_seed(settings: Settings, days: int) -> int:
+def _quiet_process(settings: Settings) -> None:
+    """A seed worker process starts like the CLI: warnings only, the recursion limit."""
+    from api.interpreter import pin_recursion_limit
+    from infrastructure.logging import configure_logging
+
+    configure_logging(settings.model_copy(update={"log_level": "WARNING"}))
+    pin_recursion_limit()
+
+
+def demo_seed(settings: Settings, days: int, workers: int) -> int:
     """Fetch every chain now, backfill `days` of daily history and score it
-    (services/demo_seed.py), with a progress bar per phase."""
+    (services/demo_seed.py) — in `workers` processes at once —, with a progress bar per
+    phase."""
     if settings.network is not Network.DEMO:
         raise ConfigError("NETWORK: `staketrack demo seed` needs NETWORK=demo")
     started = time.monotonic()
+    executor = (
+        ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("spawn"),  # no fork of a running loop
+            initializer=_quiet_process,
+            initargs=(settings,),
+        )
+        if workers > 1
+        else None
+    )
+    pool = None if executor is None else ProcessPool(executor, workers, settings)
 
     async def work(resources: Resources) -> SeedReport:
         from infrastructure.chains.demo.wallets import demo_addresses
@@ -210,9 +233,14 @@ def demo_seed(settings: Settings, days: int) -> int:
                 days,
                 eth_validators,
                 update,
+                pool=pool,
             )
 
-    report: SeedReport = asyncio.run(_with_resources(settings, work))
+    try:
+        report: SeedReport = asyncio.run(_with_resources(settings, work))
+    finally:
+        if executor is not None:
+            executor.shutdown(cancel_futures=True)
     err.print(
         f"Fetched all chains at {report.fetched_at:%Y-%m-%d %H:%M} UTC, backfilled {days} days "
         f"of history and computed {report.scores:,} risk scores over the last "
