@@ -8,7 +8,6 @@ shares each drop through a marker in DATA_DIR (infrastructure/cache/memory.py)."
 from __future__ import annotations
 
 import asyncio
-import json
 import multiprocessing
 import sys
 import time
@@ -20,8 +19,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from domain.chains import BASE_UNIT_DECIMALS, Position
-from domain.ingest import INGEST_STEPS, LivePositions
+from api.presenters import cli as presenters
+from domain.chains import BASE_UNIT_DECIMALS
+from domain.ingest import INGEST_STEPS, IngestReport, LivePositions
 from domain.models import Chain
 from infrastructure.resources import Resources, open_resources
 from infrastructure.settings import ConfigError, Network, Settings
@@ -34,7 +34,7 @@ SEED_PHASES = {  # services/demo_seed.PHASES: (label, unit)
     "fetch": ("fetching chains", "steps"),
     "history": ("reading history", "days"),
     "store": ("storing history", "chains"),
-    "scores": ("risk scores", "chains"),
+    "scores": ("risk scores", "parts"),
 }
 err = Console(stderr=True)
 
@@ -60,7 +60,7 @@ def _ingest(resources: Resources) -> Ingest:
     return JobDeps.from_resources(resources).ingest()  # what the jobs call
 
 
-def fetch(settings: Settings, chain: str) -> int:
+def fetch(settings: Settings, chain: str, as_json: bool = False) -> int:
     async def work(resources: Resources) -> int:
         ingest = _ingest(resources)
         columns = (
@@ -86,14 +86,18 @@ def fetch(settings: Settings, chain: str) -> int:
 
                 return update
 
+            reports = {c: IngestReport(c) for c in tasks}
+            errors: dict[str, str] = {}
+
             async def one(c: Chain) -> str | None:
                 try:
-                    report = await ingest.run(c, updater(c))
+                    reports[c] = report = await ingest.run(c, updater(c))
                 except Exception as exc:
                     progress.update(
                         tasks[c], description=f"{c.value}: FAILED", info=type(exc).__name__
                     )
-                    return f"{c.value}: {type(exc).__name__}: {exc}"
+                    errors[c.value] = f"{type(exc).__name__}: {exc}"
+                    return f"{c.value}: {errors[c.value]}"
                 progress.update(
                     tasks[c],
                     completed=4,
@@ -103,31 +107,20 @@ def fetch(settings: Settings, chain: str) -> int:
                 return None
 
             failures = [f for f in await asyncio.gather(*(one(c) for c in tasks)) if f]
+            prices: int | None = None
             try:
-                await ingest.prices()
+                prices = await ingest.prices()
             except Exception as exc:
                 failures.append(f"prices: {type(exc).__name__}: {exc}")
         for failure in failures:
             err.print(f"[red]failed[/red] {failure}")
+        if as_json:
+            out = presenters.fetch_json(list(reports.values()), errors, prices, failures)
+            sys.stdout.write(out + "\n")
         return 1 if failures else 0
 
     result: int = asyncio.run(_with_resources(settings, work))
     return result
-
-
-def _position_json(p: Position) -> dict[str, Any]:
-    return {
-        "chain": p.chain.value,
-        "address": p.owner,
-        "validator": p.validator,
-        "amount": str(p.amount),
-        "status": p.status,
-        "kind": p.kind.value,
-        "key": p.key,
-        "rewards": None if p.rewards is None else str(p.rewards),
-        "completesAt": p.completes_at.isoformat() if p.completes_at else None,
-        "fetchedAt": p.fetched_at.isoformat(),
-    }
 
 
 def positions(settings: Settings, chain: str, address: str, as_json: bool) -> int:
@@ -139,7 +132,7 @@ def positions(settings: Settings, chain: str, address: str, as_json: bool) -> in
     live: LivePositions = asyncio.run(_with_resources(settings, work))
     found, names = live.positions, live.validator_names
     if as_json:
-        sys.stdout.write(json.dumps([_position_json(p) for p in found], indent=2) + "\n")
+        sys.stdout.write(presenters.live_positions_json(live) + "\n")
         return 0
     table = Table(title=f"{SYMBOLS[c]} positions of {address}", title_justify="left")
     for column, justify in (
@@ -178,7 +171,7 @@ def _quiet_process(settings: Settings) -> None:
     pin_recursion_limit()
 
 
-def demo_seed(settings: Settings, days: int, workers: int) -> int:
+def demo_seed(settings: Settings, days: int, workers: int, as_json: bool = False) -> int:
     """Fetch every chain now, backfill `days` of daily history and score it
     (services/demo_seed.py) — in `workers` processes at once —, with a progress bar per
     phase."""
@@ -241,6 +234,8 @@ def demo_seed(settings: Settings, days: int, workers: int) -> int:
     finally:
         if executor is not None:
             executor.shutdown(cancel_futures=True)
+    if as_json:
+        sys.stdout.write(presenters.seed_json(report, time.monotonic() - started) + "\n")
     err.print(
         f"Fetched all chains at {report.fetched_at:%Y-%m-%d %H:%M} UTC, backfilled {days} days "
         f"of history and computed {report.scores:,} risk scores over the last "

@@ -249,14 +249,16 @@ class Ingest:
         return len(prices)
 
     async def live_positions(self, chain: Chain, address: str) -> LivePositions:
-        """An address's positions read now (nothing stored), with the validator names a
-        fetch stored before (`staketrack positions`)."""
+        """An address's positions read now (nothing stored), with the validators and
+        prices a fetch stored before (`staketrack positions`)."""
         found = await self._sources.adapters[chain].fetch_positions(address)
 
-        async def names(uow: SqlUnitOfWork) -> dict[str, str]:
-            stored = await uow.chain_data.validators_by_id(
+        async def stored(uow: SqlUnitOfWork) -> LivePositions:
+            known = await uow.chain_data.validators_by_id(
                 sorted({(chain.value, p.validator) for p in found})
             )
-            return {ident: v.name for (_, ident), v in stored.items() if v.name}
+            validators = {ident: v for (_, ident), v in known.items()}
+            prices = await uow.chain_data.latest_prices()
+            return LivePositions(chain, address, found, validators, prices)
 
-        return LivePositions(chain, address, found, await self._read(names))
+        return await self._read(stored)
