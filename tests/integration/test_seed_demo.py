@@ -2,8 +2,10 @@
 stored, the scores it stores equal to what the pipeline's VRS step computes for the same
 hour, and the seed marker that keeps the pipeline from scoring a half-seeded history.
 
-The seeds run at their own far-future hours on the demo network's clock, so the shared
-PostgreSQL database's rows from other tests never fall inside their 90-day horizon."""
+The seeds run at their own past hours on the demo network's clock (years before the
+tests that work at the real time, and before the far-future ones), so the shared
+PostgreSQL database's rows from other tests never fall inside their 90-day horizon, and
+theirs are always newer than the seeds' ("latest" reads)."""
 
 from __future__ import annotations
 
@@ -75,9 +77,9 @@ async def _pipeline_scores(resources: Resources, chain: Chain, hour: datetime) -
 async def test_the_seed_stores_every_day_and_scores_as_the_pipeline_would(
     resources: Resources,
 ) -> None:
-    now = datetime(2037, 3, 1, 12, 30, tzinfo=UTC)
+    now = datetime(2024, 3, 1, 12, 30, tzinfo=UTC)
     report = await _seed(resources, now)
-    first = as_hour(now - timedelta(days=DAYS))
+    first, last = as_hour(now - timedelta(days=DAYS)), as_hour(now)
     for chain in Chain:
         per_hour = dict(
             await _rows(
@@ -85,7 +87,7 @@ async def test_the_seed_stores_every_day_and_scores_as_the_pipeline_would(
                 select(ValidatorObservationRow.observed_at, func.count())
                 .where(
                     ValidatorObservationRow.chain == chain.value,
-                    ValidatorObservationRow.observed_at >= first,
+                    ValidatorObservationRow.observed_at.between(first, last),
                 )
                 .group_by(ValidatorObservationRow.observed_at),
             )
@@ -96,14 +98,16 @@ async def test_the_seed_stores_every_day_and_scores_as_the_pipeline_would(
         metrics = await _rows(
             resources,
             select(func.count()).where(
-                ChainMetricsRow.chain == chain.value, ChainMetricsRow.observed_at >= first
+                ChainMetricsRow.chain == chain.value,
+                ChainMetricsRow.observed_at.between(first, last),
             ),
         )
         assert metrics[0][0] == DAYS + 1
         hours = await _rows(
             resources,
             select(func.count(func.distinct(VrsScoreRow.calculated_at))).where(
-                VrsScoreRow.chain == chain.value, VrsScoreRow.calculated_at >= first
+                VrsScoreRow.chain == chain.value,
+                VrsScoreRow.calculated_at.between(first, last),
             ),
         )
         assert hours[0][0] == DAYS + 1  # a score as of every seeded day
@@ -123,7 +127,7 @@ async def test_the_pipeline_scores_nothing_while_a_seed_writes_history(
     """The pipeline's VRS step starts mid-seed (one chain's history stored, two not yet)
     for every chain: no score from part of the history is stored; the current scores are
     the seed's, from the whole history."""
-    now = datetime(2037, 9, 1, 12, 30, tzinfo=UTC)
+    now = datetime(2024, 9, 1, 12, 30, tzinfo=UTC)
     deps = JobDeps.from_resources(resources)
     started: list[asyncio.Task[dict[str, int]]] = []
     moment = as_hour(now).isoformat()
