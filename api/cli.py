@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from importlib import metadata
 from types import FrameType
 from typing import Any
 
 from domain.errors import DomainError
-from infrastructure.settings import ConfigError, Settings, load_settings
+from infrastructure.settings import ConfigError, Network, Settings, load_settings
 
 
 def proxy_header_options(settings: Settings) -> dict[str, Any]:
@@ -85,7 +87,7 @@ def _fetch(settings: Settings, args: argparse.Namespace) -> int:
     from api.cli_chains import fetch
 
     _quiet_logging(settings)
-    return fetch(settings, args.chain)
+    return fetch(settings, args.chain, args.json)
 
 
 def _positions(settings: Settings, args: argparse.Namespace) -> int:
@@ -99,7 +101,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     from api.cli_chains import demo_seed
 
     _quiet_logging(settings)
-    return demo_seed(settings, args.days)
+    return demo_seed(settings, args.days, args.workers, args.json)
 
 
 def _quiet_logging(settings: Settings) -> None:
@@ -110,25 +112,74 @@ def _quiet_logging(settings: Settings) -> None:
 
 
 CHAIN_CHOICES = ["eth", "sol", "atom", "all"]
+NEEDS_DATABASE = {"serve", "worker", "fetch", "positions", "demo"}
+
+
+def seed_workers() -> int:
+    """The default of `demo seed --workers`: this machine's cores (at most 4)."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def version() -> str:
+    try:
+        return metadata.version("staketrack")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Every option's help ends with its default — unless it is required, has none, or is
+    a flag (off unless given)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.required or action.default in (None, False, argparse.SUPPRESS):
+            return action.help
+        return super()._get_help_string(action)
+
+
+def parser() -> argparse.ArgumentParser:
+    def command(parent: Any, name: str, summary: str) -> argparse.ArgumentParser:
+        made: argparse.ArgumentParser = parent.add_parser(
+            name, help=summary, description=summary, formatter_class=HelpFormatter
+        )
+        return made
+
+    root = argparse.ArgumentParser(
+        prog="staketrack", description="StakeTrack AI service", formatter_class=HelpFormatter
+    )
+    root.add_argument("--version", action="version", version=f"staketrack {version()}")
+    sub = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    command(sub, "serve", "serve the API (HOST, PORT); migrates an embedded SQLite database")
+    command(sub, "worker", "run the arq job worker and cron (needs REDIS_URL)")
+    command(sub, "migrate", "apply database migrations")
+    fetch = command(sub, "fetch", "ingest chain data now (validators, positions, metrics)")
+    fetch.add_argument("--chain", choices=CHAIN_CHOICES, default="all", help="the chains to fetch")
+    fetch.add_argument(
+        "--json", action="store_true", help="print what was stored as JSON ({data, meta})"
+    )
+    pos = command(sub, "positions", "show an address's staking positions, read from the chain")
+    pos.add_argument("--chain", choices=CHAIN_CHOICES[:-1], required=True, help="the chain")
+    pos.add_argument("--address", required=True, help="the wallet or delegator address")
+    pos.add_argument(
+        "--json", action="store_true", help="print the positions as JSON ({data, meta})"
+    )
+    demo = command(sub, "demo", "demo network tools")
+    demo_sub = demo.add_subparsers(dest="demo_command", required=True, metavar="COMMAND")
+    seed = command(demo_sub, "seed", "fetch now and backfill history from the demo network")
+    seed.add_argument("--days", type=int, default=90, help="days of history to backfill")
+    seed.add_argument(
+        "--workers",
+        type=int,
+        default=seed_workers(),
+        help="processes that read the history and compute the scores (this machine's cores, "
+        "at most 4)",
+    )
+    seed.add_argument("--json", action="store_true", help="print the summary as JSON")
+    return root
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="staketrack", description="StakeTrack AI service")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="serve the API (HOST, PORT)")
-    sub.add_parser("worker", help="run the arq job worker and cron (needs REDIS_URL)")
-    sub.add_parser("migrate", help="apply database migrations")
-    fetch = sub.add_parser("fetch", help="ingest chain data now (validators, positions, metrics)")
-    fetch.add_argument("--chain", choices=CHAIN_CHOICES, default="all")
-    pos = sub.add_parser("positions", help="show an address's staking positions")
-    pos.add_argument("--chain", choices=CHAIN_CHOICES[:-1], required=True)
-    pos.add_argument("--address", required=True)
-    pos.add_argument("--json", action="store_true", help="print a JSON list")
-    demo = sub.add_parser("demo", help="demo network tools")
-    demo_sub = demo.add_subparsers(dest="demo_command", required=True)
-    seed = demo_sub.add_parser("seed", help="backfill history from the demo network (NETWORK=demo)")
-    seed.add_argument("--days", type=int, default=90)
-    args = parser.parse_args(argv)
+    args = parser().parse_args(argv)
     from api.interpreter import pin_recursion_limit
 
     pin_recursion_limit()  # the worker parses remote JSON too: no 100,000 limit from py_ecc
@@ -136,6 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     with_args = {"fetch": _fetch, "positions": _positions, "demo": _demo}
     try:
         settings = load_settings()
+        if args.command == "demo" and settings.network is not Network.DEMO:
+            raise ConfigError("NETWORK: `staketrack demo seed` needs NETWORK=demo")
+        if args.command in NEEDS_DATABASE:
+            _database_ready(settings)
         if args.command in simple:
             simple[args.command](settings)
         else:
@@ -146,9 +201,37 @@ def main(argv: list[str] | None = None) -> int:
     except DomainError as exc:  # bad input or an unreachable chain: a message, not a traceback
         sys.stderr.write(f"staketrack: {exc.message} ({exc.code})\n")
         return 2
+    except DatabaseProblem as exc:
+        sys.stderr.write(f"staketrack: {exc}\n")
+        return 2
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+class DatabaseProblem(Exception):
+    """The database cannot be used as it is: the one line says what to do."""
+
+
+def _database_ready(settings: Settings) -> None:
+    """Migrate the embedded database, or check a server database's schema
+    (infrastructure/db/migrate.py); no traceback for what the operator can fix."""
+    from alembic.util import CommandError
+    from sqlalchemy.exc import DBAPIError
+
+    from infrastructure.db.migrate import NotMigrated, ensure_migrated
+
+    try:
+        ensure_migrated(settings.effective_database_url)
+    except NotMigrated as exc:
+        raise DatabaseProblem(f"{exc}: run `staketrack migrate` first") from exc
+    except CommandError as exc:  # e.g. a revision this version does not know: newer code ran
+        raise DatabaseProblem(f"cannot migrate the database: {exc}") from exc
+    except (DBAPIError, OSError) as exc:  # the URL is not printed: it may hold a password
+        reason = type(getattr(exc, "orig", None) or exc).__name__
+        raise DatabaseProblem(
+            f"cannot reach the database ({reason}): check DATABASE_URL and that it is up"
+        ) from exc
 
 
 if __name__ == "__main__":

@@ -8,9 +8,10 @@ shares each drop through a marker in DATA_DIR (infrastructure/cache/memory.py)."
 from __future__ import annotations
 
 import asyncio
-import json
+import multiprocessing
 import sys
-from datetime import timedelta
+import time
+from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from typing import Any
 
@@ -18,19 +19,23 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from domain.chains import BASE_UNIT_DECIMALS, Position
-from domain.ingest import INGEST_STEPS, LivePositions
+from api.presenters import cli as presenters
+from domain.chains import BASE_UNIT_DECIMALS
+from domain.ingest import INGEST_STEPS, IngestReport, LivePositions
 from domain.models import Chain
 from infrastructure.resources import Resources, open_resources
 from infrastructure.settings import ConfigError, Network, Settings
-from services import vrs
+from services.demo_seed import ProcessPool, SeedReport, seed_demo
 from services.ingest import Ingest
 from workers.context import JobDeps
 
 SYMBOLS = {Chain.ETH: "ETH", Chain.SOL: "SOL", Chain.ATOM: "ATOM"}
-# risk scores are computed as of each of the last seeded days: the pro tier's 30-day
-# history plus the 7 days before it that its drop flag looks back on
-VRS_SEED_DAYS = 37
+SEED_PHASES = {  # services/demo_seed.PHASES: (label, unit)
+    "fetch": ("fetching chains", "steps"),
+    "history": ("reading history", "days"),
+    "store": ("storing history", "chains"),
+    "scores": ("risk scores", "parts"),
+}
 err = Console(stderr=True)
 
 
@@ -55,7 +60,7 @@ def _ingest(resources: Resources) -> Ingest:
     return JobDeps.from_resources(resources).ingest()  # what the jobs call
 
 
-def fetch(settings: Settings, chain: str) -> int:
+def fetch(settings: Settings, chain: str, as_json: bool = False) -> int:
     async def work(resources: Resources) -> int:
         ingest = _ingest(resources)
         columns = (
@@ -81,14 +86,18 @@ def fetch(settings: Settings, chain: str) -> int:
 
                 return update
 
+            reports = {c: IngestReport(c) for c in tasks}
+            errors: dict[str, str] = {}
+
             async def one(c: Chain) -> str | None:
                 try:
-                    report = await ingest.run(c, updater(c))
+                    reports[c] = report = await ingest.run(c, updater(c))
                 except Exception as exc:
                     progress.update(
                         tasks[c], description=f"{c.value}: FAILED", info=type(exc).__name__
                     )
-                    return f"{c.value}: {type(exc).__name__}: {exc}"
+                    errors[c.value] = f"{type(exc).__name__}: {exc}"
+                    return f"{c.value}: {errors[c.value]}"
                 progress.update(
                     tasks[c],
                     completed=4,
@@ -98,31 +107,20 @@ def fetch(settings: Settings, chain: str) -> int:
                 return None
 
             failures = [f for f in await asyncio.gather(*(one(c) for c in tasks)) if f]
+            prices: int | None = None
             try:
-                await ingest.prices()
+                prices = await ingest.prices()
             except Exception as exc:
                 failures.append(f"prices: {type(exc).__name__}: {exc}")
         for failure in failures:
             err.print(f"[red]failed[/red] {failure}")
+        if as_json:
+            out = presenters.fetch_json(list(reports.values()), errors, prices, failures)
+            sys.stdout.write(out + "\n")
         return 1 if failures else 0
 
     result: int = asyncio.run(_with_resources(settings, work))
     return result
-
-
-def _position_json(p: Position) -> dict[str, Any]:
-    return {
-        "chain": p.chain.value,
-        "address": p.owner,
-        "validator": p.validator,
-        "amount": str(p.amount),
-        "status": p.status,
-        "kind": p.kind.value,
-        "key": p.key,
-        "rewards": None if p.rewards is None else str(p.rewards),
-        "completesAt": p.completes_at.isoformat() if p.completes_at else None,
-        "fetchedAt": p.fetched_at.isoformat(),
-    }
 
 
 def positions(settings: Settings, chain: str, address: str, as_json: bool) -> int:
@@ -134,7 +132,7 @@ def positions(settings: Settings, chain: str, address: str, as_json: bool) -> in
     live: LivePositions = asyncio.run(_with_resources(settings, work))
     found, names = live.positions, live.validator_names
     if as_json:
-        sys.stdout.write(json.dumps([_position_json(p) for p in found], indent=2) + "\n")
+        sys.stdout.write(presenters.live_positions_json(live) + "\n")
         return 0
     table = Table(title=f"{SYMBOLS[c]} positions of {address}", title_justify="left")
     for column, justify in (
@@ -164,58 +162,83 @@ def positions(settings: Settings, chain: str, address: str, as_json: bool) -> in
     return 0
 
 
-def demo_seed(settings: Settings, days: int) -> int:
-    """Fetch every chain now, then backfill `days` of daily observations and metrics —
-    for all SOL and ATOM validators and the demo wallets' ETH validators — and compute the
-    risk scores as of each of the last VRS_SEED_DAYS days (so the VRS history has points)."""
+def _quiet_process(settings: Settings) -> None:
+    """A seed worker process starts like the CLI: warnings only, the recursion limit."""
+    from api.interpreter import pin_recursion_limit
+    from infrastructure.logging import configure_logging
+
+    configure_logging(settings.model_copy(update={"log_level": "WARNING"}))
+    pin_recursion_limit()
+
+
+def demo_seed(settings: Settings, days: int, workers: int, as_json: bool = False) -> int:
+    """Fetch every chain now, backfill `days` of daily history and score it
+    (services/demo_seed.py) — in `workers` processes at once —, with a progress bar per
+    phase."""
     if settings.network is not Network.DEMO:
         raise ConfigError("NETWORK: `staketrack demo seed` needs NETWORK=demo")
+    started = time.monotonic()
+    executor = (
+        ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("spawn"),  # no fork of a running loop
+            initializer=_quiet_process,
+            initargs=(settings,),
+        )
+        if workers > 1
+        else None
+    )
+    pool = None if executor is None else ProcessPool(executor, workers, settings)
 
-    async def work(resources: Resources) -> int:
+    async def work(resources: Resources) -> SeedReport:
         from infrastructure.chains.demo.wallets import demo_addresses
         from infrastructure.db.eth_validator_set import SqlWithdrawalIndex
 
-        sources = resources.chains()
-        deps = JobDeps.from_resources(resources)
-        ingest = deps.ingest()
-        for c in Chain:
-            await ingest.run(c)
-        await ingest.prices()
         index = SqlWithdrawalIndex(resources.engine)
-        ids = {
-            Chain.ETH: sorted(
-                {i for a in demo_addresses(Chain.ETH).values() for i in await index.indices_for(a)}
-            ),
-            **{c: await ingest.validator_ids(c) for c in (Chain.SOL, Chain.ATOM)},
-        }
-        now = sources.clock()
+
+        async def eth_validators() -> list[str]:  # the demo wallets' ETH validators
+            wallets = demo_addresses(Chain.ETH).values()
+            return sorted({i for a in wallets for i in await index.indices_for(a)})
+
+        deps = JobDeps.from_resources(resources)
         columns = (
-            TextColumn("{task.description:<26}"),
+            TextColumn("{task.description:<22}"),
             BarColumn(),
-            TextColumn("{task.completed}/{task.total} days"),
+            TextColumn("{task.completed}/{task.total} {task.fields[unit]}"),
+            TimeElapsedColumn(),
         )
         with Progress(*columns, console=err) as progress:
-            task = progress.add_task("backfilling", total=days + 1)
-            try:
-                for day in range(days, -1, -1):  # down to today: ETH's demo validators too
-                    at = now - timedelta(days=day)
-                    sources.clock.fixed = at
-                    hour = at.replace(minute=0, second=0, microsecond=0)
-                    for c in Chain:
-                        await ingest.backfill(c, ids[c], hour)
-                    progress.update(task, advance=1, description=f"backfilling {at:%Y-%m-%d}")
-            finally:
-                sources.clock.fixed = None
-        moments = [now - timedelta(days=day) for day in range(min(days, VRS_SEED_DAYS), -1, -1)]
-        scored = 0
-        for c in Chain:  # as of each backfilled day's hour, as the hourly pipeline would have
-            run = await vrs.score_chain(deps.uow, deps.cache, deps.reads, c, moments)
-            scored += run.scored
-        err.print(
-            f"Fetched all chains at {now:%Y-%m-%d %H:%M} UTC and backfilled {days} days of history"
-            f"; {scored:,} risk scores over the last {len(moments)} days."
-        )
-        return 0
+            tasks = {
+                phase: progress.add_task(label, total=None, unit=unit, start=False)
+                for phase, (label, unit) in SEED_PHASES.items()
+            }
 
-    result: int = asyncio.run(_with_resources(settings, work))
-    return result
+            def update(phase: str, done: int, total: int) -> None:
+                if done == 0:
+                    progress.start_task(tasks[phase])
+                progress.update(tasks[phase], completed=done, total=total)
+
+            return await seed_demo(
+                resources.chains(),
+                deps.uow,
+                deps.cache,
+                deps.reads,
+                days,
+                eth_validators,
+                update,
+                pool=pool,
+            )
+
+    try:
+        report: SeedReport = asyncio.run(_with_resources(settings, work))
+    finally:
+        if executor is not None:
+            executor.shutdown(cancel_futures=True)
+    if as_json:
+        sys.stdout.write(presenters.seed_json(report, time.monotonic() - started) + "\n")
+    err.print(
+        f"Fetched all chains at {report.fetched_at:%Y-%m-%d %H:%M} UTC, backfilled {days} days "
+        f"of history and computed {report.scores:,} risk scores over the last "
+        f"{report.score_days} days in {time.monotonic() - started:.0f} s."
+    )
+    return 0

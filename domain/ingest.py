@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from domain.chains import Position
+from domain.amounts import Prices
+from domain.chains import Position, Validator
 from domain.models import Chain
 
 Progress = Callable[[str, int], None]  # (step, items done so far)
@@ -25,10 +26,15 @@ class IngestReport:
 
 @dataclass(frozen=True)
 class LivePositions:
-    """One address's positions read from the chain now (not stored), with the names of
-    their validators where a fetch stored them before."""
+    """One address's positions read from the chain now (not stored), with their
+    validators where a fetch stored them before, and the latest prices stored."""
 
     chain: Chain
     address: str
     positions: list[Position]
-    validator_names: dict[str, str]
+    validators: dict[str, Validator]  # by address
+    prices: Prices = field(default_factory=dict)
+
+    @property
+    def validator_names(self) -> dict[str, str]:
+        return {address: v.name for address, v in self.validators.items() if v.name}

@@ -1,5 +1,5 @@
 """Ingest use cases: one chain's hourly fetch, one wallet's positions, metrics, prices,
-a backfilled hour, and a live positions lookup (CLI).
+backfilled hours (read, then stored per chain at once), and a live positions lookup (CLI).
 
 One chain's ingest: the validator set, the positions of every linked wallet, the
 observations of the validators that matter, the chain metrics — each stored as soon as
@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
 from domain.addresses import shorten
+from domain.chains import ChainMetrics, Observation
 from domain.ingest import IngestReport, LivePositions, Progress, no_progress
 from domain.models import Chain, LinkedWallet
 from domain.ports import ChainSourcesPort, ReadInvalidation
@@ -41,6 +43,15 @@ POSITION_FETCHES_IN_FLIGHT = 8  # wallets fetched at once: fast, yet polite to p
 
 def as_hour(at: datetime) -> datetime:
     return at.replace(minute=0, second=0, microsecond=0)
+
+
+@dataclass(frozen=True)
+class HistoryHour:
+    """A backfilled hour of one chain, read and not yet stored."""
+
+    hour: datetime
+    observations: list[Observation]
+    metrics: ChainMetrics
 
 
 class Ingest:
@@ -177,14 +188,26 @@ class Ingest:
 
     # --- the other use cases -----------------------------------------------------------------
 
-    async def backfill(self, chain: Chain, ids: list[str], hour: datetime) -> int:
-        """Observations and metrics as of `hour` (the sources' clock must say so)."""
+    async def read_history(self, chain: Chain, ids: list[str], hour: datetime) -> HistoryHour:
+        """Observations and metrics as of `hour` (the sources' clock must say so), read and
+        not stored: a backfill stores its hours together (`store_history`)."""
         adapter = self._sources.adapters[chain]
         observations = await adapter.fetch_observations(ids) if ids else []
-        metrics = await adapter.fetch_metrics()
-        await self._write(lambda uow: uow.chain_data.add_observations(observations, hour))
-        await self._write(lambda uow: uow.chain_data.add_metrics(metrics, hour))
-        return len(observations)
+        return HistoryHour(hour, observations, await adapter.fetch_metrics())
+
+    async def store_history(self, chain: Chain, hours: Sequence[HistoryHour]) -> int:
+        """Store backfilled hours of one chain in one transaction: a reader sees none of
+        them or all. Returns the observations stored."""
+
+        async def store(uow: SqlUnitOfWork) -> int:
+            for h in hours:
+                await uow.chain_data.add_observations(h.observations, h.hour)
+                await uow.chain_data.add_metrics(h.metrics, h.hour)
+            return sum(len(h.observations) for h in hours)
+
+        stored = await self._write(store)
+        await self._changed(chain, "validator")
+        return stored
 
     async def wallet_positions(self, chain: Chain, address: str) -> int:
         """Fetch one wallet's positions now (a wallet was just linked). Only its owner's
@@ -226,14 +249,16 @@ class Ingest:
         return len(prices)
 
     async def live_positions(self, chain: Chain, address: str) -> LivePositions:
-        """An address's positions read now (nothing stored), with the validator names a
-        fetch stored before (`staketrack positions`)."""
+        """An address's positions read now (nothing stored), with the validators and
+        prices a fetch stored before (`staketrack positions`)."""
         found = await self._sources.adapters[chain].fetch_positions(address)
 
-        async def names(uow: SqlUnitOfWork) -> dict[str, str]:
-            stored = await uow.chain_data.validators_by_id(
+        async def stored(uow: SqlUnitOfWork) -> LivePositions:
+            known = await uow.chain_data.validators_by_id(
                 sorted({(chain.value, p.validator) for p in found})
             )
-            return {ident: v.name for (_, ident), v in stored.items() if v.name}
+            validators = {ident: v for (_, ident), v in known.items()}
+            prices = await uow.chain_data.latest_prices()
+            return LivePositions(chain, address, found, validators, prices)
 
-        return LivePositions(chain, address, found, await self._read(names))
+        return await self._read(stored)

@@ -23,7 +23,7 @@ from domain.vrs.reads import HistoryRead, ScoreRead, ScoringRun
 from infrastructure.cache import vrs_context
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger
-from services import cache_keys
+from services import cache_keys, seed_lock
 
 log = get_logger(__name__)
 
@@ -121,13 +121,18 @@ async def score_chain(
     reads: ReadInvalidation,
     chain: Chain,
     moments: Sequence[datetime],
+    *,
+    seed: bool = False,
 ) -> ScoringRun:
     """Score the chain's validators as of each of `moments` (the pipeline passes one; the
     demo seed a day's worth each), reading the observations once, one validator at a
     time; store the scores (append-only: a re-run of an hour inserts nothing); then drop
-    the chain's cached VRS reads and portfolios. `cache` keeps the per-hour context memo."""
+    the chain's cached VRS reads, validator rows and portfolios. `cache` keeps the per-hour context memo.
+
+    While a demo seed writes the chain's history nothing is scored or stored (asked
+    before and again at the write): the seed scores those hours itself (`seed=True`)."""
     hours = sorted({as_hour(m) for m in moments})
-    if not hours:
+    if not hours or (not seed and await _deferred(uow_factory, chain)):
         return ScoringRun(scored=0, pending=0, inserted=0)
     scores: list[VrsScore] = []
     async with uow_factory() as uow:
@@ -143,6 +148,9 @@ async def score_chain(
                     scores.append(score)
             await asyncio.sleep(0)  # CPU-bound: let the API (embedded mode) breathe
     async with uow_factory() as uow:
+        if not seed and await seed_lock.running_in(uow, chain):
+            log.info("vrs_deferred", chain=chain.value, reason="demo seed running")
+            return ScoringRun(scored=0, pending=0, inserted=0)
         inserted = await uow.vrs_scores.add(scores)
         await uow.commit()
     # the scores, the list rows and details that carry them, and portfolios (their
@@ -157,3 +165,10 @@ async def score_chain(
     )
     log.info("vrs_computed", chain=chain.value, moments=len(hours), **run.as_dict())
     return run
+
+
+async def _deferred(uow_factory: Callable[[], SqlUnitOfWork], chain: Chain) -> bool:
+    if not await seed_lock.running(uow_factory, chain):
+        return False
+    log.info("vrs_deferred", chain=chain.value, reason="demo seed running")
+    return True

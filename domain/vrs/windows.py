@@ -5,7 +5,9 @@ older than the horizon never count. Incidents are spells of consecutive samples.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -61,13 +63,43 @@ def mean(values: Iterable[Decimal]) -> Decimal | None:
     return sum(items, Decimal(0)) / len(items) if items else None
 
 
+# per-sample values of one validator, kept while it is scored at many moments: by the
+# value function's code, then by sample (see `sample_memo`)
+_memo: ContextVar[dict[object, dict[int, Decimal | None]] | None] = ContextVar(
+    "vrs_sample_values", default=None
+)
+
+
+@contextmanager
+def sample_memo() -> Iterator[None]:
+    """Within it, `per_window_mean` computes each sample's value once per factor however
+    many moments the same samples are scored at (a backfill scores 38 days of 90-day
+    windows). Only for one validator's samples and one chain context: a factor's value
+    function then depends on nothing but the sample."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
 def per_window_mean(
     wins: Sequence[Window], value: Callable[[Observation], Decimal | None]
 ) -> Decimal | None:
     """Time-weighted mean of a per-sample value (samples without one are skipped)."""
+    memo = _memo.get()
+    known = None if memo is None else memo.setdefault(value.__code__, {})
     results = []
     for window in wins:
-        found = [v for o in window.samples if (v := value(o)) is not None]
+        if known is None:
+            found = [v for o in window.samples if (v := value(o)) is not None]
+        else:
+            found = []
+            for o in window.samples:
+                key = id(o)  # the samples outlive the memo: ids are not reused meanwhile
+                v = known[key] if key in known else known.setdefault(key, value(o))
+                if v is not None:
+                    found.append(v)
         results.append((mean(found), window.weight))
     return time_weighted(results)
 

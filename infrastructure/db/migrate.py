@@ -1,12 +1,16 @@
-"""Run Alembic migrations programmatically (the `staketrack migrate` command)."""
+"""Run Alembic migrations programmatically (the `staketrack migrate` command), and make
+sure the schema is current before any other command uses the database."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import make_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -28,3 +32,41 @@ def upgrade(url: str, revision: str = "head") -> None:
 def check(url: str) -> None:
     """Raise when the models and the migrations disagree (`alembic check`)."""
     command.check(alembic_config(url))
+
+
+class NotMigrated(Exception):
+    """The database's schema is not the one this version of the code needs."""
+
+
+def _current(url: str) -> set[str]:
+    from alembic.runtime.migration import MigrationContext
+
+    from infrastructure.db.engine import create_engine
+
+    async def read() -> set[str]:
+        engine = create_engine(url)
+        try:
+            async with engine.connect() as connection:
+                return await connection.run_sync(
+                    lambda sync: set(MigrationContext.configure(sync).get_current_heads())
+                )
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
+
+
+def ensure_migrated(url: str) -> None:
+    """What a command that needs the database does first. The embedded SQLite file is
+    migrated (created on first use), as `staketrack migrate` would; a server database
+    (PostgreSQL) is only checked — its schema changes when the operator runs
+    `staketrack migrate`, once per deploy, not from whichever process starts first —
+    and NotMigrated says how far behind it is."""
+    if make_url(url).get_backend_name() == "sqlite":
+        upgrade(url)
+        return
+    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    current = _current(url)
+    if current != heads:
+        found = f"at revision {', '.join(sorted(current))}" if current else "not migrated yet"
+        raise NotMigrated(f"the database is {found}; this version needs {', '.join(sorted(heads))}")

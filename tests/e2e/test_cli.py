@@ -204,3 +204,46 @@ def test_a_job_of_a_killed_worker_shows_retrying_and_runs_again_at_the_next_star
     finally:
         client.flushdb()
         client.close()
+
+
+def test_a_command_on_a_fresh_data_directory_migrates_it_first(tmp_path: Path) -> None:
+    """No `staketrack migrate` before: the embedded SQLite file is created and migrated."""
+    address = "cosmos1" + "q" * 38  # well-formed, holds nothing
+    result = run("positions", "--chain", "atom", "--address", address, "--json", env=_env(tmp_path))
+    assert result.returncode in (0, 2), result.stderr.decode()[-2000:]
+    assert "Traceback" not in result.stderr.decode()
+    assert "no such table" not in result.stderr.decode()
+    assert (tmp_path / "data" / "staketrack.db").exists()
+
+
+@pytest.mark.postgres
+def test_a_postgresql_database_not_migrated_is_one_line(tmp_path: Path, postgres_url: str) -> None:
+    """A server database is not migrated behind the operator's back: one line says what
+    to run; the URL (it may hold a password) is not printed."""
+    import asyncio
+
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    server = make_url(postgres_url).set(drivername="postgresql")
+    empty = server.set(database=f"{server.database}_unmigrated")
+
+    async def admin(statement: str) -> None:
+        connection = await asyncpg.connect(server.render_as_string(hide_password=False))
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{empty.database}"'))
+    asyncio.run(admin(f'CREATE DATABASE "{empty.database}"'))
+    try:
+        url = empty.render_as_string(hide_password=False)
+        env = _env(tmp_path, DATABASE_URL=url, SECRET_KEY="m" * 40)
+        result = run("fetch", "--chain", "atom", env=env)
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{empty.database}"'))
+    lines = result.stderr.decode().strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, lines
+    assert "run `staketrack migrate`" in lines[0] and "not migrated" in lines[0]
+    assert str(empty.database) not in lines[0]

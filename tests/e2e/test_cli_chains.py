@@ -1,4 +1,5 @@
-"""`staketrack fetch` and `staketrack positions` on the demo network, as a user runs them."""
+"""`staketrack fetch`, `staketrack positions` and `staketrack demo seed` on the demo
+network, as a user runs them: `--json` in the API's contract v1 shapes."""
 
 from __future__ import annotations
 
@@ -49,14 +50,20 @@ def test_positions_of_the_demo_whale_as_json(demo_env: dict[str, str], chain: Ch
         timeout=HANG_GUARD_SECONDS,
     )
     assert result.returncode == 0, result.stderr.decode()[-2000:]
-    positions = json.loads(result.stdout)
+    body = json.loads(result.stdout)
+    assert body["meta"] == {}
+    positions = body["data"]
     assert len(positions) >= 2
     for position in positions:
         assert position["chain"] == chain.value and position["address"] == address
-        assert position["amount"].isdigit() and int(position["amount"]) > 0
+        amount = position["amount"]  # the API's Amount: base units, display, fiat
+        assert amount["baseUnits"].isdigit() and int(amount["baseUnits"]) > 0
+        assert amount["fiat"]["usd"]  # the fetch stored prices
         assert position["kind"] in {"stake", "unbonding"}
-        assert position["status"]
-    validators = {p["validator"] for p in positions}
+        assert position["status"] and position["fetchedAt"].endswith("Z")
+        ref = position["validator"]
+        assert ref["id"] == f"{chain.value}:{ref['address']}"
+    validators = {p["validator"]["address"] for p in positions}
     if chain is Chain.ETH:
         assert all(v.isdigit() for v in validators)
     if chain is Chain.ATOM:
@@ -86,7 +93,7 @@ def test_positions_table_and_the_empty_wallet(demo_env: dict[str, str]) -> None:
         timeout=HANG_GUARD_SECONDS,
     )
     assert "SOL positions of" in table.stdout.decode() and " SOL" in table.stdout.decode()
-    assert json.loads(empty.stdout) == []
+    assert json.loads(empty.stdout) == {"data": [], "meta": {}}
 
 
 def test_a_malformed_address_is_a_clear_error(demo_env: dict[str, str]) -> None:
@@ -100,17 +107,27 @@ def test_a_malformed_address_is_a_clear_error(demo_env: dict[str, str]) -> None:
     assert "Traceback" not in result.stderr.decode()
 
 
-def test_demo_seed_backfills_daily_history_for_every_chain(demo_env: dict[str, str]) -> None:
+def test_demo_seed_on_a_fresh_data_directory_backfills_every_chain(
+    demo_env: dict[str, str], tmp_path: Path
+) -> None:
+    """No `staketrack migrate` first: the seed migrates the new SQLite file itself."""
     import sqlite3
 
+    env = dict(demo_env, DATA_DIR=str(tmp_path / "fresh"))
     result = subprocess.run(
-        [STAKETRACK, "demo", "seed", "--days", "3"],
-        env=demo_env,
+        [STAKETRACK, "demo", "seed", "--days", "3", "--json"],
+        env=env,
         capture_output=True,
         timeout=2 * HANG_GUARD_SECONDS,
     )
     assert result.returncode == 0, result.stderr.decode()[-2000:]
-    with sqlite3.connect(Path(demo_env["DATA_DIR"]) / "staketrack.db") as db:
+    stderr = result.stderr.decode()
+    for phase in ("fetching chains", "reading history", "storing history", "risk scores"):
+        assert phase in stderr  # the progress display names every phase
+    summary = json.loads(result.stdout)["data"]
+    assert summary["days"] == 3 and summary["scoreDays"] == 4
+    assert set(summary["observations"]) == {"eth", "sol", "atom"}
+    with sqlite3.connect(tmp_path / "fresh" / "staketrack.db") as db:
         days = dict(
             db.execute(
                 "SELECT chain, count(DISTINCT substr(observed_at, 1, 10)) "

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import httpx
+from httpx import Headers
 
 DEMO_ETH_BEACON_URL = "http://eth-beacon.demo.staketrack"
 DEMO_SOLANA_RPC_URL = "http://solana-rpc.demo.staketrack"
@@ -28,12 +29,25 @@ class DemoTransport(httpx.AsyncBaseTransport):
     def __init__(self, handlers: dict[str, Handler], clock: Callable[[], datetime] = _now) -> None:
         self._handlers = handlers  # host -> handler
         self.clock = clock
+        # the answers given at the latest instant: a backfill holds the clock still and
+        # asks some questions twice (the observations and the metrics both list the
+        # vote accounts); the world at one instant answers the same, so once is enough
+        self._instant: datetime | None = None
+        self._answers: dict[tuple[str, str, bytes], tuple[int, Headers, bytes]] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         handler = self._handlers.get(request.url.host)
         if handler is None:
             return httpx.Response(404, json={"message": f"no demo chain at {request.url.host}"})
-        return await handler(request, self.clock())
+        now = self.clock()
+        if now != self._instant:
+            self._instant, self._answers = now, {}
+        key = (request.method, str(request.url), await request.aread())
+        if key not in self._answers:
+            response = await handler(request, now)
+            self._answers[key] = (response.status_code, response.headers, await response.aread())
+        status, headers, content = self._answers[key]
+        return httpx.Response(status, headers=headers, content=content)
 
 
 def build_demo_transport(

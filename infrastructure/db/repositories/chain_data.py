@@ -7,7 +7,7 @@ hour), so a retried or duplicated ingest leaves no duplicate rows.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -41,6 +41,7 @@ from infrastructure.db.models import (
 )
 
 _CHUNK = 1000  # rows per statement: far below SQLite's bound-parameter limit
+_OBSERVATION_FIELDS = tuple(f.name for f in fields(Observation))
 
 
 def _chunks(rows: Sequence[dict[str, Any]]) -> Iterable[Sequence[dict[str, Any]]]:
@@ -57,14 +58,18 @@ class ChainDataRepository:
     async def _upsert(
         self, model: Any, rows: Sequence[dict[str, Any]], keys: Sequence[str], *, update: bool
     ) -> None:
+        if not rows:
+            return
+        # one statement executed with many parameter sets: compiled once (and cached),
+        # where a multi-row VALUES of literal rows is compiled anew for every chunk
+        statement = self._insert(model.__table__)
+        if update:
+            columns = {c: statement.excluded[c] for c in rows[0] if c not in keys}
+            statement = statement.on_conflict_do_update(index_elements=keys, set_=columns)
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=keys)
         for chunk in _chunks(rows):
-            statement = self._insert(model).values(list(chunk))
-            if update:
-                columns = {c: statement.excluded[c] for c in chunk[0] if c not in keys}
-                statement = statement.on_conflict_do_update(index_elements=keys, set_=columns)
-            else:
-                statement = statement.on_conflict_do_nothing(index_elements=keys)
-            await self._session.execute(statement)
+            await self._session.execute(statement, list(chunk))
 
     # --- writes ------------------------------------------------------------------------
 
@@ -123,8 +128,8 @@ class ChainDataRepository:
     async def add_observations(self, observations: Sequence[Observation], hour: datetime) -> None:
         """One sample per validator and hour; a second ingest in the hour changes nothing."""
         rows = []
-        for o in observations:
-            row = asdict(o)
+        for o in observations:  # flat fields: no deep copy (asdict) of 90 days' samples
+            row = {name: getattr(o, name) for name in _OBSERVATION_FIELDS}
             row.update(chain=o.chain.value, status=o.status.value, observed_at=hour)
             rows.append(row)
         await self._upsert(
@@ -210,6 +215,11 @@ class ChainDataRepository:
             values.update(last_success_at=at, items=items)
         else:
             values.update(last_error=error[:2000], last_error_at=at)
+        await self._upsert(ChainSyncRow, [values], ("chain", "step"), update=True)
+
+    async def record_attempt(self, chain: Chain, step: str, at: datetime) -> None:
+        """A step started at `at` (its last success and failure stay as they were)."""
+        values = {"chain": chain.value, "step": step, "last_attempt_at": at}
         await self._upsert(ChainSyncRow, [values], ("chain", "step"), update=True)
 
     # --- reads ---------------------------------------------------------------------------

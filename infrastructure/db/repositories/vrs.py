@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,7 +25,8 @@ from domain.vrs.tiers import visible_factors
 from infrastructure.db.models import VrsConfigRow, VrsLatestRow, VrsScoreRow
 from infrastructure.db.models.vrs import VIEW_TOTALS
 
-_CHUNK = 500  # rows per INSERT: 19 columns each, far below both drivers' parameter limits
+_CHUNK = 5000  # parameter sets per execution (SQLAlchemy batches them into INSERTs)
+_LATEST_CHUNK = 500  # rows per multi-row upsert: far below both drivers' parameter limits
 LATEST_WITHIN = timedelta(days=7)  # a validator's "latest" score is at most this stale
 
 
@@ -97,15 +98,20 @@ class VrsScoreRepository:
         """Insert the scores; one per (chain, validator, calculated_at) — an existing one
         wins. Returns how many were new."""
         rows = [_row(s) for s in scores]
+        if not rows:
+            return 0
+        table = cast(Table, VrsScoreRow.__table__)
+        # executed with many parameter sets: compiled once, sent in batches; RETURNING
+        # counts the new rows on both drivers (an executemany's rowcount is not reliable)
+        statement = (
+            self._insert(table)
+            .on_conflict_do_nothing(index_elements=["chain", "validator", "calculated_at"])
+            .returning(table.c.id)
+        )
         added = 0
         for start in range(0, len(rows), _CHUNK):
-            statement = (
-                self._insert(VrsScoreRow)
-                .values(rows[start : start + _CHUNK])
-                .on_conflict_do_nothing(index_elements=["chain", "validator", "calculated_at"])
-            )
-            result = await self._session.execute(statement)
-            added += max(int(getattr(result, "rowcount", 0) or 0), 0)
+            result = await self._session.execute(statement, rows[start : start + _CHUNK])
+            added += len(result.all())
         await self._update_latest(scores)
         return added
 
@@ -120,8 +126,8 @@ class VrsScoreRepository:
             if key not in newest or newest[key].calculated_at < score.calculated_at:
                 newest[key] = score
         rows = [_latest_row(s) for s in newest.values()]
-        for start in range(0, len(rows), _CHUNK):
-            statement = self._insert(VrsLatestRow).values(rows[start : start + _CHUNK])
+        for start in range(0, len(rows), _LATEST_CHUNK):
+            statement = self._insert(VrsLatestRow).values(rows[start : start + _LATEST_CHUNK])
             excluded = statement.excluded
             await self._session.execute(
                 statement.on_conflict_do_update(
