@@ -273,7 +273,7 @@ async def eth_set_inputs(
         earning=is_earning(listed.validator.status),
         performance=None,
         performance_current=True,
-        slashing_factor=slashing_factor(record, params),
+        slashing_factor=validator_slashing_factor(record, None, params),
     )
 
 

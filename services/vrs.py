@@ -127,7 +127,8 @@ async def score_chain(
     """Score the chain's validators as of each of `moments` (the pipeline passes one; the
     demo seed a day's worth each), reading the observations once, one validator at a
     time; store the scores (append-only: a re-run of an hour inserts nothing); then drop
-    the chain's cached VRS reads, validator rows and portfolios. `cache` keeps the per-hour context memo.
+    the chain's cached VRS reads, validator rows and portfolios. `cache` keeps the
+    per-hour context memo.
 
     While a demo seed writes the chain's history nothing is scored or stored (asked
     before and again at the write): the seed scores those hours itself (`seed=True`)."""
