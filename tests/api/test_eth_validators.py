@@ -312,6 +312,10 @@ async def test_sort_by_vrs_puts_the_highest_score_first_and_unscored_last(
         assert [v["eth"]["index"] for v in items] == [
             eth_set.index(i) for i in (6, 0, 4, 1, 2, 3, 5)
         ], limit
+    for status, order in (("active", (6, 0, 4, 1)), ("slashed", (2,)), ("pending", (3,))):
+        for limit in (1, 3):
+            listed = await all_pages(client, url + f"&status={status}&limit={limit}")
+            assert [v["eth"]["index"] for v in listed] == [eth_set.index(i) for i in order]
     items = await all_pages(client, url + "&limit=2")
     expected = {s.validator: free_total(s) for s in scores[:3]}
     for item in items[:3]:
