@@ -550,6 +550,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/yield/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Daily real yield of a chain (network average) or a validator, as far back as the tier allows
+         * @description One point per day with a snapshot, oldest first. `days` beyond the tier's history
+         *     is clamped to it (meta says so, with the upgrade link), as in the VRS history.
+         */
+        get: operations["getYieldHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1150,6 +1171,11 @@ export interface components {
             data: components["schemas"]["VrsOut"];
             meta: components["schemas"]["VrsScoreMeta"];
         };
+        /** MetaEnvelope[YieldHistoryOut, YieldHistoryMeta] */
+        MetaEnvelope_YieldHistoryOut_YieldHistoryMeta_: {
+            data: components["schemas"]["YieldHistoryOut"];
+            meta: components["schemas"]["YieldHistoryMeta"];
+        };
         /** MetaEnvelope[YieldPortfolioOut, NoMeta] */
         MetaEnvelope_YieldPortfolioOut_NoMeta_: {
             data: components["schemas"]["YieldPortfolioOut"];
@@ -1337,10 +1363,14 @@ export interface components {
             fetchedAt: string;
             /** Kind */
             kind: string;
+            /** @description As GET /api/yield computes it for this position (a position that earns nothing in its state has a nominal APY of 0); null: no chain data yet */
+            realYield: components["schemas"]["RealYieldSummaryOut"] | null;
             rewards: components["schemas"]["Amount"] | null;
             /** Status */
             status: string;
             validator: components["schemas"]["ValidatorRef"];
+            /** @description The validator's latest risk score in the caller's tier view (pending: not scored yet or no current score) */
+            vrs: components["schemas"]["VrsSummaryOut"];
             /**
              * Wallet
              * @description The holding wallet's address, shortened for display
@@ -1403,6 +1433,40 @@ export interface components {
              * @enum {string}
              */
             status: "ready" | "degraded";
+        };
+        /**
+         * RealYieldSummaryOut
+         * @description The position's real yield, each part a decimal fraction per year as text (0.05 =
+         *     5 %); the full breakdown is in `GET /api/yield`.
+         */
+        RealYieldSummaryOut: {
+            /**
+             * Confidence
+             * @enum {string}
+             */
+            confidence: "exact" | "fallback";
+            /** Inflationrate */
+            inflationRate: string;
+            /**
+             * Nominalapy
+             * @description Gross reward rate before commission
+             */
+            nominalApy: string;
+            /**
+             * Realyield
+             * @description nominalApy − inflationRate − validatorFee − slashingRisk
+             */
+            realYield: string;
+            /**
+             * Slashingrisk
+             * @description Expected annual loss from slashing
+             */
+            slashingRisk: string;
+            /**
+             * Validatorfee
+             * @description nominalApy × commission
+             */
+            validatorFee: string;
         };
         /**
          * ScoreConfidence
@@ -1899,6 +1963,121 @@ export interface components {
              */
             validatorId: string | null;
         };
+        /**
+         * YieldHistoryMeta
+         * @description As the VRS history's: the days shown, asked for and allowed by the tier.
+         */
+        YieldHistoryMeta: {
+            /**
+             * Clamped
+             * @description More days were requested than the tier shows
+             */
+            clamped: boolean;
+            /**
+             * Days
+             * @description Days shown
+             */
+            days: number;
+            /**
+             * Maxdays
+             * @description The tier's history
+             */
+            maxDays: number;
+            /** Requesteddays */
+            requestedDays: number | null;
+            tier: components["schemas"]["Tier"];
+            /**
+             * Upgradeurl
+             * @description Where to upgrade, when clamped or reduced (else null)
+             */
+            upgradeUrl?: string | null;
+        };
+        /** YieldHistoryOut */
+        YieldHistoryOut: {
+            chain: components["schemas"]["Chain"];
+            /**
+             * Points
+             * @description One per day with a snapshot, oldest first
+             */
+            points: components["schemas"]["YieldPointOut"][];
+            /**
+             * Validatorid
+             * @description "<chain>:<address>" as in /api/validators; null: the network average
+             */
+            validatorId: string | null;
+        };
+        /**
+         * YieldPointOut
+         * @description One day's snapshot (the first computation of the day, never changed after).
+         */
+        YieldPointOut: {
+            /** Commission */
+            commission: string;
+            /**
+             * Confidence
+             * @enum {string}
+             */
+            confidence: "exact" | "fallback";
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Earning */
+            earning: boolean;
+            /**
+             * Estimatedinputs
+             * @description Inputs that are configured estimates
+             */
+            estimatedInputs: string[];
+            /**
+             * Fallbackinputs
+             * @description Inputs that used a last known value or a configured default
+             */
+            fallbackInputs: string[];
+            /**
+             * Fetchedat
+             * @description When the chain figures used were observed
+             */
+            fetchedAt: string;
+            /** Inflationrate */
+            inflationRate: string;
+            /**
+             * Nominalapy
+             * @description Gross reward rate before commission, per year
+             */
+            nominalApy: string;
+            /**
+             * Performance
+             * @description SOL: vote-credit performance
+             */
+            performance: string | null;
+            /**
+             * Realyield
+             * @description nominalApy − inflationRate − validatorFee − slashingRisk
+             */
+            realYield: string;
+            /**
+             * Realyieldcompounded
+             * @description (1 + nominalApy − validatorFee − slashingRisk) / (1 + inflationRate) − 1
+             */
+            realYieldCompounded: string;
+            /**
+             * Slashingfactor
+             * @description The validator's risk relative to the network (1)
+             */
+            slashingFactor: string;
+            /**
+             * Slashingrisk
+             * @description Expected annual loss from slashing
+             */
+            slashingRisk: string;
+            /**
+             * Validatorfee
+             * @description nominalApy × commission
+             */
+            validatorFee: string;
+        };
         /** YieldPortfolioOut */
         YieldPortfolioOut: {
             /** Chains */
@@ -1973,6 +2152,7 @@ export type SchemaMetaEnvelopeUserOutNoMeta = components['schemas']['MetaEnvelop
 export type SchemaMetaEnvelopeValidatorDetailOutFreshness = components['schemas']['MetaEnvelope_ValidatorDetailOut_Freshness_'];
 export type SchemaMetaEnvelopeVrsHistoryOutVrsHistoryMeta = components['schemas']['MetaEnvelope_VrsHistoryOut_VrsHistoryMeta_'];
 export type SchemaMetaEnvelopeVrsOutVrsScoreMeta = components['schemas']['MetaEnvelope_VrsOut_VrsScoreMeta_'];
+export type SchemaMetaEnvelopeYieldHistoryOutYieldHistoryMeta = components['schemas']['MetaEnvelope_YieldHistoryOut_YieldHistoryMeta_'];
 export type SchemaMetaEnvelopeYieldPortfolioOutNoMeta = components['schemas']['MetaEnvelope_YieldPortfolioOut_NoMeta_'];
 export type SchemaMethodChainOut = components['schemas']['MethodChainOut'];
 export type SchemaMethodFactorOut = components['schemas']['MethodFactorOut'];
@@ -1987,6 +2167,7 @@ export type SchemaPortfolioOut = components['schemas']['PortfolioOut'];
 export type SchemaPositionOut = components['schemas']['PositionOut'];
 export type SchemaPositionYield = components['schemas']['PositionYield'];
 export type SchemaReadiness = components['schemas']['Readiness'];
+export type SchemaRealYieldSummaryOut = components['schemas']['RealYieldSummaryOut'];
 export type SchemaScoreConfidence = components['schemas']['ScoreConfidence'];
 export type SchemaSessionOut = components['schemas']['SessionOut'];
 export type SchemaSignInOptionsOut = components['schemas']['SignInOptionsOut'];
@@ -2012,6 +2193,9 @@ export type SchemaWalletOut = components['schemas']['WalletOut'];
 export type SchemaYearlyAmounts = components['schemas']['YearlyAmounts'];
 export type SchemaYieldAverageOut = components['schemas']['YieldAverageOut'];
 export type SchemaYieldBreakdown = components['schemas']['YieldBreakdown'];
+export type SchemaYieldHistoryMeta = components['schemas']['YieldHistoryMeta'];
+export type SchemaYieldHistoryOut = components['schemas']['YieldHistoryOut'];
+export type SchemaYieldPointOut = components['schemas']['YieldPointOut'];
 export type SchemaYieldPortfolioOut = components['schemas']['YieldPortfolioOut'];
 export type $defs = Record<string, never>;
 export interface operations {
@@ -4936,6 +5120,96 @@ export interface operations {
                 };
             };
             /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getYieldHistory: {
+        parameters: {
+            query?: {
+                /** @description eth, sol or atom; may be left out when validatorId is "<chain>:<address>" */
+                chain?: string | null;
+                days?: number | null;
+                /** @description "<chain>:<address>" (or a bare address with chain); none: the network */
+                validatorId?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_YieldHistoryOut_YieldHistoryMeta_"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown chain or validator. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No chain, or one that is not the id's. */
             422: {
                 headers: {
                     [name: string]: unknown;

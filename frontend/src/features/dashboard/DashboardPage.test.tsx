@@ -33,7 +33,7 @@ const pos = (address: string, usd: string, vrsTotal: number | null): PortfolioPo
   kind: "stake",
   completesAt: null,
   fetchedAt: AT,
-  vrs: vrsTotal === null ? { total: null, band: null, confidence: null, status: "pending" } : { total: vrsTotal, band: null, confidence: "high", status: "scored" },
+  vrs: vrsTotal === null ? { total: null, band: null, confidence: "low", status: "pending" } : { total: vrsTotal, band: null, confidence: "high", status: "scored" },
   realYield: null,
 });
 

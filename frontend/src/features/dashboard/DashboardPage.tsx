@@ -92,7 +92,7 @@ export function DashboardPage() {
     return () => window.clearInterval(id);
   }, [polling, client]);
 
-  const views = useMemo(() => (portfolio.data ? toPositionViews(portfolio.data, yields.data) : []), [portfolio.data, yields.data]);
+  const views = useMemo(() => (portfolio.data ? toPositionViews(portfolio.data) : []), [portfolio.data]);
   const shown = tab === "all" ? views : views.filter((v) => v.chain === tab);
 
   const refresh = () => {

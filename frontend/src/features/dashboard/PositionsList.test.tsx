@@ -18,7 +18,7 @@ const base: PositionView = {
   kind: "stake",
   fetchedAt: new Date(Date.now() - 12 * 60_000).toISOString(),
   realYield: { nominalApy: "0.05", inflationRate: "0.02", validatorFee: "0.005", slashingRisk: "0.0001", realYield: "0.0249", confidence: "exact" },
-  vrs: { total: null, band: null, confidence: null, status: "pending" },
+  vrs: { total: null, band: null, confidence: "low", status: "pending" },
 };
 
 const table = () => screen.getByRole("table", { name: "Staking positions" });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { toPositionViews, weightedVrs, type Portfolio, type PortfolioPosition, type YieldPortfolio } from "./position-view";
+import { toPositionViews, weightedVrs, type Portfolio, type PortfolioPosition } from "./position-view";
 
 const WALLET = "00000000-0000-4000-8000-000000000001";
+const PENDING = { total: null, band: null, confidence: "low" as const, status: "pending" as const };
 
 function position(over: Partial<PortfolioPosition> & { address: string; usd?: string | null }): PortfolioPosition {
   const { address, usd = "1000", ...rest } = over;
@@ -16,6 +17,8 @@ function position(over: Partial<PortfolioPosition> & { address: string; usd?: st
     kind: "stake",
     completesAt: null,
     fetchedAt: "2026-12-03T10:00:00Z",
+    vrs: PENDING,
+    realYield: null,
     ...rest,
   };
 }
@@ -32,81 +35,21 @@ function portfolio(positions: PortfolioPosition[]): Portfolio {
   };
 }
 
-const breakdown = (realYield: string) => ({
-  chain: "eth" as const,
-  validatorId: "eth:1",
-  nominalApy: "0.05",
-  inflationRate: "0.02",
-  validatorFee: "0.005",
-  slashingRisk: "0.0001",
-  realYield,
-  realYieldCompounded: realYield,
-  commission: "0.1",
-  slashingFactor: "1",
-  earning: true,
-  confidence: "exact" as const,
-  fallbackInputs: [],
-  estimatedInputs: [],
-  fetchedAt: "2026-12-03T10:00:00Z",
-});
-
-function yields(entries: { address: string; kind?: string; realYield: string | null }[]): YieldPortfolio {
-  return {
-    positions: entries.map((e) => {
-      const p = position({ address: e.address });
-      return {
-        chain: p.chain,
-        wallet: p.wallet,
-        walletId: p.walletId,
-        validator: p.validator,
-        amount: p.amount,
-        status: p.status,
-        kind: e.kind ?? "stake",
-        breakdown: e.realYield === null ? null : breakdown(e.realYield),
-        yearlyReal: null,
-      };
-    }),
-    chains: [],
-    overall: null,
-    overallWeighting: null,
-  };
-}
-
 describe("toPositionViews", () => {
-  it("before the merge: real yield from /api/yield matched by wallet, validator and kind; score pending", () => {
-    const views = toPositionViews(
-      portfolio([position({ address: "1" }), position({ address: "2" }), position({ address: "3" })]),
-      yields([
-        { address: "2", realYield: "0.021" },
-        { address: "1", realYield: "-0.006" },
-        { address: "3", kind: "unbonding", realYield: "0.5" },
-      ]),
-    );
-    expect(views.map((v) => v.realYield?.realYield ?? null)).toEqual(["-0.006", "0.021", null]);
-    expect(views[0]?.realYield).toMatchObject({ nominalApy: "0.05", inflationRate: "0.02", confidence: "exact" });
-    expect(views.every((v) => v.vrs.status === "pending" && v.vrs.total === null)).toBe(true);
-  });
-
-  it("no yield data yet (or a null breakdown): no real yield", () => {
-    expect(toPositionViews(portfolio([position({ address: "1" })]), undefined)[0]?.realYield).toBeNull();
-    expect(toPositionViews(portfolio([position({ address: "1" })]), yields([{ address: "1", realYield: null }]))[0]?.realYield).toBeNull();
-  });
-
-  it("after the merge: the position's own vrs and realYield win (null realYield stays null)", () => {
+  it("each row carries the position's own score and real yield (null stays null)", () => {
     const own = { nominalApy: "0.07", inflationRate: "0.05", validatorFee: "0.007", slashingRisk: "0", realYield: "0.013", confidence: "fallback" as const };
     const vrs = { total: 85, band: "green" as const, confidence: "low" as const, status: "scored" as const };
-    const views = toPositionViews(
-      portfolio([position({ address: "1", vrs, realYield: own }), position({ address: "2", realYield: null })]),
-      yields([{ address: "1", realYield: "0.5" }, { address: "2", realYield: "0.5" }]),
-    );
+    const views = toPositionViews(portfolio([position({ address: "1", vrs, realYield: own }), position({ address: "2", realYield: null })]));
     expect(views[0]?.realYield).toEqual(own);
     expect(views[0]?.vrs).toEqual(vrs);
     expect(views[1]?.realYield).toBeNull();
+    expect(views[1]?.vrs).toEqual(PENDING);
   });
 
-  it("keeps amount, fiat and a stable key", () => {
-    const [view] = toPositionViews(portfolio([position({ address: "7", usd: "98268.5" })]), null);
-    expect(view).toMatchObject({ amountDisplay: "32", fiat: { usd: "98268.5", eur: "98268.5" }, key: `${WALLET}|eth:7|stake` });
+  it("keeps amount, fiat and a stable key per wallet, validator and kind", () => {
+    const views = toPositionViews(portfolio([position({ address: "7", usd: "98268.5" }), position({ address: "7", kind: "unbonding" })]));
+    expect(views[0]).toMatchObject({ amountDisplay: "32", fiat: { usd: "98268.5", eur: "98268.5" }, key: `${WALLET}|eth:7|stake` });
+    expect(views[1]?.key).toBe(`${WALLET}|eth:7|unbonding`);
   });
 });
 
@@ -115,17 +58,17 @@ describe("weightedVrs", () => {
     position({ address, usd, vrs: { total, band: null, confidence: "high", status: "scored" } });
 
   it("weights scores by position value", () => {
-    const views = toPositionViews(portfolio([scored("1", 90, "3000"), scored("2", 50, "1000")]), null);
+    const views = toPositionViews(portfolio([scored("1", 90, "3000"), scored("2", 50, "1000")]));
     expect(weightedVrs(views)).toBe(80); // (90·3000 + 50·1000) / 4000
   });
 
   it("ignores pending scores and positions without a value", () => {
-    const views = toPositionViews(portfolio([scored("1", 90, "1000"), position({ address: "2", usd: "9000" }), scored("3", 10, null)]), null);
+    const views = toPositionViews(portfolio([scored("1", 90, "1000"), position({ address: "2", usd: "9000" }), scored("3", 10, null)]));
     expect(weightedVrs(views)).toBe(90);
   });
 
   it("null when nothing is scored", () => {
-    expect(weightedVrs(toPositionViews(portfolio([position({ address: "1" })]), null))).toBeNull();
+    expect(weightedVrs(toPositionViews(portfolio([position({ address: "1" })])))).toBeNull();
     expect(weightedVrs([])).toBeNull();
   });
 });
