@@ -18,6 +18,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.engine import make_url
 
 from api.presenters import cli as presenters
 from domain.chains import BASE_UNIT_DECIMALS
@@ -188,7 +189,10 @@ def demo_seed(settings: Settings, days: int, workers: int, as_json: bool = False
         if workers > 1
         else None
     )
-    pool = None if executor is None else ProcessPool(executor, workers, settings)
+    pool = None
+    if executor is not None:
+        sqlite = make_url(settings.effective_database_url).get_backend_name() == "sqlite"
+        pool = ProcessPool(executor, workers, settings, concurrent_writers=not sqlite)
 
     async def work(resources: Resources) -> SeedReport:
         from infrastructure.chains.demo.wallets import demo_addresses

@@ -123,10 +123,11 @@ async def _seed(
 
     moments = _moments(now, days)
     report.score_days = len(moments)
-    scoring = [(chain, part) for chain in chains for part in _split(moments, fanout.size)]
+    writers = fanout.size if fanout.concurrent_writers else 1
+    scoring = [(chain, part) for chain in chains for part in _split(moments, writers)]
     progress("scores", 0, len(scoring))
     done = 0
-    async for scored in fanout.map_parts(_score, scoring):
+    async for scored in fanout.map_parts(_score, scoring, writes=True):
         report.scores += scored
         done += 1
         progress("scores", done, len(scoring))
@@ -185,6 +186,9 @@ class ProcessPool:
     executor: Executor
     size: int
     settings: Settings
+    # several processes may write at once (PostgreSQL); SQLite takes one writer at a
+    # time and a scoring part holds it while it computes: the seed scores here instead
+    concurrent_writers: bool = False
 
 
 class _Fanout:
@@ -194,12 +198,16 @@ class _Fanout:
     def __init__(self, pool: ProcessPool | None, here: _Deps) -> None:
         self._pool, self._here = pool, here
         self.size = pool.size if pool is not None else 1
+        self.concurrent_writers = pool is not None and pool.concurrent_writers
 
     async def map_parts(
-        self, work: Callable[..., Awaitable[T]], parts: Sequence[tuple[Any, ...]]
+        self,
+        work: Callable[..., Awaitable[T]],
+        parts: Sequence[tuple[Any, ...]],
+        writes: bool = False,
     ) -> AsyncIterator[T]:
         pool = self._pool
-        if pool is None:
+        if pool is None or (writes and not self.concurrent_writers):
             for args in parts:
                 yield await work(self._here, *args)
             return

@@ -20,6 +20,7 @@ from domain.vrs.history import DROP_DAYS, daily_points
 from domain.vrs.methodology import Methodology, methodology
 from domain.vrs.pending import PendingScore, pending_score
 from domain.vrs.reads import HistoryRead, ScoreRead, ScoringRun
+from domain.vrs.windows import sample_memo
 from infrastructure.cache import vrs_context
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger
@@ -143,10 +144,11 @@ async def score_chain(
         context = await uow.vrs_inputs.context(chain, since, until, memo)
         await vrs_context.store(cache, chain.value, memo)
         async for validator, observations in uow.vrs_inputs.observations(chain, since, until):
-            for moment in hours:
-                score = score_validator(chain, validator, observations, context, config, moment)
-                if score.data_days:  # nothing observed yet as of that moment: no row
-                    scores.append(score)
+            with sample_memo():  # many moments: each sample's values computed once
+                for moment in hours:
+                    score = score_validator(chain, validator, observations, context, config, moment)
+                    if score.data_days:  # nothing observed yet as of that moment: no row
+                        scores.append(score)
             await asyncio.sleep(0)  # CPU-bound: let the API (embedded mode) breathe
     async with uow_factory() as uow:
         if not seed and await seed_lock.running_in(uow, chain):

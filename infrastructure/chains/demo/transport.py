@@ -30,8 +30,9 @@ class DemoTransport(httpx.AsyncBaseTransport):
         self._handlers = handlers  # host -> handler
         self.clock = clock
         # the answers given at the latest instant: a backfill holds the clock still and
-        # asks some questions twice (the observations and the metrics both list the
-        # vote accounts); the world at one instant answers the same, so once is enough
+        # asks some questions twice (the ATOM observations and metrics both page through
+        # the validators and the validator set); the world at one instant answers the
+        # same, so once is enough. A running clock never repeats an instant: no hits.
         self._instant: datetime | None = None
         self._answers: dict[tuple[str, str, bytes], tuple[int, Headers, bytes]] = {}
 
