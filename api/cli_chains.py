@@ -197,7 +197,10 @@ def demo_seed(settings: Settings, days: int, workers: int, as_json: bool = False
     async def work(resources: Resources) -> SeedReport:
         from infrastructure.chains.demo.wallets import demo_addresses
         from infrastructure.db.eth_validator_set import SqlWithdrawalIndex
+        from services.validators import seed_demo_labels
 
+        # the demo's ETH operator labels, as the server sets them at start-up
+        await seed_demo_labels(resources, settings.demo_eth_validators)
         index = SqlWithdrawalIndex(resources.engine)
 
         async def eth_validators() -> list[str]:  # the demo wallets' ETH validators
