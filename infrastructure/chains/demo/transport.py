@@ -46,6 +46,10 @@ class DemoTransport(httpx.AsyncBaseTransport):
         key = (request.method, str(request.url), await request.aread())
         if key not in self._answers:
             response = await handler(request, now)
+            if not isinstance(response.stream, httpx.ByteStream):
+                # a streamed answer (the ETH validator set: ~500 MiB of JSON for 1.1M)
+                # stays streamed: keeping it would hold all of it in memory
+                return response
             self._answers[key] = (response.status_code, response.headers, await response.aread())
         status, headers, content = self._answers[key]
         return httpx.Response(status, headers=headers, content=content)
