@@ -216,21 +216,22 @@ class DatabaseProblem(Exception):
 def _database_ready(settings: Settings) -> None:
     """Migrate the embedded database, or check a server database's schema
     (infrastructure/db/migrate.py); no traceback for what the operator can fix."""
-    from alembic.util import CommandError
-    from sqlalchemy.exc import DBAPIError
-
-    from infrastructure.db.migrate import NotMigrated, ensure_migrated
+    from infrastructure.db.migrate import (
+        DatabaseUnreachable,
+        MigrationFailed,
+        NotMigrated,
+        prepare,
+    )
 
     try:
-        ensure_migrated(settings.effective_database_url)
+        prepare(settings.effective_database_url)
     except NotMigrated as exc:
         raise DatabaseProblem(f"{exc}: run `staketrack migrate` first") from exc
-    except CommandError as exc:  # e.g. a revision this version does not know: newer code ran
+    except MigrationFailed as exc:
         raise DatabaseProblem(f"cannot migrate the database: {exc}") from exc
-    except (DBAPIError, OSError) as exc:  # the URL is not printed: it may hold a password
-        reason = type(getattr(exc, "orig", None) or exc).__name__
+    except DatabaseUnreachable as exc:
         raise DatabaseProblem(
-            f"cannot reach the database ({reason}): check DATABASE_URL and that it is up"
+            f"cannot reach the database ({exc}): check DATABASE_URL and that it is up"
         ) from exc
 
 

@@ -18,12 +18,12 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy.engine import make_url
 
 from api.presenters import cli as presenters
 from domain.chains import BASE_UNIT_DECIMALS
 from domain.ingest import INGEST_STEPS, IngestReport, LivePositions
 from domain.models import Chain
+from infrastructure.db.migrate import is_sqlite
 from infrastructure.resources import Resources, open_resources
 from infrastructure.settings import ConfigError, Network, Settings
 from services.demo_seed import ProcessPool, SeedReport, seed_demo
@@ -191,7 +191,7 @@ def demo_seed(settings: Settings, days: int, workers: int, as_json: bool = False
     )
     pool = None
     if executor is not None:
-        sqlite = make_url(settings.effective_database_url).get_backend_name() == "sqlite"
+        sqlite = is_sqlite(settings.effective_database_url)
         pool = ProcessPool(executor, workers, settings, concurrent_writers=not sqlite)
 
     async def work(resources: Resources) -> SeedReport:

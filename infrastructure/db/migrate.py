@@ -56,13 +56,40 @@ def _current(url: str) -> set[str]:
     return asyncio.run(read())
 
 
+class DatabaseUnreachable(Exception):
+    """The database did not answer (the URL is never in the message: it may hold a
+    password)."""
+
+
+class MigrationFailed(Exception):
+    """Alembic refused, e.g. a revision this version does not know: newer code ran."""
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def prepare(url: str) -> None:
+    """`ensure_migrated` with its failures as this module's errors: NotMigrated,
+    MigrationFailed, DatabaseUnreachable (the driver's error class name only)."""
+    from alembic.util import CommandError
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        ensure_migrated(url)
+    except CommandError as exc:
+        raise MigrationFailed(str(exc)) from exc
+    except (DBAPIError, OSError) as exc:
+        raise DatabaseUnreachable(type(getattr(exc, "orig", None) or exc).__name__) from exc
+
+
 def ensure_migrated(url: str) -> None:
     """What a command that needs the database does first. The embedded SQLite file is
     migrated (created on first use), as `staketrack migrate` would; a server database
     (PostgreSQL) is only checked — its schema changes when the operator runs
     `staketrack migrate`, once per deploy, not from whichever process starts first —
     and NotMigrated says how far behind it is."""
-    if make_url(url).get_backend_name() == "sqlite":
+    if is_sqlite(url):
         upgrade(url)
         return
     heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())

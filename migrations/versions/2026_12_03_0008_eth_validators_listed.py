@@ -26,6 +26,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 RARE_STATUS_SQL = "status NOT IN ('active_ongoing', 'withdrawal_done')"
+ACTIVE_SQL = "status = 'active_ongoing'"
+WITHDRAWN_SQL = "status = 'withdrawal_done'"
 PUBKEY_KEY_SQL = "((('x' || substr(pubkey, 83, 16))::bit(64)::bigint))"
 FACTORS = ("uptime", "slashing", "commission", "performance", "decentralization")
 
@@ -64,9 +66,18 @@ def upgrade() -> None:
             postgresql_where=sa.text(RARE_STATUS_SQL),
             sqlite_where=sa.text(RARE_STATUS_SQL),
         )
-        batch_op.create_index(
-            "ix_eth_validators_status_balance", ["status", "balance", "index"], unique=False
-        )
+        for name, columns, where in (
+            ("ix_eth_validators_active_balance", ["balance", "index"], ACTIVE_SQL),
+            ("ix_eth_validators_withdrawn_balance", ["balance", "index"], WITHDRAWN_SQL),
+            ("ix_eth_validators_rare_balance", ["status", "balance", "index"], RARE_STATUS_SQL),
+        ):
+            batch_op.create_index(
+                name,
+                columns,
+                unique=False,
+                postgresql_where=sa.text(where),
+                sqlite_where=sa.text(where),
+            )
 
     # pubkey lookups (outside the models: migrations/env.py UNMODELLED_INDEXES)
     if op.get_bind().dialect.name == "postgresql":
@@ -148,7 +159,9 @@ def downgrade() -> None:
     op.drop_table("validator_labels")
     op.execute("DROP INDEX ix_eth_validators_pubkey")
     with op.batch_alter_table("eth_validators", schema=None) as batch_op:
-        batch_op.drop_index("ix_eth_validators_status_balance")
+        batch_op.drop_index("ix_eth_validators_rare_balance")
+        batch_op.drop_index("ix_eth_validators_withdrawn_balance")
+        batch_op.drop_index("ix_eth_validators_active_balance")
         batch_op.drop_index("ix_eth_validators_rare_status")
         batch_op.drop_index("ix_eth_validators_withdrawal_address")
         batch_op.create_index(

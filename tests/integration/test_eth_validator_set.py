@@ -137,10 +137,12 @@ async def test_the_schema_still_matches_the_migrations(clean: AsyncEngine) -> No
 
         pk, indexes, staging_left = await connection.run_sync(names)
     assert indexes == [  # the list's and the lookups' indexes, rebuilt as migrated
+        "ix_eth_validators_active_balance",
         "ix_eth_validators_pubkey",
+        "ix_eth_validators_rare_balance",
         "ix_eth_validators_rare_status",
-        "ix_eth_validators_status_balance",
         "ix_eth_validators_withdrawal_address",
+        "ix_eth_validators_withdrawn_balance",
     ]
     assert not staging_left
     if clean.dialect.name == "postgresql":

@@ -113,7 +113,8 @@ async def test_the_slashed_validator_scores_0_for_slashing_and_so_the_worst_fact
             )
         for day in range(10, -1, -1):  # a daily sample, as the demo seed backfills
             clock.fixed = now - timedelta(days=day)
-            await ingest.backfill(Chain.ETH, ids, now - timedelta(days=day))
+            sample = await ingest.read_history(Chain.ETH, ids, now - timedelta(days=day))
+            await ingest.store_history(Chain.ETH, [sample])
     finally:
         clock.fixed = None
     run = await vrs.score_chain(deps.uow, deps.cache, deps.reads, Chain.ETH, [now])

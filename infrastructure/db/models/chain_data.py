@@ -33,6 +33,8 @@ from infrastructure.db.base import Base, DecimalText, UTCDateTime, utcnow
 # the beacon statuses most validators have (mainnet and demo): not in the status index
 COMMON_STATUSES = ("active_ongoing", "withdrawal_done")
 RARE_STATUS_SQL = "status NOT IN ('active_ongoing', 'withdrawal_done')"
+ACTIVE_SQL = "status = 'active_ongoing'"
+WITHDRAWN_SQL = "status = 'withdrawal_done'"
 
 # pubkey lookups: PostgreSQL indexes the pubkey's last 8 bytes as a BIGINT (1.2 s to build
 # for 1.1M rows where the 98-character text takes 3.9 s), SQLite the pubkey itself
@@ -55,7 +57,32 @@ class EthValidatorRow(Base):
     # The bulk load builds the same ones after COPY (eth_validator_set.INDEXES). Pubkey
     # lookups have a per-dialect index outside the model (PUBKEY_INDEX, migrations/env.py).
     __table_args__ = (
-        Index("ix_eth_validators_status_balance", "status", "balance", "index"),
+        # balance order per status: a partial (balance, index) index for each of the two
+        # statuses most validators have, (status, balance, index) for the rare ones —
+        # narrower keys than one (status, balance, index) over all rows (1.2 s less to
+        # build for 1.1M rows, bench/eth_ingest.py)
+        Index(
+            "ix_eth_validators_active_balance",
+            "balance",
+            "index",
+            postgresql_where=text(ACTIVE_SQL),
+            sqlite_where=text(ACTIVE_SQL),
+        ),
+        Index(
+            "ix_eth_validators_withdrawn_balance",
+            "balance",
+            "index",
+            postgresql_where=text(WITHDRAWN_SQL),
+            sqlite_where=text(WITHDRAWN_SQL),
+        ),
+        Index(
+            "ix_eth_validators_rare_balance",
+            "status",
+            "balance",
+            "index",
+            postgresql_where=text(RARE_STATUS_SQL),
+            sqlite_where=text(RARE_STATUS_SQL),
+        ),
         Index(
             "ix_eth_validators_rare_status",
             "status",
