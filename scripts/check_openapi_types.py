@@ -39,6 +39,7 @@ FRONTEND_BINARY = ROOT / "frontend" / "node_modules" / ".bin" / "openapi-typescr
 NODE_BIN = ROOT / ".tools" / "node" / "bin"
 HANG_GUARD = 300.0  # seconds, per external command: a guard, not a deadline
 UNKNOWN = re.compile(r"\bunknown\b")
+STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
 OPENING = re.compile(
     r'^(\s*)(?:export interface ([A-Za-z0-9_$]+)|"([^"]+)"\??:|([A-Za-z0-9_$]+)\??:)\s*\{\s*$'
 )
@@ -110,7 +111,7 @@ def unknowns(types: str) -> Iterator[tuple[tuple[str, ...], str]]:
             continue
         if stripped.startswith(("*", "/*", "//")):
             continue
-        if UNKNOWN.search(line):
+        if UNKNOWN.search(STRING_LITERAL.sub('""', line)):  # "unknown" as a value is no type
             yield tuple(name for _, name in stack), stripped
 
 

@@ -125,6 +125,21 @@ def test_unknowns_are_placed_in_their_enclosing_type() -> None:
     ]  # the comment's "unknown" is not one
 
 
+def test_a_string_literal_unknown_is_a_value_not_the_type() -> None:
+    types = """export interface components {
+    schemas: {
+        Readiness: {
+            jobs: "ok" | "unknown";
+            note: "an \\"unknown\\" quote";
+            data: unknown;
+        };
+    };
+}
+"""
+    found = list(load().unknowns(types))
+    assert found == [(("components", "schemas", "Readiness"), "data: unknown;")]
+
+
 def test_only_response_types_fail_the_check() -> None:
     module = load()
     assert module.response_components(SCHEMA) == {"Envelope_Thing_", "Thing"}
