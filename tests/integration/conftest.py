@@ -8,11 +8,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
 
 from domain.models import Chain
 from infrastructure.chains.demo.wallets import demo_addresses
+from infrastructure.db.models import ChainSyncRow, ValidatorRow
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.resources import Resources, open_resources
+
+
+async def forget_chain_validators(resources: Resources, chain: Chain) -> None:
+    """Start from none of the chain's validators and sync records: the PostgreSQL test
+    database is shared by the whole run, and other tests store validators the demo
+    network does not have (and pipeline or seed records). A fresh SQLite copy has none."""
+    async with resources.session_factory() as session:
+        await session.execute(delete(ValidatorRow).where(ValidatorRow.chain == chain.value))
+        await session.execute(delete(ChainSyncRow).where(ChainSyncRow.chain == chain.value))
+        await session.commit()
 
 
 @pytest.fixture

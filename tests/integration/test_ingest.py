@@ -24,6 +24,7 @@ from infrastructure.db.models import (
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.resources import Resources
 from services.ingest import Ingest
+from tests.integration.conftest import forget_chain_validators
 
 
 def ingest(resources: Resources) -> Ingest:
@@ -50,6 +51,7 @@ async def positions_of(resources: Resources, chain: Chain, name: str) -> list[St
 async def test_ingest_fills_a_chain_from_the_demo_network(
     resources: Resources, chain: Chain
 ) -> None:
+    await forget_chain_validators(resources, chain)
     report = await ingest(resources).run(chain)
 
     if chain is Chain.ETH:

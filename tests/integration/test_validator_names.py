@@ -22,6 +22,7 @@ from infrastructure.db.models import ValidatorRow
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.resources import Resources
 from services.ingest import Ingest
+from tests.integration.conftest import forget_chain_validators
 
 CONFIG = "Config1111111111111111111111111111111111111"
 
@@ -57,6 +58,7 @@ def refusing_names(resources: Resources) -> SolanaAdapter:
 async def test_the_ingest_stores_names_and_keeps_them_when_names_fail(
     resources: Resources,
 ) -> None:
+    await forget_chain_validators(resources, Chain.SOL)
     await ingest(resources).run(Chain.SOL)
     first = await stored(resources)
     named = {a: row for a, row in first.items() if row.name}
