@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from api.presenters.chain_values import amount_of, decimal_text
+from api.presenters.chain_values import amount_of
+from api.presenters.portfolio import position_validator_ref
 from api.schemas.cli import (
     FetchedChainOut,
     FetchOut,
@@ -13,22 +14,9 @@ from api.schemas.cli import (
     SeedResponse,
 )
 from api.schemas.common import NoMeta
-from api.schemas.portfolio import ValidatorRef
-from domain.chains import Position, Validator
+from domain.chains import Position
 from domain.ingest import IngestReport, LivePositions
 from services.demo_seed import SeedReport
-
-
-def _validator_ref(position: Position, known: Validator | None) -> ValidatorRef:
-    return ValidatorRef(
-        id=f"{position.chain.value}:{position.validator}",
-        address=position.validator,
-        name=known.name if known else None,
-        status=known.status.value if known else None,
-        commission=None
-        if known is None or known.commission is None
-        else decimal_text(known.commission),
-    )
 
 
 def live_position(live: LivePositions, p: Position) -> LivePositionOut:
@@ -36,7 +24,7 @@ def live_position(live: LivePositions, p: Position) -> LivePositionOut:
         chain=p.chain,
         address=p.owner,
         key=p.key,
-        validator=_validator_ref(p, live.validators.get(p.validator)),
+        validator=position_validator_ref(p, live.validators.get(p.validator)),
         amount=amount_of(p.chain, p.amount, live.prices),
         rewards=None if p.rewards is None else amount_of(p.chain, p.rewards, live.prices),
         status=p.status,

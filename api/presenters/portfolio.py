@@ -14,12 +14,17 @@ from api.schemas.portfolio import (
     ValidatorRef,
 )
 from domain.addresses import shorten
+from domain.chains import Position, Validator
 from domain.portfolio import ChainSummary, Holding, ScoredHolding, ScoredPortfolio
 from domain.real_yield import RealYield
 
 
 def validator_ref(holding: Holding) -> ValidatorRef:
-    position, known = holding.position, holding.validator
+    return position_validator_ref(holding.position, holding.validator)
+
+
+def position_validator_ref(position: Position, known: Validator | None) -> ValidatorRef:
+    """A position's validator as positions show it (`known`: its stored row, if any)."""
     return ValidatorRef(
         id=f"{position.chain.value}:{position.validator}",
         address=position.validator,

@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, delete, func, or_, select, tuple_
+from sqlalchemy import Select, case, delete, func, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -76,6 +76,31 @@ def _listed(row: ValidatorRow, label: str | None, score: Any) -> ListedValidator
     return ListedValidator(validator=validator, vrs=score)
 
 
+def _with_label_and_score(total: Any) -> Select[Any]:
+    """Validators rows with their operator label and newest score (`total`: the view's
+    total column), as the list and the detail read them."""
+    return (
+        select(
+            ValidatorRow,
+            ValidatorLabelRow.label,
+            VrsLatestRow.status,
+            VrsLatestRow.confidence,
+            total,
+            VrsLatestRow.calculated_at,
+        )
+        .outerjoin(
+            VrsLatestRow,
+            (VrsLatestRow.chain == ValidatorRow.chain)
+            & (VrsLatestRow.validator == ValidatorRow.address),
+        )
+        .outerjoin(
+            ValidatorLabelRow,
+            (ValidatorLabelRow.chain == ValidatorRow.chain)
+            & (ValidatorLabelRow.address == ValidatorRow.address),
+        )
+    )
+
+
 class ValidatorRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -95,27 +120,7 @@ class ValidatorRepository:
         anywhere or an address's start, case-insensitively."""
         total = view_total(view)
         key = _order(sort, total)
-        query = (
-            select(
-                ValidatorRow,
-                ValidatorLabelRow.label,
-                VrsLatestRow.status,
-                VrsLatestRow.confidence,
-                total,
-                VrsLatestRow.calculated_at,
-            )
-            .outerjoin(
-                VrsLatestRow,
-                (VrsLatestRow.chain == ValidatorRow.chain)
-                & (VrsLatestRow.validator == ValidatorRow.address),
-            )
-            .outerjoin(
-                ValidatorLabelRow,
-                (ValidatorLabelRow.chain == ValidatorRow.chain)
-                & (ValidatorLabelRow.address == ValidatorRow.address),
-            )
-            .where(ValidatorRow.chain == chain.value)
-        )
+        query = _with_label_and_score(total).where(ValidatorRow.chain == chain.value)
         if filters.search:
             needle = filters.search.strip().lower()
             query = query.where(
@@ -139,25 +144,9 @@ class ValidatorRepository:
         total = view_total(view)
         row = (
             await self._session.execute(
-                select(
-                    ValidatorRow,
-                    ValidatorLabelRow.label,
-                    VrsLatestRow.status,
-                    VrsLatestRow.confidence,
-                    total,
-                    VrsLatestRow.calculated_at,
+                _with_label_and_score(total).where(
+                    ValidatorRow.chain == chain.value, ValidatorRow.address == address
                 )
-                .outerjoin(
-                    VrsLatestRow,
-                    (VrsLatestRow.chain == ValidatorRow.chain)
-                    & (VrsLatestRow.validator == ValidatorRow.address),
-                )
-                .outerjoin(
-                    ValidatorLabelRow,
-                    (ValidatorLabelRow.chain == ValidatorRow.chain)
-                    & (ValidatorLabelRow.address == ValidatorRow.address),
-                )
-                .where(ValidatorRow.chain == chain.value, ValidatorRow.address == address)
             )
         ).first()
         if row is None:
