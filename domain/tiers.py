@@ -20,6 +20,8 @@ class TierLimits:
     vrs_factors: int  # 3: uptime, slashing, commission; 5: all
     alerts: int
     history_days: int  # VRS / yield history shown
+    reward_days: int | None = None  # rewards shown (None: all)
+    rewards_export: bool = False  # may export rewards (CSV)
 
 
 DEFAULT_LIMITS: dict[Tier, TierLimits] = {
@@ -30,6 +32,8 @@ DEFAULT_LIMITS: dict[Tier, TierLimits] = {
         vrs_factors=3,
         alerts=1,
         history_days=7,
+        reward_days=30,
+        rewards_export=False,
     ),
     Tier.PRO: TierLimits(
         tier=Tier.PRO,
@@ -38,5 +42,7 @@ DEFAULT_LIMITS: dict[Tier, TierLimits] = {
         vrs_factors=5,
         alerts=5,
         history_days=30,
+        reward_days=None,
+        rewards_export=True,
     ),
 }

@@ -16,17 +16,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import KeyedColumnElement
 
 from infrastructure.db.models import (
+    AlertConditionRow,
+    AlertHistoryRow,
+    AlertNotificationRow,
+    AlertRow,
     ApiKeyRow,
     LinkedWalletRow,
     MagicLinkRow,
     RefreshTokenRow,
+    RewardEventRow,
     StakingPositionRow,
     UserRow,
+    UserWebhookRow,
     WatchedValidatorRow,
 )
 
 # (table, the column naming the owner), children before parents
 PERSONAL_DATA: tuple[tuple[type, KeyedColumnElement[Any]], ...] = (
+    (AlertNotificationRow, AlertNotificationRow.__table__.c.user_id),
+    (AlertHistoryRow, AlertHistoryRow.__table__.c.user_id),
+    (AlertRow, AlertRow.__table__.c.user_id),
+    (UserWebhookRow, UserWebhookRow.__table__.c.user_id),
     (ApiKeyRow, ApiKeyRow.__table__.c.user_id),
     (WatchedValidatorRow, WatchedValidatorRow.__table__.c.user_id),
     (RefreshTokenRow, RefreshTokenRow.__table__.c.user_id),
@@ -44,9 +54,14 @@ async def delete_personal_data(
     wallets = select(LinkedWalletRow.chain, LinkedWalletRow.address).where(
         LinkedWalletRow.user_id == user_id
     )
+    for by_wallet in (StakingPositionRow, RewardEventRow):
+        await session.execute(
+            delete(by_wallet).where(tuple_(by_wallet.chain, by_wallet.owner).in_(wallets))
+        )
+    # an alert's per-validator state is keyed by the alert, not the user
     await session.execute(
-        delete(StakingPositionRow).where(
-            tuple_(StakingPositionRow.chain, StakingPositionRow.owner).in_(wallets)
+        delete(AlertConditionRow).where(
+            AlertConditionRow.alert_id.in_(select(AlertRow.id).where(AlertRow.user_id == user_id))
         )
     )
     if email is not None:  # sign-in links sent to the address before it had an account

@@ -1,5 +1,12 @@
 """ORM rows. Import every model module here so `Base.metadata` is complete."""
 
+from infrastructure.db.models.alerts import (
+    AlertConditionRow,
+    AlertHistoryRow,
+    AlertNotificationRow,
+    AlertRow,
+    UserWebhookRow,
+)
 from infrastructure.db.models.auth import ApiKeyRow, MagicLinkRow, RefreshTokenRow
 from infrastructure.db.models.chain_data import (
     ChainMetricsRow,
@@ -15,11 +22,16 @@ from infrastructure.db.models.chain_data import (
     WatchedValidatorRow,
 )
 from infrastructure.db.models.real_yield import YieldConfigRow, YieldSnapshotRow
+from infrastructure.db.models.rewards import RewardEventRow
 from infrastructure.db.models.tiers import TierLimitsRow
 from infrastructure.db.models.users import LinkedWalletRow, UserRow
 from infrastructure.db.models.vrs import VrsConfigRow, VrsLatestRow, VrsScoreRow
 
 __all__ = [
+    "AlertConditionRow",
+    "AlertHistoryRow",
+    "AlertNotificationRow",
+    "AlertRow",
     "ApiKeyRow",
     "ChainMetricsRow",
     "ChainSyncRow",
@@ -30,9 +42,11 @@ __all__ = [
     "ObservedValidatorRow",
     "PriceRow",
     "RefreshTokenRow",
+    "RewardEventRow",
     "StakingPositionRow",
     "TierLimitsRow",
     "UserRow",
+    "UserWebhookRow",
     "ValidatorLabelRow",
     "ValidatorObservationRow",
     "ValidatorRow",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Boolean, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from infrastructure.db.base import Base
@@ -17,3 +17,5 @@ class TierLimitsRow(Base):
     vrs_factors: Mapped[int] = mapped_column(Integer)
     alerts: Mapped[int] = mapped_column(Integer)
     history_days: Mapped[int] = mapped_column(Integer)
+    reward_days: Mapped[int | None] = mapped_column(Integer)  # NULL: all rewards
+    rewards_export: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))

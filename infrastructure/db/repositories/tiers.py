@@ -24,4 +24,6 @@ class TierLimitsRepository:
             vrs_factors=row.vrs_factors,
             alerts=row.alerts,
             history_days=row.history_days,
+            reward_days=row.reward_days,
+            rewards_export=row.rewards_export,
         )
