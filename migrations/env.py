@@ -30,7 +30,7 @@ def _render_item(kind: str, obj: object, autogen_context: object) -> str | bool:
 
 # created per dialect by the migration and the ETH set's bulk load, outside the models
 # (PostgreSQL: an expression index that SQLite could not reflect)
-UNMODELLED_INDEXES = {"ix_eth_validators_pubkey"}
+UNMODELLED_INDEXES = {"ix_eth_validators_pubkey", "ix_eth_validators_withdrawal_address"}
 
 
 def _include_object(

@@ -4,7 +4,11 @@ withdrawal-address index over it (the `WithdrawalIndex` port).
 PostgreSQL: COPY into a fresh `eth_validators_new` without indexes, build the primary key
 and the other indexes, then swap the tables in one short transaction (DESIGN.md §9: a
 table swap writes 1.1M rows in ~1.9 s where COPY into the indexed table takes ~3.4 s and
-an upsert 8.3 s). SQLite: stage the rows in a TEMP table — which takes no lock on the
+an upsert 8.3 s). The table is UNLOGGED: it holds chain data that the next hourly fetch
+replaces wholesale, so writing its 1.1M rows and six indexes to the WAL as well (~1.5-2 s
+of the load) buys nothing. After a crash of PostgreSQL it comes back empty until the next
+hourly fetch refills it (positions, scores and yields live in logged tables).
+SQLite: stage the rows in a TEMP table — which takes no lock on the
 database, so the API keeps writing while the set streams in — then replace the table's
 rows in one transaction, rebuilding the address index after them. Either way, a stream
 that fails midway leaves the old set as it was.
@@ -23,10 +27,13 @@ from infrastructure.chains.ethereum.validator_set import RECORD_FIELDS
 from infrastructure.db.models import EthValidatorRow
 from infrastructure.db.models.chain_data import (
     ACTIVE_SQL,
+    ADDRESS_INDEX,
+    ADDRESS_KEY_SQL,
     PUBKEY_INDEX,
     PUBKEY_KEY_SQL,
     RARE_STATUS_SQL,
     WITHDRAWN_SQL,
+    hex_key,
 )
 from infrastructure.logging import get_logger
 
@@ -35,12 +42,11 @@ log = get_logger(__name__)
 TABLE = "eth_validators"
 STAGING = "eth_validators_new"
 PRIMARY_KEY = "pk_eth_validators"
-ADDRESS_INDEX = "ix_eth_validators_withdrawal_address"
 # the list's and lookups' indexes (as in the model and migrations): name -> columns; built
-# after COPY (1.1M rows, idle: the primary key ~0.6 s, the address index ~2-2.8 s, the
+# after COPY (1.1M rows, idle: the primary key ~0.6 s, the address key's ~1.4 s, the
 # pubkey's ~0.9-1.2 s, the active validators' balance order ~0.8 s, the rest < 0.3 s)
 INDEXES = {
-    ADDRESS_INDEX: '(withdrawal_address, balance, "index")',
+    ADDRESS_INDEX: f'({ADDRESS_KEY_SQL}, balance, "index")',
     "ix_eth_validators_active_balance": f'(balance, "index") WHERE {ACTIVE_SQL}',
     "ix_eth_validators_withdrawn_balance": f'(balance, "index") WHERE {WITHDRAWN_SQL}',
     "ix_eth_validators_rare_balance": f'(status, balance, "index") WHERE {RARE_STATUS_SQL}',
@@ -82,7 +88,7 @@ async def _replace_postgres(engine: AsyncEngine, batches: Batches) -> int:
         try:
             await raw.execute(
                 f"DROP TABLE IF EXISTS {STAGING}; "
-                f"CREATE TABLE {STAGING} (LIKE {TABLE} INCLUDING DEFAULTS)"
+                f"CREATE UNLOGGED TABLE {STAGING} (LIKE {TABLE} INCLUDING DEFAULTS)"
             )
             try:
                 started = time.perf_counter()
@@ -172,14 +178,19 @@ async def _replace_sqlite(engine: AsyncEngine, batches: Batches) -> int:
                 for index in indexes:
                     await connection.run_sync(index.drop)
                 await connection.exec_driver_sql(f"DROP INDEX IF EXISTS {PUBKEY_INDEX}")
+                await connection.exec_driver_sql(f"DROP INDEX IF EXISTS {ADDRESS_INDEX}")
                 await connection.exec_driver_sql(
                     f"INSERT INTO {TABLE} ({_COLUMNS}) "
                     f'SELECT {_COLUMNS} FROM temp.{STAGING} ORDER BY "index"'
                 )
                 for index in indexes:
                     await connection.run_sync(index.create)
+                await connection.exec_driver_sql(  # both as migrated
+                    f"CREATE INDEX {PUBKEY_INDEX} ON {TABLE} (pubkey)"
+                )
                 await connection.exec_driver_sql(
-                    f"CREATE INDEX {PUBKEY_INDEX} ON {TABLE} (pubkey)"  # as migrated
+                    f"CREATE INDEX {ADDRESS_INDEX} "
+                    f'ON {TABLE} (withdrawal_address, balance, "index")'
                 )
         finally:
             await _run(connection, f"DROP TABLE IF EXISTS temp.{STAGING}")
@@ -212,9 +223,12 @@ class SqlWithdrawalIndex:
         return await replace_validator_set(self._engine, batches)
 
     async def indices_for(self, address: str) -> list[str]:
+        address = address.lower()
+        query = f'SELECT "index" FROM {TABLE} WHERE withdrawal_address = :address'
+        parameters: dict[str, object] = {"address": address}
+        if self._engine.dialect.name == "postgresql":  # through the address key's index
+            query += f" AND {ADDRESS_KEY_SQL} = :key"
+            parameters["key"] = hex_key(address)
         async with self._engine.connect() as connection:
-            result = await connection.execute(
-                text(f'SELECT "index" FROM {TABLE} WHERE withdrawal_address = :address'),
-                {"address": address.lower()},
-            )
+            result = await connection.execute(text(query), parameters)
             return [str(index) for index in sorted(result.scalars())]

@@ -40,6 +40,20 @@ WITHDRAWN_SQL = "status = 'withdrawal_done'"
 # for 1.1M rows where the 98-character text takes 3.9 s), SQLite the pubkey itself
 PUBKEY_INDEX = "ix_eth_validators_pubkey"
 PUBKEY_KEY_SQL = "(('x' || substr(pubkey, 83, 16))::bit(64)::bigint)"
+# an owner's validators in balance order: likewise PostgreSQL indexes the withdrawal
+# address's last 8 bytes as a BIGINT, then (balance, index) — 1.4 s to build for 1.1M rows
+# where (withdrawal_address, balance, index) on the 42-character text takes 2.7-3.5 s;
+# queries match the key and the address (address_match); SQLite indexes the address itself
+ADDRESS_INDEX = "ix_eth_validators_withdrawal_address"
+ADDRESS_KEY_SQL = "(('x' || substr(withdrawal_address, 27, 16))::bit(64)::bigint)"
+
+
+def hex_key(value: str) -> int:
+    """The BIGINT the expression indexes hold for a 0x-hex value: its last 8 bytes as a
+    signed 64-bit integer (as PostgreSQL's `bit(64)::bigint` reads them)."""
+    key = int(value[-16:], 16)
+    return key - (1 << 64) if key >= 1 << 63 else key
+
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY
 BigIntId = BigInteger().with_variant(Integer(), "sqlite")
@@ -55,7 +69,8 @@ class EthValidatorRow(Base):
     # validators have (a status most have is found by scanning the primary key); pubkey
     # lookups; an owner's validators.
     # The bulk load builds the same ones after COPY (eth_validator_set.INDEXES). Pubkey
-    # lookups have a per-dialect index outside the model (PUBKEY_INDEX, migrations/env.py).
+    # lookups and an owner's validators have per-dialect indexes outside the model
+    # (PUBKEY_INDEX, ADDRESS_INDEX; migrations/env.py).
     __table_args__ = (
         # balance order per status: a partial (balance, index) index for each of the two
         # statuses most validators have, (status, balance, index) for the rare ones —
@@ -90,7 +105,6 @@ class EthValidatorRow(Base):
             postgresql_where=text(RARE_STATUS_SQL),
             sqlite_where=text(RARE_STATUS_SQL),
         ),
-        Index("ix_eth_validators_withdrawal_address", "withdrawal_address", "balance", "index"),
     )
 
     index: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)

@@ -26,6 +26,7 @@ from sqlalchemy import (
     cast,
     exists,
     literal,
+    literal_column,
     select,
     text,
     tuple_,
@@ -49,7 +50,12 @@ from domain.vrs.model import ScoreConfidence, VrsStatus
 from infrastructure.chains.ethereum.adapter import STATUS
 from infrastructure.chains.ethereum.schemas import BeaconStatus
 from infrastructure.db.models import EthValidatorRow, ValidatorLabelRow, VrsLatestRow
-from infrastructure.db.models.chain_data import COMMON_STATUSES, PUBKEY_KEY_SQL
+from infrastructure.db.models.chain_data import (
+    ADDRESS_KEY_SQL,
+    COMMON_STATUSES,
+    PUBKEY_KEY_SQL,
+    hex_key,
+)
 
 ETH = Chain.ETH.value
 # an owner with more validators than this: its scored ones are found by walking the
@@ -76,12 +82,32 @@ def pubkey_match(session: AsyncSession, pubkey: str) -> ColumnElement[bool]:
     exact = EthValidatorRow.pubkey == pubkey
     if session.get_bind().dialect.name != "postgresql":
         return exact
-    key = int(pubkey[-16:], 16)
-    signed = key - (1 << 64) if key >= 1 << 63 else key
     indexed = text(f"{PUBKEY_KEY_SQL} = :pubkey_key").bindparams(
-        bindparam("pubkey_key", signed, type_=BigInteger())
+        bindparam("pubkey_key", hex_key(pubkey), type_=BigInteger())
     )
     return and_(indexed, exact)
+
+
+def address_match(dialect: str, address: str, *, inline: bool = False) -> ColumnElement[bool]:
+    """`withdrawal_address = :address` as the dialect's address index serves it
+    (PostgreSQL indexes the address's last 8 bytes as a BIGINT, then balance and index:
+    see ADDRESS_KEY_SQL). `inline` writes the values into the statement (`_inline`)."""
+    value: Any = _inline(address) if inline else address
+    exact: ColumnElement[bool] = EthValidatorRow.withdrawal_address == value
+    if dialect != "postgresql":
+        return exact
+    indexed = literal_column(ADDRESS_KEY_SQL, BigInteger())
+    key = hex_key(address)
+    return and_(indexed == (literal_column(str(key), BigInteger()) if inline else key), exact)
+
+
+def addresses_match(dialect: str, addresses: Sequence[str]) -> ColumnElement[bool]:
+    """`withdrawal_address IN (...)` through the address index (see address_match)."""
+    exact = EthValidatorRow.withdrawal_address.in_(addresses)
+    if dialect != "postgresql":
+        return exact
+    keys = sorted({hex_key(address) for address in addresses})
+    return and_(literal_column(ADDRESS_KEY_SQL, BigInteger()).in_(keys), exact)
 
 
 def view_total(view: int) -> Any:
@@ -143,6 +169,7 @@ def listed_eth(
 class EthValidatorSetRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._dialect = session.get_bind().dialect.name
 
     def _select(self, view: int) -> tuple[Select[Any], Any]:
         total = view_total(view)
@@ -168,10 +195,10 @@ class EthValidatorSetRepository:
         return query, total
 
     @staticmethod
-    def _address(filters: ListFilter) -> list[ColumnElement[bool]]:
+    def _address(dialect: str, filters: ListFilter) -> list[ColumnElement[bool]]:
         if filters.withdrawal_address is None:
             return []
-        return [EthValidatorRow.withdrawal_address == _inline(filters.withdrawal_address)]
+        return [address_match(dialect, filters.withdrawal_address, inline=True)]
 
     async def _rows(self, query: Select[Any], fetched_at: datetime) -> list[ListedValidator]:
         result = await self._session.execute(query)
@@ -180,8 +207,8 @@ class EthValidatorSetRepository:
             for row in result
         ]
 
-    @staticmethod
     def _keys(
+        self,
         sort: ValidatorSort,
         limit: int,
         after: PagePosition | None,
@@ -198,7 +225,7 @@ class EthValidatorSetRepository:
         enough turn up)."""
         e = EthValidatorRow
         by_index = sort is ValidatorSort.INDEX
-        conditions = [*EthValidatorSetRepository._address(filters), *extra]
+        conditions = [*self._address(self._dialect, filters), *extra]
         if after is not None:
             if by_index:
                 conditions.append(e.index > int(after.address))
@@ -273,7 +300,7 @@ class EthValidatorSetRepository:
         in_scored_part = after is None or int(after.key) != UNSCORED_KEY
         if in_scored_part and view >= 1:
             index_text = cast(EthValidatorRow.index, String)
-            conditions = [*self._address(filters)]
+            conditions = [*self._address(self._dialect, filters)]
             if filters.status is not None:
                 beacon = BEACON_STATUSES.get(filters.status, ())
                 conditions.append(
@@ -331,7 +358,7 @@ class EthValidatorSetRepository:
         most that many index entries read.)"""
         found = await self._session.scalar(
             select(EthValidatorRow.index)
-            .where(EthValidatorRow.withdrawal_address == address)
+            .where(address_match(self._dialect, address))
             .offset(MANY_VALIDATORS)
             .limit(1)
         )

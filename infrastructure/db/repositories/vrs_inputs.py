@@ -18,6 +18,7 @@ from domain.vrs import ChainContext, HourStats, hour_stats
 from domain.vrs.context import HourSample
 from infrastructure.cache.vrs_context import Memo
 from infrastructure.db.models import EthValidatorRow, ValidatorObservationRow, ValidatorRow
+from infrastructure.db.repositories.eth_validators import addresses_match
 
 Obs = ValidatorObservationRow.__table__.c  # Core columns: no ORM machinery per row
 STREAM_ROWS = 5_000  # rows fetched per round trip while streaming
@@ -212,7 +213,7 @@ class VrsInputs:
                 select(
                     EthValidatorRow.withdrawal_address, func.sum(EthValidatorRow.effective_balance)
                 )
-                .where(EthValidatorRow.withdrawal_address.in_(chunk), active)
+                .where(addresses_match(self._session.get_bind().dialect.name, chunk), active)
                 .group_by(EthValidatorRow.withdrawal_address)
             )
             stake.update({address: int(amount or 0) for address, amount in sums if address})
