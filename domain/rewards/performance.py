@@ -211,8 +211,11 @@ def _fiat_sum(parts: Sequence[FiatValue | None]) -> FiatValue | None:
         return None
     out: dict[str, Decimal | None] = {}
     for currency in CURRENCIES:
-        values = [p.get(currency) for p in parts if p is not None]
-        out[currency] = None if any(v is None for v in values) else sum(values, Decimal(0))  # type: ignore[arg-type]
+        total: Decimal | None = Decimal(0)
+        for part in parts:
+            value = part.get(currency) if part is not None else None
+            total = None if total is None or value is None else total + value
+        out[currency] = total
     return FiatValue(usd=out["usd"], eur=out["eur"])
 
 

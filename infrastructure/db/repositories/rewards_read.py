@@ -54,6 +54,7 @@ def _as_date(value: Any) -> date:
 class StoredEvent:
     id: int
     event: RewardEvent
+    fetched_at: datetime  # when it was stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ class DayRow:
     amount: int
     events: int
     estimated: int
+    fetched_at: datetime  # the newest of the events' storage times
 
 
 def _event(row: RewardEventRow) -> StoredEvent:
@@ -88,6 +90,7 @@ def _event(row: RewardEventRow) -> StoredEvent:
             source=row.source,
             estimated=row.estimated,
         ),
+        fetched_at=row.created_at,
     )
 
 
@@ -236,6 +239,7 @@ class RewardsReadRepository:
                 func.sum(t.amount).label("amount"),
                 func.count().label("events"),
                 func.sum(case((t.estimated.is_(True), 1), else_=0)).label("estimated"),
+                func.max(t.created_at).label("fetched_at"),
             )
             .where(_owned(wallets), *_span(start, end))
             .group_by(utc_day(t.occurred_at), t.chain, t.owner, t.position_key)
@@ -269,6 +273,7 @@ class RewardsReadRepository:
                 amount=int(r.amount),
                 events=int(r.events),
                 estimated=int(r.estimated or 0),
+                fetched_at=_utc(r.fetched_at),
             )
             for r in await self._session.execute(statement)
         ]
@@ -323,7 +328,7 @@ class RewardsReadRepository:
         ]
         if not rows:
             return
-        statement = self._insert(PriceCloseRow.__table__)
+        statement = self._insert(PriceCloseRow)
         statement = statement.on_conflict_do_update(
             index_elements=("chain", "currency", "day"),
             set_={k: statement.excluded[k] for k in ("price", "priced_at", "fetched_at")},
