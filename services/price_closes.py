@@ -17,10 +17,11 @@ from datetime import date, datetime, timedelta
 
 from domain.amounts import CURRENCIES
 from domain.models import Chain
-from domain.ports import PriceSource
+from domain.ports import PriceSource, ReadInvalidation
 from domain.rewards.daily_prices import days_between, missing_days
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger, redact
+from services import cache_keys
 
 log = get_logger(__name__)
 MAX_SPAN_DAYS = 366 * 3  # one request's span at most (the API answers daily points beyond 90)
@@ -65,8 +66,14 @@ async def backfill(
     return stored
 
 
-async def refresh(uow: Callable[[], SqlUnitOfWork], source: PriceSource, now: datetime) -> int:
-    """Yesterday and today (re-read), and the missing days of the reward events' span."""
+async def refresh(
+    uow: Callable[[], SqlUnitOfWork],
+    source: PriceSource,
+    now: datetime,
+    reads: ReadInvalidation | None = None,
+) -> int:
+    """Yesterday and today (re-read), and the missing days of the reward events' span;
+    the cached portfolios (whose rewards are valued at these closes) are dropped."""
     today = now.date()
     stored = await backfill(uow, source, today - timedelta(days=1), today, now, only_missing=False)
     async with uow() as work:
@@ -74,4 +81,7 @@ async def refresh(uow: Callable[[], SqlUnitOfWork], source: PriceSource, now: da
     if span is not None:
         first, last = span[0].date(), min(span[1].date(), today)
         stored += await backfill(uow, source, first, last, now)
+    if stored and reads is not None:
+        for chain in Chain:
+            await reads.invalidate(*cache_keys.chain_prefixes(chain.value, ("portfolio",)))
     return stored

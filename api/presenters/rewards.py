@@ -33,6 +33,7 @@ from domain.rewards.performance import Performance, WindowPerformance
 from services.rewards import Granularity, ListedEvent, RewardsPage
 
 CURSOR_KIND = "rewards"
+CSV_CHUNK_ROWS = 500  # rows per streamed chunk
 
 
 def _rate(rate: Decimal | None) -> str | None:
@@ -237,7 +238,10 @@ async def csv_stream(rows: AsyncIterator[ExportRow], currency: str) -> AsyncIter
     sink = _Line()
     writer = csv.writer(sink.buffer, dialect="excel", lineterminator="\r\n")
     writer.writerow(header(currency))
-    yield sink.take()
+    written = 0
     async for row in rows:
         writer.writerow(row.cells())
-        yield sink.take()
+        written += 1
+        if written % CSV_CHUNK_ROWS == 0:
+            yield sink.take()
+    yield sink.take()

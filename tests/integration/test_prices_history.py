@@ -4,6 +4,7 @@ shape, the adapter picking each UTC day's last point, the backfill storing them 
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -34,7 +35,7 @@ async def test_the_demo_answers_market_chart_range_in_coingeckos_shape() -> None
     stamps = [ms for ms, _ in body["prices"]]
     assert all(isinstance(ms, int) and isinstance(p, float) for ms, p in body["prices"])
     assert [ms for ms, _ in body["market_caps"]] == stamps == [m for m, _ in body["total_volumes"]]
-    assert {b - a for a, b in zip(stamps, stamps[1:], strict=False)} == {3_600_000}  # hourly
+    assert {b - a for a, b in itertools.pairwise(stamps)} == {3_600_000}  # hourly
     assert stamps[-1] <= NOW.timestamp() * 1000  # nothing after "now"
     long = (await range_answer("cosmos", NOW - timedelta(days=200), NOW, NOW)).json()["prices"]
     assert {ms % 86_400_000 for ms, _ in long} == {0}  # daily, at 00:00 UTC, beyond 90 days

@@ -8,4 +8,4 @@ from workers.context import JobDeps
 
 
 async def backfill_price_closes(deps: JobDeps) -> int:
-    return await price_closes.refresh(deps.uow, deps.chains().prices, deps.clock())
+    return await price_closes.refresh(deps.uow, deps.chains().prices, deps.clock(), deps.reads)

@@ -34,7 +34,7 @@ def event(amount: int, **changes: object) -> RewardEvent:
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_text_cells_that_start_like_a_formula_are_escaped(start: str) -> None:
-    assert text_cell(f"{start}HYPERLINK(\"http://x\")") == f"'{start}HYPERLINK(\"http://x\")"
+    assert text_cell(f'{start}HYPERLINK("http://x")') == f'\'{start}HYPERLINK("http://x")'
     assert text_cell("plain") == "plain" and text_cell(None) == ""
 
 

@@ -154,8 +154,7 @@ def test_a_chain_weighs_positions_by_stake_and_time() -> None:
     # position A: 100 SOL earning 5 %; B: 300 SOL earning 9 %, over the same 30 days
     a = [day_total(NOW - timedelta(days=d), 13_698_630, key="a") for d in range(30)]
     b = [
-        day_total(NOW - timedelta(days=d), 73_972_602, key="b", stake=300 * SOL)
-        for d in range(30)
+        day_total(NOW - timedelta(days=d), 73_972_602, key="b", stake=300 * SOL) for d in range(30)
     ]
     pa = position_performance(Chain.SOL, a, None, {})
     pb = position_performance(Chain.SOL, b, None, {})
