@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
 from domain.chains import ChainMetrics, Observation, Position, Price, Validator
 from domain.models import Chain
+from domain.rewards.daily_prices import DailyClose
 
 
 class Cache(Protocol):
@@ -179,3 +180,9 @@ class ChainSourcesPort(Protocol):
 
 class PriceSource(Protocol):
     async def fetch_prices(self) -> list[Price]: ...
+
+    async def fetch_daily_closes(
+        self, chain: Chain, currency: str, first: date, last: date
+    ) -> list[DailyClose]:
+        """The closes of the UTC days first..last the price API has (issue 14)."""
+        ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from api.presenters.chain_values import amount, decimal_text, fiat, last_error
+from api.presenters.rewards import portfolio_performance_out, position_performance_out
 from api.presenters.vrs import summary_out
 from api.schemas.common import NoMeta
 from api.schemas.portfolio import (
@@ -14,9 +15,11 @@ from api.schemas.portfolio import (
     ValidatorRef,
 )
 from domain.addresses import shorten
+from domain.amounts import Prices
 from domain.chains import Position, Validator
 from domain.portfolio import ChainSummary, Holding, ScoredHolding, ScoredPortfolio
 from domain.real_yield import RealYield
+from domain.rewards.performance import Performance
 
 
 def validator_ref(holding: Holding) -> ValidatorRef:
@@ -49,7 +52,9 @@ def real_yield_summary(result: RealYield | None) -> RealYieldSummaryOut | None:
     )
 
 
-def position(scored: ScoredHolding) -> PositionOut:
+def position(
+    scored: ScoredHolding, performance: Performance | None = None, prices: Prices | None = None
+) -> PositionOut:
     holding = scored.holding
     p = holding.position
     return PositionOut(
@@ -65,6 +70,9 @@ def position(scored: ScoredHolding) -> PositionOut:
         fetched_at=p.fetched_at,
         vrs=summary_out(scored.vrs),
         real_yield=real_yield_summary(scored.real_yield),
+        performance=None
+        if performance is None
+        else position_performance_out(performance, prices or {}),
     )
 
 
@@ -82,15 +90,19 @@ def chain_block(summary: ChainSummary) -> ChainBlock:
 
 
 def portfolio(scored: ScoredPortfolio) -> PortfolioOut:
-    value = scored.portfolio
+    value, rewards = scored.portfolio, scored.rewards
     return PortfolioOut(
         wallets=value.wallets,
-        positions=[position(h) for h in scored.holdings],
+        positions=[
+            position(h, None if rewards is None else rewards.holdings[i], value.prices)
+            for i, h in enumerate(scored.holdings)
+        ],
         chains=[chain_block(c) for c in value.chains],
         total_fiat=fiat(value.total_fiat),
         chain_count=value.chain_count,
         validator_count=value.validator_count,
         position_count=value.position_count,
+        performance=None if rewards is None else portfolio_performance_out(rewards, value.prices),
     )
 
 

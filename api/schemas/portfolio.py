@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field
 
 from api.schemas.common import Amount, ApiModel, Fiat, Freshness, MetaEnvelope, NoMeta, UtcDatetime
+from api.schemas.rewards import PortfolioPerformanceOut, PositionPerformanceOut
 from api.schemas.vrs import VrsSummaryOut
 from domain.models import Chain
 
@@ -64,6 +65,11 @@ class PositionOut(ApiModel):
         description="As GET /api/yield computes it for this position (a position that earns "
         "nothing in its state has a nominal APY of 0); null: no chain data yet"
     )
+    performance: PositionPerformanceOut | None = Field(
+        default=None,
+        description="What the position earned over 24h, 7d, 30d and since first seen, with "
+        "its realised APY (null: not computed)",
+    )
 
 
 class ChainBlock(Freshness):
@@ -85,6 +91,11 @@ class PortfolioOut(ApiModel):
     chain_count: int = Field(description="The chain blocks shown (`chains`)")
     validator_count: int
     position_count: int
+    performance: PortfolioPerformanceOut | None = Field(
+        default=None,
+        description="Rewards earned per chain and overall (reward events as stored), the "
+        "realised APY next to the nominal APY and the real yield; null without wallets",
+    )
 
 
 PortfolioResponse = MetaEnvelope[PortfolioOut, NoMeta]

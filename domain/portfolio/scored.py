@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from domain.models import Chain
 from domain.portfolio.model import Holding, Portfolio
+from domain.portfolio.performance import PortfolioRewards
 from domain.real_yield import RealYield
 from domain.vrs import VrsScore
 from domain.vrs.tiers import VrsView, tier_view
@@ -25,6 +26,7 @@ class ScoredHolding:
 class ScoredPortfolio:
     portfolio: Portfolio
     holdings: tuple[ScoredHolding, ...]  # as portfolio.holdings
+    rewards: PortfolioRewards | None = None  # the performance block (None: not computed)
 
 
 def scored_portfolio(
@@ -32,6 +34,7 @@ def scored_portfolio(
     scores: Mapping[tuple[Chain, str], VrsScore],
     factors_shown: int,
     yields: Sequence[RealYield | None],
+    rewards: PortfolioRewards | None = None,
 ) -> ScoredPortfolio:
     """`scores`: the latest score by (chain, validator address); `factors_shown`: the
     tier's; `yields[i]`: the breakdown of `portfolio.holdings[i]`."""
@@ -45,4 +48,4 @@ def scored_portfolio(
                 real_yield=result,
             )
         )
-    return ScoredPortfolio(portfolio=portfolio, holdings=tuple(holdings))
+    return ScoredPortfolio(portfolio=portfolio, holdings=tuple(holdings), rewards=rewards)

@@ -30,6 +30,7 @@ from infrastructure.db.repositories.real_yield import (
     YieldInputsRepository,
     YieldSnapshotRepository,
 )
+from infrastructure.db.repositories.rewards_read import RewardsReadRepository
 from infrastructure.db.repositories.tiers import TierLimitsRepository
 from infrastructure.db.repositories.users import UserRepository, WalletRepository
 from infrastructure.db.repositories.validators import ValidatorRepository
@@ -130,6 +131,11 @@ class SqlUnitOfWork:
     @cached_property
     def observed(self) -> ObservedRepository:
         return ObservedRepository(self.session)
+
+    # -- reward events as read by performance, the list and the export; daily closes --
+    @cached_property
+    def rewards_read(self) -> RewardsReadRepository:
+        return RewardsReadRepository(self.session)
 
     async def __aenter__(self) -> SqlUnitOfWork:
         return self

@@ -10,6 +10,7 @@ from workers.context import JobFunction
 from workers.jobs.fetch import fetch_chain, fetch_metrics, fetch_prices, fetch_wallet_positions
 from workers.jobs.heartbeat import heartbeat
 from workers.jobs.pipeline import catch_up, prune_observations, run_pipeline, schedule_pipeline
+from workers.jobs.price_closes import backfill_price_closes
 from workers.jobs.real_yield import compute_yield
 from workers.jobs.vrs import compute_vrs
 
@@ -19,6 +20,7 @@ JOBS: dict[str, JobFunction] = {
     "fetch_wallet_positions": fetch_wallet_positions,
     "fetch_metrics": fetch_metrics,
     "fetch_prices": fetch_prices,
+    "backfill_price_closes": backfill_price_closes,
     "pipeline": run_pipeline,
     "schedule_pipeline": schedule_pipeline,
     "catch_up": catch_up,

@@ -21,6 +21,7 @@ from infrastructure.db.models.chain_data import (
     ValidatorRow,
     WatchedValidatorRow,
 )
+from infrastructure.db.models.price_closes import PriceCloseRow
 from infrastructure.db.models.real_yield import YieldConfigRow, YieldSnapshotRow
 from infrastructure.db.models.rewards import RewardEventRow
 from infrastructure.db.models.tiers import TierLimitsRow
@@ -40,6 +41,7 @@ __all__ = [
     "LinkedWalletRow",
     "MagicLinkRow",
     "ObservedValidatorRow",
+    "PriceCloseRow",
     "PriceRow",
     "RefreshTokenRow",
     "RewardEventRow",
