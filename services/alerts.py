@@ -42,7 +42,12 @@ log = get_logger(__name__)
 UnitOfWorkFactory = Callable[[], SqlUnitOfWork]
 
 HISTORY_KEPT = timedelta(days=90)
-WINDOW = timedelta(hours=25)  # scores and observations read per evaluation
+# scores and observations read per evaluation: the last hours (the newest figures and the
+# last hour's run of delinquency) and the hours around 24 h ago (the reference); the whole
+# 25 hours only of validators whose commission changed (when it changed)
+NEAR = timedelta(hours=3)
+FAR = (timedelta(hours=26), timedelta(hours=23))
+WINDOW = timedelta(hours=25)
 USER_OFF = "user"
 NOT_FOUND = "No such alert."
 
@@ -249,9 +254,9 @@ async def evaluate_chain(uow: UnitOfWorkFactory, chain: Chain, now: datetime) ->
         subjects = _subjects(rules, chain, positions)
         validators = set().union(*subjects.values())
         run.validators = len(validators)
-        since = now - WINDOW
-        scores = await repo.scores(chain, validators, since, now)
-        samples = await repo.samples(chain, validators, since, now)
+        spans = [(now - FAR[0], now - FAR[1]), (now - NEAR, now)]
+        scores = await repo.scores(chain, validators, spans)
+        samples = await repo.samples(chain, validators, spans)
         names = await repo.names(chain, validators)
         states: dict[tuple[UUID, str], dict[str, ConditionState]] = defaultdict(dict)
         for state in await repo.conditions(chain):
@@ -260,6 +265,15 @@ async def evaluate_chain(uow: UnitOfWorkFactory, chain: Chain, now: datetime) ->
             v: facts_from(chain, v, names.get(v), scores.get(v, []), samples.get(v, []), now)
             for v in validators
         }
+        repriced = {
+            v
+            for v, f in facts.items()
+            if f.latest and f.reference and f.latest.commission != f.reference.commission
+        }
+        if repriced:  # when did it change: their whole window (few validators)
+            full = await repo.samples(chain, repriced, [(now - WINDOW, now)])
+            for v in repriced:
+                facts[v] = facts_from(chain, v, names.get(v), scores.get(v, []), full[v], now)
         transitions: list[tuple[AlertRule, Transition]] = []
         for rule in rules:
             for validator in sorted(subjects[rule.id]):

@@ -261,8 +261,35 @@ class AlertRepository:
 
     async def active_rules(self, chain: Chain) -> list[AlertRule]:
         """Every active rule that looks at `chain` (its own or an all-chains rule)."""
-        rows = await self._session.scalars(select(AlertRow).where(self._active_on(chain)))
-        return [_rule(r) for r in rows]
+        a = AlertRow
+        rows = await self._session.execute(
+            select(
+                a.id,
+                a.user_id,
+                a.type,
+                a.chain,
+                a.validator,
+                a.threshold,
+                a.notify_resolved,
+                a.channels,
+                a.created_at,
+            ).where(self._active_on(chain))
+        )
+        return [
+            AlertRule(
+                id=r[0],
+                user_id=r[1],
+                type=AlertType(r[2]),
+                chain=None if r[3] is None else Chain(r[3]),
+                validator=r[4],
+                threshold=r[5],
+                notify_resolved=r[6],
+                channels=tuple(AlertChannel(c) for c in r[7] or ()),
+                active=True,
+                created_at=r[8],
+            )
+            for r in rows
+        ]
 
     async def position_validators(self, chain: Chain) -> dict[uuid.UUID, set[str]]:
         """user -> validators of their positions on `chain`, for the users of the chain's
@@ -293,9 +320,9 @@ class AlertRepository:
         return query
 
     async def scores(
-        self, chain: Chain, validators: set[str], since: datetime, until: datetime
+        self, chain: Chain, validators: set[str], spans: Sequence[tuple[datetime, datetime]]
     ) -> dict[str, list[ScoreSnapshot]]:
-        """validator -> its scores in [since, until], oldest first."""
+        """validator -> its scores within the [since, until] spans, oldest first."""
         if not validators:
             return {}
         columns = [getattr(VrsScoreRow, f"{f.value}_score") for f in FACTORS]
@@ -303,8 +330,7 @@ class AlertRepository:
             VrsScoreRow.validator, VrsScoreRow.calculated_at, VrsScoreRow.total, *columns
         ).where(
             VrsScoreRow.chain == chain.value,
-            VrsScoreRow.calculated_at >= since,
-            VrsScoreRow.calculated_at <= until,
+            or_(*(VrsScoreRow.calculated_at.between(a, b) for a, b in spans)),
         )
         query = self._window(query, VrsScoreRow.validator, validators)
         out: dict[str, list[ScoreSnapshot]] = defaultdict(list)
@@ -316,9 +342,9 @@ class AlertRepository:
         return dict(out)
 
     async def samples(
-        self, chain: Chain, validators: set[str], since: datetime, until: datetime
+        self, chain: Chain, validators: set[str], spans: Sequence[tuple[datetime, datetime]]
     ) -> dict[str, list[Sample]]:
-        """validator -> its observations in [since, until], oldest first."""
+        """validator -> its observations within the [since, until] spans, oldest first."""
         if not validators:
             return {}
         o = ValidatorObservationRow
@@ -331,7 +357,7 @@ class AlertRepository:
             o.jailed,
             o.slashed,
             o.tombstoned,
-        ).where(o.chain == chain.value, o.observed_at >= since, o.observed_at <= until)
+        ).where(o.chain == chain.value, or_(*(o.observed_at.between(a, b) for a, b in spans)))
         query = self._window(query, o.validator, validators)
         out: dict[str, list[Sample]] = defaultdict(list)
         for row in await self._session.execute(query.order_by(o.observed_at)):
