@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from api.cursors import CursorSigner
-from api.schemas.alerts import AlertHistoryOut, AlertOut
+from api.schemas.alerts import AlertFiguresOut, AlertHistoryOut, AlertOut, FactorChangeOut
 from domain.alerts.model import AlertType, NoticeKind
 from domain.alerts.records import HistoryEntry, StoredAlert
 from domain.errors import InvalidCursor
@@ -45,10 +46,21 @@ def history_out(entry: HistoryEntry) -> AlertHistoryOut:
         validator_name=details.get("validatorName"),
         condition=entry.condition,
         message=entry.message,
-        before=dict(details.get("before") or {}),
-        after=dict(details.get("after") or {}),
-        factors=dict(details.get("factors") or {}),
+        before=_figures(details.get("before")),
+        after=_figures(details.get("after")),
+        factors={
+            name: FactorChangeOut.model_validate(change)
+            for name, change in dict(details.get("factors") or {}).items()
+            if isinstance(change, dict)
+        },
         fired_at=entry.fired_at,
+    )
+
+
+def _figures(values: Any) -> AlertFiguresOut:
+    known = set(AlertFiguresOut.model_fields)
+    return AlertFiguresOut.model_validate(
+        {k: v for k, v in dict(values or {}).items() if k in known}
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
@@ -74,6 +74,29 @@ class AlertsMeta(ListMeta):
     upgrade_url: str | None = Field(description="Where to upgrade when the limit is reached")
 
 
+class AlertFiguresOut(ApiModel):
+    """The compared figures of a notice (only those of its condition are set)."""
+
+    total: int | None = Field(default=None, description="VRS total")
+    commission: str | None = Field(default=None, description="Commission in percent")
+    slashed: bool | None = None
+    tombstoned: bool | None = None
+    jailed: bool | None = None
+    delinquent: bool | None = None
+    offline: bool | None = None
+    since: str | None = Field(default=None, description="Down since (ISO 8601)")
+
+
+class FactorChangeOut(ApiModel):
+    """A VRS factor behind the change: its score and measured value before and after."""
+
+    score_before: int | None = None
+    score_after: int | None = None
+    value_before: str | None = Field(default=None, examples=["5 %"])
+    value_after: str | None = Field(default=None, examples=["8 %"])
+    changed_on: str | None = Field(default=None, description="ISO date of the change")
+
+
 class AlertHistoryOut(ApiModel):
     id: str = Field(description="History entry id (integer as text)")
     alert_id: uuid.UUID | None = Field(description="null once the alert was deleted")
@@ -84,11 +107,10 @@ class AlertHistoryOut(ApiModel):
     validator_name: str | None
     condition: str
     message: str
-    before: dict[str, Any]
-    after: dict[str, Any]
-    factors: dict[str, Any] = Field(
-        description="Per VRS factor that changed: scoreBefore/scoreAfter, "
-        "valueBefore/valueAfter, changedOn"
+    before: AlertFiguresOut
+    after: AlertFiguresOut
+    factors: dict[str, FactorChangeOut] = Field(
+        description="Per VRS factor that changed (uptime, commission, ...)"
     )
     fired_at: UtcDatetime
 

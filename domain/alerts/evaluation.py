@@ -119,6 +119,11 @@ class Transition:
 UNKNOWN = Verdict(known=False)
 
 
+def _text(value: Decimal) -> str:
+    """8.00 → "8", 12.50 → "12.5" (never exponent notation)."""
+    return format(value.normalize(), "f")
+
+
 def _percent(value: Decimal | None) -> Decimal | None:
     return None if value is None else value * 100
 
@@ -200,8 +205,8 @@ def _commission(
                 Finding(
                     "commission_above",
                     messages.commission_above(now, rule.threshold, before, changed),
-                    before={} if before is None else {"commission": str(before)},
-                    after={"commission": str(now)},
+                    before={} if before is None else {"commission": _text(before)},
+                    after={"commission": _text(now)},
                     factors=messages.causes(facts),
                 ),
             ),
@@ -221,10 +226,10 @@ def _commission(
             Finding(
                 "commission_raised",
                 messages.commission_raised(before, now, changed),
-                before={"commission": str(before)},
-                after={"commission": str(now)},
+                before={"commission": _text(before)},
+                after={"commission": _text(now)},
                 factors=messages.causes(facts),
-                keep={"before": str(before)},
+                keep={"before": _text(before)},
             ),
         ),
     )
@@ -320,6 +325,17 @@ def _notice(
     )
 
 
+def _before(condition: str, details: Mapping[str, Any]) -> dict[str, Any]:
+    """A resolution's "before": the figure from before the firing, where one was kept."""
+    if "before" not in details:
+        return {}
+    if condition == "vrs_drop":
+        return {"total": int(details["before"])}
+    if condition == "commission_raised":
+        return {"commission": str(details["before"])}
+    return {}
+
+
 def step(
     rule: AlertRule,
     facts: ValidatorFacts,
@@ -384,7 +400,7 @@ def step(
                 condition,
                 message,
                 now,
-                {k: v for k, v in state.details.items() if k == "before"},
+                _before(condition, state.details),
                 messages.current(facts),
                 {},
             )

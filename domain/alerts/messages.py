@@ -122,7 +122,7 @@ def current(facts: ValidatorFacts) -> dict[str, Any]:
     if facts.score is not None and facts.score.total is not None:
         out["total"] = facts.score.total
     if facts.latest is not None and facts.latest.commission is not None:
-        out["commission"] = str(facts.latest.commission * 100)
+        out["commission"] = format((facts.latest.commission * 100).normalize(), "f")
     return out
 
 

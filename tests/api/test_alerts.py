@@ -255,7 +255,8 @@ async def test_history_pages_newest_first_and_survives_the_alert(start_app: Any)
     assert messages == ["commission raised 0", "commission raised 1", "commission raised 2"]
     assert second.json()["meta"]["nextCursor"] is None
     assert first.json()["data"][0]["validatorId"] == f"sol:{VOTE}"
-    assert first.json()["data"][0]["after"] == {"commission": "8"}
+    assert first.json()["data"][0]["after"]["commission"] == "8"
+    assert first.json()["data"][0]["before"]["commission"] == "5"
     assert tampered.status_code == 400 and tampered.json()["code"] == "INVALID_CURSOR"
     assert [e["alertId"] for e in after_delete.json()["data"]] == [None, None, None]
     assert len(kept) == 4 and set(kept) == {None}
