@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -37,6 +37,7 @@ from domain.errors import InvalidInput, NotFound
 from domain.models import Chain, User
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger
+from services.validators import observe_viewed
 
 log = get_logger(__name__)
 UnitOfWorkFactory = Callable[[], SqlUnitOfWork]
@@ -136,6 +137,10 @@ async def create_alert(
         deactivated_reason=EMAIL_UNVERIFIED if pending else None,
     )
     log.info("alert_created", alert=str(stored.rule.id), type=spec.type.value)
+    if spec.chain is Chain.ETH and spec.validator is not None:
+        # only observed ETH validators have the hourly observations the check reads: join
+        # the observed set like a signed-in view does (capped; commits, the alert with it)
+        await observe_viewed(uow, spec.chain, spec.validator, datetime.now(UTC))
     return stored
 
 

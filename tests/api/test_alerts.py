@@ -260,3 +260,36 @@ async def test_history_pages_newest_first_and_survives_the_alert(start_app: Any)
     assert tampered.status_code == 400 and tampered.json()["code"] == "INVALID_CURSOR"
     assert [e["alertId"] for e in after_delete.json()["data"]] == [None, None, None]
     assert len(kept) == 4 and set(kept) == {None}
+
+
+async def test_an_eth_alert_names_the_index_and_joins_the_observed_set(start_app: Any) -> None:
+    from infrastructure.db.models import EthValidatorRow, ObservedValidatorRow
+
+    pubkey = "0x" + "ab" * 48
+    async with start_app() as (app, client):
+        async with app.state.resources.session_factory() as session, session.begin():
+            session.add(
+                EthValidatorRow(
+                    index=777_001,
+                    pubkey=pubkey,
+                    withdrawal_prefix=1,
+                    withdrawal_address=None,
+                    status="active_ongoing",
+                    slashed=False,
+                    balance=32 * 10**9,
+                    effective_balance=32 * 10**9,
+                    activation_epoch=1,
+                    exit_epoch=None,
+                )
+            )
+        me = await user(app, client)
+        created = await client.post(
+            "/api/alerts",
+            json={"type": "slashing", "validatorId": f"eth:{pubkey}"},
+            headers=me["headers"],
+        )
+        async with app.state.resources.session_factory() as session:
+            observed = await session.get(ObservedValidatorRow, ("eth", "777001"))
+    assert created.status_code == 201, created.text
+    assert created.json()["data"]["validatorId"] == "eth:777001"
+    assert observed is not None
