@@ -19,7 +19,18 @@ from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.interpreter import pin_recursion_limit
 from api.middleware import RequestContextMiddleware
 from api.openapi import document_responses
-from api.routers import auth, cron, health, me, metrics, portfolio, real_yield, validators, vrs
+from api.routers import (
+    alerts,
+    auth,
+    cron,
+    health,
+    me,
+    metrics,
+    portfolio,
+    real_yield,
+    validators,
+    vrs,
+)
 from api.routers import jobs as job_status
 from api.routers import rewards as rewards_routes
 from api.spa import install_spa
@@ -119,6 +130,7 @@ def create_app(
     app.include_router(real_yield.router)
     app.include_router(vrs.router)
     app.include_router(rewards_routes.router)
+    app.include_router(alerts.router)
     document_responses(app)  # every status each route can answer, after all routes
     install_spa(app, settings.web_dist)  # last: it answers every GET path the API does not
     return app

@@ -23,7 +23,7 @@ class Period(StrEnum):
 
 _FORMATS = {Period.HOUR: "%Y-%m-%dT%H", Period.DAY: "%Y-%m-%d", Period.MONTH: "%Y-%m"}
 
-TriggerStep = Literal["fetch", "metrics", "vrs", "yield", "alerts"]
+TriggerStep = Literal["fetch", "metrics", "vrs", "yield", "alerts", "alerts-cleanup"]
 
 
 @dataclass(frozen=True)
@@ -51,13 +51,15 @@ _TRIGGERS: dict[str, tuple[str, str, Period]] = {
     "vrs": ("compute_vrs", "vrs", Period.HOUR),
     "yield": ("compute_yield", "yield", Period.HOUR),
     "alerts": ("check_alerts", "alerts", Period.HOUR),
+    "alerts-cleanup": ("prune_alert_history", "alert-history", Period.MONTH),
 }
+_CHAINLESS = {"alerts-cleanup"}  # one job for all chains (the same id whatever the chain)
 TRIGGER_STEPS: tuple[str, ...] = tuple(_TRIGGERS)
 
 
 def trigger(step: str, chain: str, at: datetime) -> JobRef:
     name, id_step, period = _TRIGGERS[step]
-    return JobRef(name, job_id(id_step, chain, at, period))
+    return JobRef(name, job_id(id_step, None if step in _CHAINLESS else chain, at, period))
 
 
 def wallet_positions(chain: str, wallet_id: UUID, at: datetime) -> JobRef:

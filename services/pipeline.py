@@ -45,9 +45,13 @@ async def trigger(queue: JobQueue, step: str, chains: Sequence[Chain], at: datet
     """Start `step` for each of `chains` now (a job already queued, running or recently
     finished under the same id is not started again)."""
     refs = trigger_ids(step, chains, at)
+    started: list[str] = []
     for chain, ref in zip(chains, refs, strict=True):
+        if ref.id in started:  # a step for all chains at once: one job
+            continue
         await queue.enqueue(ref.name, ref.id, {"chain": chain.value})
-    return [ref.id for ref in refs]
+        started.append(ref.id)
+    return started
 
 
 async def catch_up(uow: UnitOfWorkFactory, queue: JobQueue, now: datetime) -> list[str]:

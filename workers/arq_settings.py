@@ -78,6 +78,7 @@ def _cron_job(entry: ScheduledJob, function: JobFunction) -> Any:
         name=f"cron:{entry.name}",
         minute=set(entry.minute) if isinstance(entry.minute, frozenset) else entry.minute,
         hour=set(entry.hour) if isinstance(entry.hour, frozenset) else entry.hour,
+        day=entry.day,
         unique=True,
         run_at_startup=entry.run_at_startup,
     )

@@ -19,6 +19,7 @@ class ScheduledJob:
     job: str  # key in workers.jobs.JOBS
     minute: int | frozenset[int] | None = 0
     hour: int | frozenset[int] | None = None  # None: every hour
+    day: int | None = None  # day of the month; None: every day
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     run_at_startup: bool = False
     periodic: bool = True  # False: runs at start-up only (minute/hour ignored)
@@ -27,7 +28,7 @@ class ScheduledJob:
         return next_cron(
             after,
             month=None,
-            day=None,
+            day=self.day,
             weekday=None,
             hour=set(self.hour) if isinstance(self.hour, frozenset) else self.hour,
             minute=set(self.minute) if isinstance(self.minute, frozenset) else self.minute,
@@ -61,6 +62,8 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         for chain in ("eth", "sol", "atom")
     ),
     ScheduledJob(name="prune-observations", job="prune_observations", minute=30, hour=3),
+    # monthly: alert history older than 90 days (a separate job, not in the alert check)
+    ScheduledJob(name="prune-alert-history", job="prune_alert_history", minute=40, hour=3, day=1),
     # the hourly pipeline's yield step writes each day's snapshots on its first success; this
     # late run writes them (from the last known figures, marked as fallback) on a day the
     # chain's fetch failed every hour — otherwise it changes nothing

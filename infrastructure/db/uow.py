@@ -15,6 +15,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from infrastructure.db.personal_data import PersonalDataRepository
+from infrastructure.db.repositories.alerts import AlertRepository
 from infrastructure.db.repositories.chain_data import ChainDataRepository
 from infrastructure.db.repositories.credentials import (
     ApiKeyRepository,
@@ -136,6 +137,11 @@ class SqlUnitOfWork:
     @cached_property
     def rewards_read(self) -> RewardsReadRepository:
         return RewardsReadRepository(self.session)
+
+    # -- alerts (services/alerts.py) --
+    @cached_property
+    def alerts(self) -> AlertRepository:
+        return AlertRepository(self.session)
 
     async def __aenter__(self) -> SqlUnitOfWork:
         return self

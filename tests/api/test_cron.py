@@ -132,10 +132,16 @@ async def test_bad_bodies_and_steps(cron_app: Any) -> None:
     async with cron_app as (_, client):
         bad_chain = await client.post("/api/cron/metrics", **signed("metrics", {"chain": "btc"}))
         unknown = await client.post("/api/cron/reboot", **signed("reboot", {"chain": "sol"}))
-        not_yet = await client.post("/api/cron/alerts", **signed("alerts", {"chain": "sol"}))
+        alerts = await client.post("/api/cron/alerts", **signed("alerts", {"chain": "sol"}))
+        cleanup = await client.post("/api/cron/alerts-cleanup", **signed("alerts-cleanup", {}))
     assert (bad_chain.status_code, bad_chain.json()["code"]) == (422, "VALIDATION_ERROR")
     assert unknown.status_code == 422
-    assert (not_yet.status_code, not_yet.json()["code"]) == (404, "NOT_FOUND")
+    at = datetime.now(UTC)
+    assert alerts.status_code == 202
+    assert alerts.json()["data"]["jobIds"] == [job_ids.trigger("alerts", "sol", at).id]
+    # the monthly cleanup is one job for all chains
+    assert cleanup.status_code == 202
+    assert cleanup.json()["data"]["jobIds"] == [job_ids.trigger("alerts-cleanup", "eth", at).id]
 
 
 async def test_without_keys_cron_is_disabled(start_app: Any) -> None:

@@ -7,6 +7,7 @@ in-process one) execute exactly these. Later issues add their steps here.
 from __future__ import annotations
 
 from workers.context import JobFunction
+from workers.jobs.alerts import check_alerts, prune_alert_history
 from workers.jobs.fetch import fetch_chain, fetch_metrics, fetch_prices, fetch_wallet_positions
 from workers.jobs.heartbeat import heartbeat
 from workers.jobs.pipeline import catch_up, prune_observations, run_pipeline, schedule_pipeline
@@ -27,4 +28,6 @@ JOBS: dict[str, JobFunction] = {
     "prune_observations": prune_observations,
     "compute_vrs": compute_vrs,
     "compute_yield": compute_yield,
+    "check_alerts": check_alerts,
+    "prune_alert_history": prune_alert_history,
 }

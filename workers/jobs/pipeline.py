@@ -12,13 +12,19 @@ from domain.models import Chain
 from domain.ports import JobQueue
 from services import pipeline, readiness
 from workers.context import JobDeps, JobFunction
+from workers.jobs.alerts import check_alerts
 from workers.jobs.fetch import fetch_chain
 from workers.jobs.real_yield import compute_yield
 from workers.jobs.vrs import compute_vrs
 
 # (step name, fn(deps, chain=...)) run in order after a successful fetch; the VRS step
-# goes before yield (the yield's slashing factor is to come from the VRS score)
-AFTER_FETCH: list[tuple[str, JobFunction]] = [("vrs", compute_vrs), ("yield", compute_yield)]
+# goes before yield (the yield's slashing factor is to come from the VRS score); alerts
+# last, on the fresh scores (story 5.4: fetch → vrs → yield → check alerts)
+AFTER_FETCH: list[tuple[str, JobFunction]] = [
+    ("vrs", compute_vrs),
+    ("yield", compute_yield),
+    ("alerts", check_alerts),
+]
 
 
 async def run_pipeline(deps: JobDeps, chain: str) -> dict[str, Any]:

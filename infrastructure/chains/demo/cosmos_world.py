@@ -26,6 +26,7 @@ from itertools import accumulate
 
 from domain.models import Chain
 from infrastructure.chains.cosmos.consensus import CONSENSUS_HRP, OPERATOR_HRP, encode
+from infrastructure.chains.demo import incidents
 from infrastructure.chains.demo.wallets import demo_addresses
 
 DENOM = "uatom"
@@ -244,7 +245,7 @@ class CosmosWorld:
 
     # --- the world at one hour ------------------------------------------------
 
-    def _build(self, hour: datetime) -> World:
+    def _build(self, hour: datetime, version: int = 0) -> World:
         day = int(hour.timestamp() // 86400)
         height = height_at(hour)
         jailed: dict[int, tuple[datetime, datetime]] = {}
@@ -255,6 +256,10 @@ class CosmosWorld:
                     jailed[victim] = (start, end)
                 elif end <= hour:
                     unjailed[victim] = (start, end)
+        for p in self._profiles:  # incidents scheduled on the demo network (tests)
+            jail = incidents.jailing(Chain.ATOM, p.operator, hour)
+            if jail is not None:
+                jailed[p.index] = jail
 
         tokens = {}
         for p in self._profiles:
@@ -312,7 +317,9 @@ class CosmosWorld:
         last_jail: tuple[datetime, datetime] | None,
     ) -> ValidatorState:
         day = int(hour.timestamp() // 86400)
-        commission, updated = self._commission(p, day)
+        commission, updated = incidents.commission(
+            Chain.ATOM, p.operator, hour
+        ) or self._commission(p, day)
         start_height = height_at(p.created)
         jailed_until, unbonding_height, unbonding_time = NEVER, 0, NEVER
         missed = 0
@@ -364,7 +371,8 @@ class CosmosWorld:
 
     def at(self, now: datetime) -> World:
         """The world during the hour holding `now` (built once per hour, then cached)."""
-        return self._at(now.astimezone(UTC).replace(minute=0, second=0, microsecond=0))
+        hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        return self._at(hour, incidents.version())
 
     # --- wallets ----------------------------------------------------------------
 
