@@ -19,7 +19,19 @@ from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.interpreter import pin_recursion_limit
 from api.middleware import RequestContextMiddleware
 from api.openapi import document_responses
-from api.routers import auth, cron, health, me, metrics, portfolio, real_yield, validators, vrs
+from api.routers import (
+    alert_links,
+    auth,
+    cron,
+    health,
+    me,
+    metrics,
+    portfolio,
+    real_yield,
+    validators,
+    vrs,
+    webhooks,
+)
 from api.routers import jobs as job_status
 from api.spa import install_spa
 from infrastructure.resources import Resources, open_resources
@@ -111,6 +123,9 @@ def create_app(
     app.include_router(metrics.router)
     app.include_router(auth.router)
     app.include_router(me.router)
+    app.include_router(webhooks.router)
+    # before /api/alerts/{id} (alerts CRUD): /api/alerts/unsubscribe is not an alert id
+    app.include_router(alert_links.router)
     app.include_router(job_status.router)
     app.include_router(cron.router)
     app.include_router(portfolio.router)

@@ -73,6 +73,8 @@ def _build(message: EmailMessage, message_id: str, sender: str, now: datetime) -
     mime["Message-ID"] = f"<{message_id}@{MESSAGE_ID_DOMAIN}>"
     for name, value in message.tags:
         mime["X-Tag"] = f"{name}={value}"
+    for name, value in message.headers:
+        mime[name] = value
     mime.set_content(message.text, cte=_transfer_encoding(message.text))
     mime.add_alternative(message.html, subtype="html", cte=_transfer_encoding(message.html))
     return mime

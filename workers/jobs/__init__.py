@@ -7,6 +7,7 @@ in-process one) execute exactly these. Later issues add their steps here.
 from __future__ import annotations
 
 from workers.context import JobFunction
+from workers.jobs.alert_delivery import deliver_alerts
 from workers.jobs.fetch import fetch_chain, fetch_metrics, fetch_prices, fetch_wallet_positions
 from workers.jobs.heartbeat import heartbeat
 from workers.jobs.pipeline import catch_up, prune_observations, run_pipeline, schedule_pipeline
@@ -25,4 +26,5 @@ JOBS: dict[str, JobFunction] = {
     "prune_observations": prune_observations,
     "compute_vrs": compute_vrs,
     "compute_yield": compute_yield,
+    "deliver_alerts": deliver_alerts,
 }
