@@ -90,7 +90,8 @@ class DeliveryRun:
 
 
 class MailPacer:
-    """A token bucket: at most `per_second` mails a second, bursts of at most one second."""
+    """A token bucket of one token: mails leave evenly spaced, 1/`per_second` apart, so
+    no one-second window holds more than `per_second` of them."""
 
     def __init__(
         self,
@@ -100,7 +101,7 @@ class MailPacer:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._rate = per_second
-        self._capacity = max(per_second, 1.0)
+        self._capacity = 1.0
         self._tokens = self._capacity
         self._monotonic = monotonic
         self._sleep = sleep

@@ -86,7 +86,7 @@ class AlertOutboxRepository:
                 email=email if email and verified_at is not None else None,
                 webhook=webhook_of(hook) if hook is not None else None,
             )
-            for user_id, email, verified_at, hook in result.tuples()
+            for user_id, email, verified_at, hook in result
         }
 
     async def inactive_alerts(self, alert_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
