@@ -236,8 +236,7 @@ class Receiver:
         self.received.append(Received(path, headers, body))
         status = self.statuses.pop(0) if self.statuses else self.status
         extra = f"Location: {self.location}\r\n" if self.location else ""
-        writer.write(
-            f"HTTP/1.1 {status} X\r\nContent-Length: 2\r\n{extra}Connection: close\r\n\r\nok".encode()
-        )
+        reply = f"HTTP/1.1 {status} X\r\nContent-Length: 2\r\n{extra}Connection: close\r\n"
+        writer.write(f"{reply}\r\nok".encode())
         await writer.drain()
         writer.close()
