@@ -29,7 +29,7 @@ from pydantic import ValidationError
 
 from api.deps import RateLimitedRoute, ResourcesDep, UowDep
 from api.schemas.common import MetaEnvelope, NoMeta, one
-from api.schemas.webhooks import UnsubscribedOut, UnsubscribeIn
+from api.schemas.webhooks import UnsubscribedOut, UnsubscribeIn, error_doc
 from domain.errors import InvalidInput
 from infrastructure.email.templates import BRAND
 from infrastructure.email.unsubscribe import UnsubscribeTokens
@@ -41,12 +41,20 @@ router = APIRouter(prefix="/api/alerts", tags=["alerts"], dependencies=[RateLimi
 PATH = "/unsubscribe"
 _FORM = "application/x-www-form-urlencoded"
 _TOKEN_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {
-        "description": "The token is invalid, tampered with or expired "
-        "(`INVALID_UNSUBSCRIBE_TOKEN`); nothing changed."
-    },
-    404: {"description": "The alert no longer exists (`NOT_FOUND`)."},
+    400: error_doc(
+        "The token is invalid, tampered with or expired (`INVALID_UNSUBSCRIBE_TOKEN`); "
+        "nothing changed."
+    ),
+    404: error_doc("The alert no longer exists (`NOT_FOUND`)."),
 }
+# the page's own errors are the JSON envelope, not HTML: documented explicitly, so the
+# HTML response class does not claim them
+_PAGE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **_TOKEN_ERRORS,
+    422: error_doc("The token is missing or too long (`VALIDATION_ERROR`)."),
+    500: error_doc("An unexpected error occurred (`INTERNAL_ERROR`, with the request id)."),
+}
+_HTML = {"text/html": {"schema": {"type": "string"}}}
 _TYPE_LABELS = {
     "vrs_drop": "VRS score drop",
     "vrs_below": "VRS score below threshold",
@@ -93,11 +101,8 @@ Keine Finanzberatung / Not financial advice.</p>
     summary="The unsubscribe confirmation page of an alert email's link (changes nothing)",
     response_class=HTMLResponse,
     responses={
-        200: {
-            "content": {"text/html": {}},
-            "description": "A page with a button that POSTs the unsubscribe",
-        },
-        **_TOKEN_ERRORS,
+        200: {"content": _HTML, "description": "A page with a button that POSTs the unsubscribe"},
+        **_PAGE_ERRORS,
     },
 )
 async def confirm_page(
@@ -171,10 +176,12 @@ async def _token_from(request: Request, query_token: str | None) -> tuple[str, b
     },
     responses={
         200: {
-            "content": {"text/html": {}},
+            "content": _HTML,
             "description": "JSON body: the envelope; a form post: a confirmation page",
         },
         **_TOKEN_ERRORS,
+        413: error_doc("The request body is larger than the limit (`PAYLOAD_TOO_LARGE`)."),
+        422: error_doc("No token, or a JSON body that is not `{token}` (`VALIDATION_ERROR`)."),
     },
 )
 async def unsubscribe(

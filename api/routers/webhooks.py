@@ -13,16 +13,20 @@ from fastapi import APIRouter, Depends
 from api.deps import ResourcesDep, UowDep
 from api.presenters.webhooks import new_webhook_out, webhook_out
 from api.schemas.common import MetaEnvelope, NoMeta, one
-from api.schemas.webhooks import NewWebhookOut, WebhookDeletedOut, WebhookIn, WebhookOut
+from api.schemas.webhooks import (
+    NewWebhookOut,
+    WebhookDeletedOut,
+    WebhookIn,
+    WebhookOut,
+    error_doc,
+)
 from api.security import CurrentPrincipal, SessionPrincipal
 from infrastructure.webhooks.sender import WebhookSender
 from services import webhooks
 
 router = APIRouter(prefix="/api/me/webhook", tags=["alerts"])
 
-_NONE_SET: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No webhook is set (`NOT_FOUND`)."}
-}
+_NONE_SET: dict[int | str, dict[str, Any]] = {404: error_doc("No webhook is set (`NOT_FOUND`).")}
 
 
 async def webhook_sender(resources: ResourcesDep) -> AsyncIterator[WebhookSender]:
@@ -47,10 +51,10 @@ async def get_webhook(principal: CurrentPrincipal, uow: UowDep) -> MetaEnvelope[
     summary="Set the alert webhook URL; answers a new signing secret, shown once. "
     "A new URL needs a test ping before alerts are delivered to it",
     responses={
-        422: {
-            "description": "The URL is refused (`WEBHOOK_URL_REFUSED`: not https, or its host "
+        422: error_doc(
+            "The URL is refused (`WEBHOOK_URL_REFUSED`: not https, or its host "
             "resolves to a private, loopback, link-local or reserved address) or invalid."
-        }
+        )
     },
 )
 async def put_webhook(
@@ -73,11 +77,11 @@ async def delete_webhook(
     summary="Send a signed test ping; a 2xx answer verifies the webhook",
     responses={
         **_NONE_SET,
-        400: {
-            "description": "The webhook did not answer with 2xx (`WEBHOOK_PING_FAILED`, "
+        400: error_doc(
+            "The webhook did not answer with 2xx (`WEBHOOK_PING_FAILED`, "
             "`details.reason`: timeout, unreachable, dns, redirect, http_<status>)."
-        },
-        422: {"description": "The URL now resolves to a refused address (`WEBHOOK_URL_REFUSED`)."},
+        ),
+        422: error_doc("The URL now resolves to a refused address (`WEBHOOK_URL_REFUSED`)."),
     },
 )
 async def ping_webhook(

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
 from api.schemas.common import ApiModel, RequestModel, UtcDatetime
+
+ERROR_BODY_REF = "#/components/schemas/ErrorBody"
+
+
+def error_doc(description: str) -> dict[str, Any]:
+    """An error status of a route, documented with the `{error, code, details}` envelope."""
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": ERROR_BODY_REF}}},
+    }
 
 
 class WebhookIn(RequestModel):
