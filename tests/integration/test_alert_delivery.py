@@ -354,3 +354,25 @@ async def test_two_drains_at_once_send_each_notification_once(
     )
     assert sum(run.sent for run in runs) == 30
     assert fake.requests == 30 and fake.delivered == {key: 1 for key in seeded.keys}
+
+
+async def test_the_job_is_registered_and_drains_into_the_development_outbox(
+    factory: async_sessionmaker[AsyncSession], database_url: str, make_settings: Any, tmp_path: Path
+) -> None:
+    from infrastructure.resources import open_resources
+    from workers.context import JobDeps
+    from workers.jobs import JOBS
+    from workers.schedule import SCHEDULE
+
+    [entry] = [e for e in SCHEDULE if e.job == "deliver_alerts"]
+    assert entry.minute is None and entry.hour is None  # every minute
+    seeded = await seed(factory, 3)
+    url = factory.kw["bind"].url.render_as_string(hide_password=False)  # the test's copy
+    resources = open_resources(make_settings(database_url=url))
+    try:
+        result = await JOBS["deliver_alerts"](JobDeps.from_resources(resources))
+    finally:
+        await resources.close()
+    assert result["sent"] == 3
+    assert len(list((resources.settings.data_dir / "outbox").glob("*.eml"))) == 3
+    assert {r.status for r in await outbox_rows(factory, seeded.user_id)} == {"sent"}

@@ -142,3 +142,23 @@ async def test_non_ascii_and_very_long_lines_survive(tmp_path: Path) -> None:
     assert text is not None
     assert text.get_content().replace("\r\n", "\n") == message.text
     assert max(len(line) for line in path.read_bytes().splitlines()) <= 998
+
+
+async def test_extra_headers_are_stored(tmp_path: Path) -> None:
+    sender = OutboxEmailSender(tmp_path)
+    await sender.send(
+        EmailMessage(
+            to="a@example.org",
+            subject="s",
+            text="t",
+            html="<p>h</p>",
+            headers=(
+                ("List-Unsubscribe", "<https://app.example/api/alerts/unsubscribe?token=a.b>"),
+                ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            ),
+        )
+    )
+    [path] = tmp_path.glob("*.eml")
+    stored = path.read_text()
+    assert "List-Unsubscribe: <https://app.example/api/alerts/unsubscribe?token=a.b>" in stored
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in stored
