@@ -158,7 +158,7 @@ async def test_extra_headers_are_stored(tmp_path: Path) -> None:
             ),
         )
     )
-    [path] = tmp_path.glob("*.eml")
-    stored = path.read_text()
-    assert "List-Unsubscribe: <https://app.example/api/alerts/unsubscribe?token=a.b>" in stored
-    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in stored
+    [path] = outbox_files(tmp_path)
+    stored = read(path)
+    assert stored["List-Unsubscribe"] == "<https://app.example/api/alerts/unsubscribe?token=a.b>"
+    assert stored["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
