@@ -85,7 +85,7 @@ def alert_email(
         if urlsplit(url).scheme not in {"http", "https"}:
             raise ValueError("email links must be http(s) URLs")
     copy = _FIRED[notice.type] if notice.kind is NoticeKind.FIRED else _RESOLVED
-    validator = notice.validator_name or _short(notice.validator)
+    validator = notice.validator_name or f"Validator {_short(notice.validator)}"
     chain = CHAIN_NAMES[notice.chain]
     subject = f"[{BRAND}] " + copy.subject.format(v=validator, c=chain)
     heading = copy.heading.format(v=validator)
@@ -221,6 +221,12 @@ def _html(
         for row in rows
     )
     factor_items = "".join(f'<li style="margin:0 0 4px 0;">{e(line)}</li>' for line in factors)
+    address = (
+        ""
+        if notice.validator in heading  # the heading already names it in full
+        else f"""<p style="margin:0 0 20px 0;font-size:13px;line-height:18px;color:{_MUTED};
+ word-break:break-all;">{e(notice.validator)}</p>"""
+    )
     factor_block = (
         f"""<p style="margin:20px 0 6px 0;font-size:14px;font-weight:600;color:{_INK};">
 Affected factors</p>
@@ -252,10 +258,9 @@ Affected factors</p>
 <p style="margin:0 0 12px 0;"><span style="display:inline-block;padding:2px 10px;
  border-radius:999px;background-color:#eef0f4;font-size:12px;font-weight:600;color:{_MUTED};">
 {e(chain)}</span></p>
-<h1 style="margin:0 0 8px 0;font-size:22px;line-height:30px;font-weight:700;color:{_INK};">
+<h1 style="margin:0 0 12px 0;font-size:22px;line-height:30px;font-weight:700;color:{_INK};">
 {e(heading)}</h1>
-<p style="margin:0 0 20px 0;font-size:13px;line-height:18px;color:{_MUTED};word-break:break-all;">
-{e(notice.validator)}</p>
+{address}
 <p style="margin:0 0 16px 0;font-size:16px;line-height:24px;color:#334155;">{e(notice.message)}</p>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"
  style="border-top:1px solid #e2e8f0;border-bottom:1px solid #e2e8f0;">{change_rows}</table>

@@ -54,11 +54,17 @@ def render(notice: AlertNotice) -> object:
 @pytest.mark.parametrize(
     ("type_", "subject"),
     [
-        (AlertType.VRS_DROP, "[StakeTrack] VRS score changed: 7Np41o…T4K2 on Solana"),
-        (AlertType.VRS_BELOW, "[StakeTrack] VRS score low: 7Np41o…T4K2 on Solana"),
-        (AlertType.COMMISSION_INCREASE, "[StakeTrack] Commission raised: 7Np41o…T4K2 on Solana"),
-        (AlertType.SLASHING, "[StakeTrack] Slashing event: 7Np41o…T4K2 on Solana"),
-        (AlertType.JAILED_OR_DELINQUENT, "[StakeTrack] Validator down: 7Np41o…T4K2 on Solana"),
+        (AlertType.VRS_DROP, "[StakeTrack] VRS score changed: Validator 7Np41o…T4K2 on Solana"),
+        (AlertType.VRS_BELOW, "[StakeTrack] VRS score low: Validator 7Np41o…T4K2 on Solana"),
+        (
+            AlertType.COMMISSION_INCREASE,
+            "[StakeTrack] Commission raised: Validator 7Np41o…T4K2 on Solana",
+        ),
+        (AlertType.SLASHING, "[StakeTrack] Slashing event: Validator 7Np41o…T4K2 on Solana"),
+        (
+            AlertType.JAILED_OR_DELINQUENT,
+            "[StakeTrack] Validator down: Validator 7Np41o…T4K2 on Solana",
+        ),
     ],
 )
 def test_subject_per_type(type_: AlertType, subject: str) -> None:
