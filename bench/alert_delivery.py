@@ -157,7 +157,7 @@ async def main(args: argparse.Namespace) -> int:
     email = ResendEmailSender("re_bench_NotARealKey", "StakeTrack <a@bench.test>", client=client)
     config = alert_delivery.config_for("https://app.staketrack.io", SECRET)
     started = time.perf_counter()
-    totals = {"claimed": 0, "sent": 0, "retried": 0, "failed": 0}
+    totals = {"claimed": 0, "sent": 0, "retried": 0, "failed": 0, "busy": 0}
     async with WebhookSender(allow_http=True, allow_networks=["127.0.0.1/32"]) as hooks:
         while True:
             run = await alert_delivery.deliver_due(

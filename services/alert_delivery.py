@@ -34,7 +34,7 @@ from domain.alerts.model import AlertChannel, AlertNotice
 from domain.alerts.payload import from_payload
 from domain.email import EmailDeliveryFailed, EmailSender
 from domain.errors import DomainError, NotFound
-from domain.ports import JobQueue
+from domain.ports import JobQueue, KeyStore
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.email.alert_templates import alert_email
 from infrastructure.email.unsubscribe import InvalidUnsubscribeToken, UnsubscribeTokens
@@ -45,7 +45,13 @@ JOB_NAME = "deliver_alerts"
 MAILS_PER_SECOND = 10.0
 BATCH_SIZE = 100
 LEASE = timedelta(minutes=5)  # longer than a batch takes at 10 mails/s
-MAX_BATCHES = 50  # per run; the per-minute cron goes on from there
+MAX_BATCHES = 20  # per run; the per-minute cron goes on from there
+# no new batch after this long: a run ends well inside arq's 300 s job timeout
+RUN_BUDGET_SECONDS = 180.0
+# one drain at a time across processes (so 10 mails/s holds for the system, not per
+# drain); a lock left by a dead drain expires after the longest run
+DRAIN_LOCK = "alert-delivery:drain"
+DRAIN_LOCK_TTL_SECONDS = 300.0
 WEBHOOK_CONCURRENCY = 8
 UNSUBSCRIBE_PATH = "/api/alerts/unsubscribe"
 
@@ -71,6 +77,7 @@ class DeliveryConfig:
     batch_size: int = BATCH_SIZE
     lease: timedelta = LEASE
     max_batches: int = MAX_BATCHES
+    run_budget_seconds: float = RUN_BUDGET_SECONDS
 
 
 @dataclass
@@ -79,6 +86,7 @@ class DeliveryRun:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    busy: bool = False  # another drain held the lock: this one did nothing
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -86,6 +94,7 @@ class DeliveryRun:
             "sent": self.sent,
             "retried": self.retried,
             "failed": self.failed,
+            "busy": int(self.busy),
         }
 
 
@@ -146,12 +155,38 @@ async def deliver_due(
     *,
     clock: Callable[[], datetime],
     pacer: MailPacer | None = None,
+    lock: KeyStore | None = None,
 ) -> DeliveryRun:
-    """Send every notification due now (batch after batch); safe to run concurrently
-    and to run again after a crash."""
+    """Send every notification due now (batch after batch, within the run's budget);
+    safe to run twice, at once, and again after a crash. With `lock` (the shared key
+    store) a drain that finds another running returns at once (`busy`): the running one
+    loops until nothing is due."""
+    if lock is None:
+        return await _drain(uow, email, webhooks, config, clock, pacer)
+    owner = uuid.uuid4().hex
+    if not await lock.put(DRAIN_LOCK, owner, DRAIN_LOCK_TTL_SECONDS):
+        return DeliveryRun(busy=True)
+    try:
+        return await _drain(uow, email, webhooks, config, clock, pacer)
+    finally:
+        if await lock.get(DRAIN_LOCK) == owner:
+            await lock.take(DRAIN_LOCK)
+
+
+async def _drain(
+    uow: Callable[[], SqlUnitOfWork],
+    email: EmailSender,
+    webhooks: WebhookPoster,
+    config: DeliveryConfig,
+    clock: Callable[[], datetime],
+    pacer: MailPacer | None,
+) -> DeliveryRun:
     pacer = pacer or MailPacer(config.mails_per_second)
     run = DeliveryRun()
+    started = time.monotonic()
     for _ in range(config.max_batches):
+        if time.monotonic() - started > config.run_budget_seconds:
+            break
         batch = await _claim(uow, config, clock())
         if not batch.items:
             break

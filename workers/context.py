@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.email import EmailSender
-from domain.ports import Cache, JobQueue, ReadInvalidation
+from domain.ports import Cache, JobQueue, KeyStore, ReadInvalidation
 from infrastructure.chains.factory import ChainSources
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.resources import Resources
@@ -37,6 +37,7 @@ class JobDeps:
     queue: JobQueue | None = None  # to enqueue follow-up jobs (same runner)
     email: EmailSender | None = None  # alert delivery (workers/jobs/alert_delivery.py)
     settings: Settings | None = None  # alert delivery: origins, signing key, webhook rules
+    keystore: KeyStore | None = None  # alert delivery: one drain at a time
 
     @classmethod
     def from_resources(cls, resources: Resources, queue: JobQueue | None = None) -> JobDeps:
@@ -49,6 +50,7 @@ class JobDeps:
             queue=queue,
             email=resources.email,
             settings=resources.settings,
+            keystore=resources.keystore,
         )
 
     def ingest(self) -> Ingest:

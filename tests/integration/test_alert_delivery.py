@@ -100,7 +100,7 @@ async def test_a_mass_trigger_failing_on_the_50th_mail_sends_each_exactly_once(
         uows(factory), resend_client(fake), NoWebhooks(), config(), clock=clock
     )
 
-    assert first.as_dict() == {"claimed": 110, "sent": 109, "retried": 1, "failed": 0}
+    assert first.as_dict() == {"claimed": 110, "sent": 109, "retried": 1, "failed": 0, "busy": 0}
     rows = await outbox_rows(factory, seeded.user_id)
     [waiting] = [row for row in rows if row.status == "pending"]
     assert waiting.last_error == "EMAIL_503" and waiting.attempts == 1
@@ -115,7 +115,7 @@ async def test_a_mass_trigger_failing_on_the_50th_mail_sends_each_exactly_once(
         uows(factory), resend_client(fake), NoWebhooks(), config(), clock=clock
     )
 
-    assert retry.as_dict() == {"claimed": 1, "sent": 1, "retried": 0, "failed": 0}
+    assert retry.as_dict() == {"claimed": 1, "sent": 1, "retried": 0, "failed": 0, "busy": 0}
     assert fake.delivered == {key: 1 for key in seeded.keys}  # each key once, none twice
     assert fake.requests == 111  # 110 sends + the one retry: none re-sent
     rows = await outbox_rows(factory, seeded.user_id)
@@ -376,3 +376,24 @@ async def test_the_job_is_registered_and_drains_into_the_development_outbox(
     assert result["sent"] == 3
     assert len(list((resources.settings.data_dir / "outbox").glob("*.eml"))) == 3
     assert {r.status for r in await outbox_rows(factory, seeded.user_id)} == {"sent"}
+
+
+async def test_with_the_shared_lock_one_drain_runs_and_the_other_steps_aside(
+    factory: async_sessionmaker[AsyncSession], resend_client: Any
+) -> None:
+    from infrastructure.keystore.memory import MemoryKeyStore
+
+    seeded = await seed(factory, 12)
+    fake = FakeResend()
+    lock = MemoryKeyStore()
+    runs = await asyncio.gather(
+        *(
+            alert_delivery.deliver_due(
+                uows(factory), resend_client(fake), NoWebhooks(), config(), clock=Clock(), lock=lock
+            )
+            for _ in range(2)
+        )
+    )
+    assert sorted((run.busy, run.sent) for run in runs) == [(False, 12), (True, 0)]
+    assert fake.delivered == {key: 1 for key in seeded.keys}
+    assert await lock.get(alert_delivery.DRAIN_LOCK) is None  # released

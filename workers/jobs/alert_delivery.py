@@ -20,6 +20,6 @@ async def deliver_alerts(deps: JobDeps) -> dict[str, int]:
         allow_networks=settings.webhook_allow_networks,
     ) as webhooks:
         run = await alert_delivery.deliver_due(
-            deps.uow, deps.email, webhooks, config, clock=deps.clock
+            deps.uow, deps.email, webhooks, config, clock=deps.clock, lock=deps.keystore
         )
     return run.as_dict()
