@@ -31,6 +31,7 @@ from infrastructure.webhooks.signing import signature
 MAX_URL_LENGTH = 2048
 MAX_RESPONSE_BYTES = 64 * 1024
 TIMEOUT = httpx.Timeout(5.0, connect=3.0)
+DNS_TIMEOUT_SECONDS = 3.0
 USER_AGENT = "StakeTrack-Webhooks/1"
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -150,8 +151,10 @@ class WebhookSender:
             addresses = [ipaddress.ip_address(target.host)]
         except ValueError:
             try:
-                answers = await self._resolve(target.host, target.port)
-            except (OSError, UnicodeError) as exc:
+                answers = await asyncio.wait_for(
+                    self._resolve(target.host, target.port), DNS_TIMEOUT_SECONDS
+                )
+            except (OSError, UnicodeError, TimeoutError) as exc:
                 raise WebhookDeliveryFailed("dns", retryable=True) from exc
             addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in answers]
         if not addresses:
