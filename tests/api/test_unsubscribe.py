@@ -58,8 +58,10 @@ async def test_get_shows_a_confirmation_page_and_changes_nothing(start_app: Any)
         assert await _state(app, alert_id) == (True, None)
 
 
-async def test_one_click_post_switches_off_that_alert_only(start_app: Any) -> None:
-    async with start_app() as (app, client):
+async def test_one_click_post_switches_off_that_alert_only(
+    start_app: Any, backend: dict[str, str]
+) -> None:
+    async with start_app(**backend) as (app, client):
         user_id, alert_id, other_id = await _alert(app, client)
         token = TOKENS.issue(alert_id, user_id, datetime.now(UTC))
         # what a mail client sends (RFC 8058 §3.2): the header's URI, a fixed form body
@@ -88,8 +90,8 @@ async def test_json_post_answers_the_envelope(start_app: Any) -> None:
         assert await _state(app, alert_id) == (False, "unsubscribed")
 
 
-async def test_bad_tokens_change_nothing(start_app: Any) -> None:
-    async with start_app() as (app, client):
+async def test_bad_tokens_change_nothing(start_app: Any, backend: dict[str, str]) -> None:
+    async with start_app(**backend) as (app, client):
         user_id, alert_id, other_id = await _alert(app, client)
         now = datetime.now(UTC)
         token = TOKENS.issue(alert_id, user_id, now)

@@ -23,8 +23,10 @@ async def _auth(client: Any) -> dict[str, str]:
     return bearer(data["accessToken"])
 
 
-async def test_put_shows_the_secret_once_and_a_ping_verifies(start_app: Any) -> None:
-    async with start_app(**LOCAL) as (_, client), Receiver() as receiver:
+async def test_put_shows_the_secret_once_and_a_ping_verifies(
+    start_app: Any, backend: dict[str, str]
+) -> None:
+    async with start_app(**LOCAL, **backend) as (_, client), Receiver() as receiver:
         auth = await _auth(client)
         assert (await client.get("/api/me/webhook", headers=auth)).status_code == 404
 
@@ -124,8 +126,9 @@ async def test_private_and_odd_urls_are_refused(start_app: Any, url: str) -> Non
         assert (await client.get("/api/me/webhook", headers=auth)).status_code == 404
 
 
-async def test_production_allows_https_only(start_app: Any) -> None:
-    async with start_app(webhook_allow_http=False) as (_, client):
+async def test_production_allows_https_only(start_app: Any, backend: dict[str, str]) -> None:
+    settings = {"webhook_allow_http": False} if not backend else backend  # production default
+    async with start_app(**settings) as (_, client):
         auth = await _auth(client)
         put = await client.put(
             "/api/me/webhook", json={"url": "http://hooks.example.com/x"}, headers=auth
