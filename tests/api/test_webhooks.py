@@ -127,7 +127,8 @@ async def test_private_and_odd_urls_are_refused(start_app: Any, url: str) -> Non
 
 
 async def test_production_allows_https_only(start_app: Any, backend: dict[str, str]) -> None:
-    settings = {"webhook_allow_http": False} if not backend else backend  # production default
+    # production mode refuses http by default; embedded mode is told to
+    settings: dict[str, Any] = backend or {"webhook_allow_http": False}
     async with start_app(**settings) as (_, client):
         auth = await _auth(client)
         put = await client.put(
