@@ -27,6 +27,7 @@ from infrastructure.db.models import (
 )
 
 T0 = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+DUE = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 def notice(alert_id: uuid.UUID, user_id: uuid.UUID, **overrides: Any) -> AlertNotice:
@@ -123,7 +124,8 @@ async def seed(
                         user_id=user.id,
                         channel=channel.value,
                         status="pending",
-                        next_attempt_at=T0,
+                        # due for the test clock (T0) and for the wall clock of job runs
+                        next_attempt_at=DUE,
                         idempotency_key=key,
                         payload=to_payload(the_notice),
                         created_at=T0,

@@ -397,3 +397,34 @@ async def test_with_the_shared_lock_one_drain_runs_and_the_other_steps_aside(
     assert sorted((run.busy, run.sent) for run in runs) == [(False, 12), (True, 0)]
     assert fake.delivered == {key: 1 for key in seeded.keys}
     assert await lock.get(alert_delivery.DRAIN_LOCK) is None  # released
+
+
+async def test_a_kick_after_evaluation_runs_the_drain_on_the_job_queue(
+    factory: async_sessionmaker[AsyncSession], make_settings: Any
+) -> None:
+    from domain.ports import JobStatus
+    from infrastructure.resources import open_resources
+    from services import job_ids
+    from workers.context import JobDeps
+    from workers.inprocess import InProcessJobQueue
+    from workers.jobs import JOBS
+
+    seeded = await seed(factory, 2)
+    url = factory.kw["bind"].url.render_as_string(hide_password=False)
+    resources = open_resources(make_settings(database_url=url))
+    queue = InProcessJobQueue(JobDeps.from_resources(resources), JOBS)
+    try:
+        now = Clock()()
+        assert await alert_delivery.request_delivery(queue, now)
+        assert not await alert_delivery.request_delivery(queue, now)  # same second: once
+        job_id = job_ids.delivery_kick(now)
+        for _ in range(600):  # generous guard: wait for the job, not for a deadline
+            info = await queue.info(job_id)
+            if info.status is JobStatus.COMPLETE:
+                break
+            await asyncio.sleep(0.05)
+        assert info.status is JobStatus.COMPLETE
+    finally:
+        await queue.close()
+        await resources.close()
+    assert {r.status for r in await outbox_rows(factory, seeded.user_id)} == {"sent"}
