@@ -20,6 +20,7 @@ from api.interpreter import pin_recursion_limit
 from api.middleware import RequestContextMiddleware
 from api.openapi import document_responses
 from api.routers import (
+    alert_links,
     alerts,
     auth,
     cron,
@@ -30,6 +31,7 @@ from api.routers import (
     real_yield,
     validators,
     vrs,
+    webhooks,
 )
 from api.routers import jobs as job_status
 from api.routers import rewards as rewards_routes
@@ -123,6 +125,9 @@ def create_app(
     app.include_router(metrics.router)
     app.include_router(auth.router)
     app.include_router(me.router)
+    app.include_router(webhooks.router)
+    # before /api/alerts/{id} (alerts CRUD): /api/alerts/unsubscribe is not an alert id
+    app.include_router(alert_links.router)
     app.include_router(job_status.router)
     app.include_router(cron.router)
     app.include_router(portfolio.router)

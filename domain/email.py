@@ -21,6 +21,8 @@ class EmailMessage:
     # Same key → the provider delivers at most once (Resend keeps keys for 24 h).
     idempotency_key: str | None = None
     tags: tuple[tuple[str, str], ...] = ()
+    # Extra message headers (e.g. RFC 8058 List-Unsubscribe); names are ASCII tokens.
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 class EmailSender(Protocol):

@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     # the public site key the SPA renders the Turnstile widget with (set both or neither)
     turnstile_site_key: str | None = None
     cron_hmac_keys: CsvSecrets = []
+    # alert webhooks: plain http:// URLs allowed (unset: only outside production mode)
+    webhook_allow_http: bool | None = None
+    # networks (CIDRs) webhooks may reach although private/loopback — development and tests
+    # only; empty: every non-public address is refused
+    webhook_allow_networks: CsvList = []
 
     rate_limit_default: str = "120/minute"
     rate_limit_auth: str = "10/minute"
@@ -112,6 +117,7 @@ class Settings(BaseSettings):
         "cron_hmac_keys",
         "forwarded_allow_ips",
         "cors_origins",
+        "webhook_allow_networks",
         mode="before",
     )
     @classmethod
@@ -142,7 +148,7 @@ class Settings(BaseSettings):
                 raise ValueError("each origin must be scheme://host[:port] (no wildcard, no path)")
         return value
 
-    @field_validator("metrics_token", mode="before")
+    @field_validator("metrics_token", "webhook_allow_http", mode="before")
     @classmethod
     def _metrics_token(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -207,6 +213,18 @@ class Settings(BaseSettings):
                 raise ValueError("must be IP addresses or networks (CIDR), or *") from exc
         return value
 
+    @field_validator("webhook_allow_networks")
+    @classmethod
+    def _webhook_allow_networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError as exc:
+                raise ValueError("must be IP networks (CIDR)") from exc
+        return value
+
     @model_validator(mode="after")
     def _production_needs_secret(self) -> Settings:
         key = self.secret_key.get_secret_value() if self.secret_key else ""
@@ -223,6 +241,13 @@ class Settings(BaseSettings):
     def is_production(self) -> bool:
         """Production mode: external database or Redis configured."""
         return bool(self.database_url or self.redis_url)
+
+    @property
+    def effective_webhook_allow_http(self) -> bool:
+        """http:// webhook URLs: WEBHOOK_ALLOW_HTTP, else only outside production."""
+        if self.webhook_allow_http is not None:
+            return self.webhook_allow_http
+        return not self.is_production
 
     @property
     def effective_database_url(self) -> str:

@@ -78,3 +78,8 @@ def scheduled_run(entry: str, at: datetime) -> str:
 def startup_run(entry: str, at: datetime) -> str:
     """The start-up run of a cron table entry (the minute the runner started)."""
     return f"startup:{entry}:{at.strftime('%Y-%m-%dT%H:%M')}"
+
+
+def delivery_kick(at: datetime) -> str:
+    """An alert-delivery drain asked for after an evaluation's commit (once a second)."""
+    return f"deliver_alerts:kick:{at.astimezone(UTC):%Y-%m-%dT%H:%M:%S}"

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from domain.ports import Cache, JobQueue, ReadInvalidation
+from domain.email import EmailSender
+from domain.ports import Cache, JobQueue, KeyStore, ReadInvalidation
 from infrastructure.chains.factory import ChainSources
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.resources import Resources
+from infrastructure.settings import Settings
 from services.ingest import Ingest
 
 
@@ -33,6 +35,9 @@ class JobDeps:
     job_id: str = ""
     attempt: int = 1
     queue: JobQueue | None = None  # to enqueue follow-up jobs (same runner)
+    email: EmailSender | None = None  # alert delivery (workers/jobs/alert_delivery.py)
+    settings: Settings | None = None  # alert delivery: origins, signing key, webhook rules
+    keystore: KeyStore | None = None  # alert delivery: one drain at a time
 
     @classmethod
     def from_resources(cls, resources: Resources, queue: JobQueue | None = None) -> JobDeps:
@@ -43,6 +48,9 @@ class JobDeps:
             cache=resources.cache,
             reads=resources.reads,
             queue=queue,
+            email=resources.email,
+            settings=resources.settings,
+            keystore=resources.keystore,
         )
 
     def ingest(self) -> Ingest:

@@ -43,6 +43,8 @@ class ScheduledJob:
 SCHEDULE: tuple[ScheduledJob, ...] = (
     ScheduledJob(name="heartbeat", job="heartbeat", minute=None, run_at_startup=True),
     ScheduledJob(name="catch-up", job="catch_up", run_at_startup=True, periodic=False),
+    # the alert outbox, every minute (evaluation also asks for a drain right after its commit)
+    ScheduledJob(name="deliver-alerts", job="deliver_alerts", minute=None),
     # hourly, the three chains in parallel (one job each)
     *(
         ScheduledJob(

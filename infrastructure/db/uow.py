@@ -15,6 +15,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from infrastructure.db.personal_data import PersonalDataRepository
+from infrastructure.db.repositories.alert_outbox import AlertOutboxRepository
 from infrastructure.db.repositories.alerts import AlertRepository
 from infrastructure.db.repositories.chain_data import ChainDataRepository
 from infrastructure.db.repositories.credentials import (
@@ -37,6 +38,7 @@ from infrastructure.db.repositories.users import UserRepository, WalletRepositor
 from infrastructure.db.repositories.validators import ValidatorRepository
 from infrastructure.db.repositories.vrs import VrsConfigRepository, VrsScoreRepository
 from infrastructure.db.repositories.vrs_inputs import VrsInputs
+from infrastructure.db.repositories.webhooks import WebhookRepository
 
 
 class SqlUnitOfWork:
@@ -142,6 +144,15 @@ class SqlUnitOfWork:
     @cached_property
     def alerts(self) -> AlertRepository:
         return AlertRepository(self.session)
+
+    # -- alert delivery (services/alert_delivery.py, services/webhooks.py) --
+    @cached_property
+    def alert_outbox(self) -> AlertOutboxRepository:
+        return AlertOutboxRepository(self.session)
+
+    @cached_property
+    def webhooks(self) -> WebhookRepository:
+        return WebhookRepository(self.session)
 
     async def __aenter__(self) -> SqlUnitOfWork:
         return self

@@ -25,6 +25,10 @@ MESSAGE_ID_DOMAIN = "outbox.staketrack.local"
 # Keys map to stable ids, so a repeated key finds the file written the first time.
 _IDEMPOTENCY_NAMESPACE = uuid.UUID("4c7e2f0e-8a51-4d3b-9a57-2f6a1c0b9d13")
 _MAX_8BIT_LINE = 998  # RFC 5322 hard limit; longer lines need a transfer encoding
+# Headers fold only past the hard limit: a long URL header (List-Unsubscribe, RFC 2369/8058)
+# has no spaces to fold at, and the 78-column default would turn it into encoded words
+# that mail clients do not read as a URL.
+_POLICY = policy.SMTP.clone(max_line_length=_MAX_8BIT_LINE)
 
 log = get_logger(__name__)
 
@@ -65,7 +69,7 @@ def _message_id(idempotency_key: str | None) -> str:
 
 
 def _build(message: EmailMessage, message_id: str, sender: str, now: datetime) -> MimeMessage:
-    mime = MimeMessage(policy=policy.SMTP)
+    mime = MimeMessage(policy=_POLICY)
     mime["From"] = sender
     mime["To"] = message.to
     mime["Subject"] = message.subject
@@ -73,6 +77,8 @@ def _build(message: EmailMessage, message_id: str, sender: str, now: datetime) -
     mime["Message-ID"] = f"<{message_id}@{MESSAGE_ID_DOMAIN}>"
     for name, value in message.tags:
         mime["X-Tag"] = f"{name}={value}"
+    for name, value in message.headers:
+        mime[name] = value
     mime.set_content(message.text, cte=_transfer_encoding(message.text))
     mime.add_alternative(message.html, subtype="html", cte=_transfer_encoding(message.html))
     return mime

@@ -75,6 +75,8 @@ class ResendEmailSender:
         }
         if message.tags:
             params["tags"] = [{"name": name, "value": value} for name, value in message.tags]
+        if message.headers:
+            params["headers"] = dict(message.headers)
         options: resend.Emails.SendOptions = {}
         if message.idempotency_key is not None:
             options["idempotency_key"] = message.idempotency_key

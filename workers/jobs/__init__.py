@@ -7,6 +7,7 @@ in-process one) execute exactly these. Later issues add their steps here.
 from __future__ import annotations
 
 from workers.context import JobFunction
+from workers.jobs.alert_delivery import deliver_alerts
 from workers.jobs.alerts import check_alerts, prune_alert_history
 from workers.jobs.fetch import fetch_chain, fetch_metrics, fetch_prices, fetch_wallet_positions
 from workers.jobs.heartbeat import heartbeat
@@ -30,4 +31,5 @@ JOBS: dict[str, JobFunction] = {
     "compute_yield": compute_yield,
     "check_alerts": check_alerts,
     "prune_alert_history": prune_alert_history,
+    "deliver_alerts": deliver_alerts,
 }

@@ -142,3 +142,28 @@ async def test_non_ascii_and_very_long_lines_survive(tmp_path: Path) -> None:
     assert text is not None
     assert text.get_content().replace("\r\n", "\n") == message.text
     assert max(len(line) for line in path.read_bytes().splitlines()) <= 998
+
+
+LONG_URL = "https://app.example/api/alerts/unsubscribe?token=" + "a" * 120 + "." + "b" * 43
+
+
+async def test_extra_headers_are_stored(tmp_path: Path) -> None:
+    sender = OutboxEmailSender(tmp_path)
+    await sender.send(
+        EmailMessage(
+            to="a@example.org",
+            subject="s",
+            text="t",
+            html="<p>h</p>",
+            headers=(
+                ("List-Unsubscribe", f"<{LONG_URL}>"),
+                ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            ),
+        )
+    )
+    [path] = outbox_files(tmp_path)
+    stored = read(path)
+    assert stored["List-Unsubscribe"] == f"<{LONG_URL}>"
+    assert stored["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # one line, as sent: a long URL is not folded into encoded words
+    assert f"List-Unsubscribe: <{LONG_URL}>\r\n" in path.read_bytes().decode()

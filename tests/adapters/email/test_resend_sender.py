@@ -195,3 +195,27 @@ def test_without_a_client_the_sdk_default_httpx_client_is_used() -> None:
     sender = ResendEmailSender(API_KEY, FROM)
 
     assert isinstance(sender._http, resend.HTTPXClient)
+
+
+async def test_headers_go_in_the_documented_headers_field(make_sender) -> None:
+    sender, recorder = make_sender(reply(200, {"id": RESEND_ID}))
+    unsubscribe = "<https://app.staketrack.io/api/alerts/unsubscribe?token=a.b>"
+    await sender.send(
+        EmailMessage(
+            to=RECIPIENT,
+            subject="s",
+            text="t",
+            html="<p>h</p>",
+            idempotency_key="12:email",
+            headers=(
+                ("List-Unsubscribe", unsubscribe),
+                ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            ),
+        )
+    )
+    [request] = recorder.requests
+    assert request.headers["idempotency-key"] == "12:email"
+    assert json.loads(request.content)["headers"] == {
+        "List-Unsubscribe": unsubscribe,
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
