@@ -6,9 +6,13 @@ re-run of an hour adds nothing."""
 
 from __future__ import annotations
 
+import json
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from email import message_from_bytes, policy
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -26,12 +30,18 @@ from infrastructure.db.models.alerts import (
     UserWebhookRow,
 )
 from infrastructure.db.uow import SqlUnitOfWork
+from infrastructure.email.outbox import OutboxEmailSender
 from infrastructure.resources import Resources
-from services import alerts
+from infrastructure.webhooks.sender import WebhookSender
+from infrastructure.webhooks.signing import verify
+from services import alert_delivery, alerts
+from tests.conftest import TEST_SECRET
+from tests.integration.alert_outbox import Receiver, clear_outbox
 from workers.context import JobDeps
 from workers.jobs.pipeline import run_pipeline
 
 H = timedelta(hours=1)
+ORIGIN = "https://app.staketrack.test"
 WHALE_VALIDATOR = 2  # the whale's largest delegation (cosmos_world.delegations)
 
 
@@ -175,3 +185,82 @@ async def test_commission_raise_and_jailing_fire_and_resolve(resources: Resource
     # the runs report what they queued (the delivery's cue); a re-run adds nothing
     assert runs[1]["queued"] >= 2 and again["alerts"]["queued"] == 0
     assert len(await outbox(resources, commission.id)) == 4
+
+
+async def test_the_commission_alert_reaches_the_inbox_and_the_webhook_then_resolves(
+    resources: Resources, tmp_path: Path
+) -> None:
+    """The whole epic on the demo network: the world raises a validator's commission, the
+    hourly pipeline fires the alert, the drain delivers it (an email with both parts and
+    the one-click unsubscribe in the development outbox; a signed POST to a real local
+    receiver), and the resolution follows both ways when the commission is back."""
+    world = CosmosWorld(resources.settings.demo_seed)
+    operator = world.by_index[WHALE_VALIDATOR].operator
+    # other days than the test above: the shared PostgreSQL database keeps the
+    # observations each run stored, and an hour is ingested once
+    latest = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=47)
+    start = quiet_hours(world, operator, latest)
+    raised = world.at(start).by_operator[operator].commission + Decimal("0.03")
+    clock = resources.chains().clock
+    deps = JobDeps.from_resources(resources)
+    await clear_outbox(resources.session_factory)  # the shared database's earlier rows
+    secret = "whsec_e2e_0123456789abcdef"
+    uows = lambda: SqlUnitOfWork(resources.session_factory)  # noqa: E731
+    config = alert_delivery.config_for(ORIGIN, TEST_SECRET)
+    mails = OutboxEmailSender(tmp_path / "outbox")
+    async with (
+        Receiver() as receiver,
+        WebhookSender(allow_http=True, allow_networks=["127.0.0.1/32"]) as webhooks,
+    ):
+        try:
+            plan = Incident(Chain.ATOM, operator, start + H, start + 2 * H, commission=raised)
+            with incidents.scheduled(plan):
+                for n in range(3):  # baseline; raised; back to normal
+                    clock.fixed = start + n * H + timedelta(minutes=10)
+                    await run_pipeline(deps, "atom")
+                    if n == 0:
+                        commission, _, user_id = await create_alerts(resources, operator)
+                        async with resources.session_factory() as session, session.begin():
+                            await session.execute(
+                                update(UserWebhookRow)
+                                .where(UserWebhookRow.user_id == user_id)
+                                .values(url=receiver.url, secret=secret)
+                            )
+                    else:
+                        await alert_delivery.deliver_due(
+                            uows, mails, webhooks, config, clock=lambda: datetime.now(UTC)
+                        )
+        finally:
+            clock.fixed = None
+
+    async with resources.session_factory() as session:
+        email = await session.scalar(select(UserRow.email).where(UserRow.id == user_id))
+    sent = [
+        message_from_bytes(p.read_bytes(), policy=policy.default)
+        for p in sorted((tmp_path / "outbox").glob("*.eml"))
+    ]
+    inbox = [m for m in sent if m["To"] == email]
+    assert [("Resolved" in str(m["Subject"])) for m in inbox] == [False, True]
+    for mail in inbox:
+        assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert str(mail["List-Unsubscribe"]).startswith(f"<{ORIGIN}/api/alerts/unsubscribe?")
+        text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
+        assert "Not financial advice" in text and "Not financial advice" in html
+    assert "Commission" in inbox[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+    hooks = [
+        r for r in receiver.received if json.loads(r.body).get("alertId") == str(commission.id)
+    ]
+    assert [r.headers["x-staketrack-event"] for r in hooks] == ["alert.fired", "alert.resolved"]
+    for request in hooks:
+        assert verify(
+            secret,
+            request.headers["x-staketrack-timestamp"],
+            request.headers["x-staketrack-event"],
+            request.body,
+            request.headers["x-staketrack-signature"],
+            time.time(),
+        )
+    rows = await outbox(resources, commission.id)
+    assert {r.status for r in rows} == {"sent"} and len(rows) == 4
