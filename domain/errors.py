@@ -67,6 +67,30 @@ class Forbidden(DomainError):
     message = "Not allowed."
 
 
+class TierLimitExceeded(Forbidden):
+    """403 TIER_LIMIT: the caller's tier does not allow this (more of) `feature`.
+    `details`: feature, limit, current (when counted) and upgradeUrl."""
+
+    code = "TIER_LIMIT"
+    message = "Your plan does not allow this."
+
+    def __init__(
+        self,
+        feature: str,
+        upgrade_url: str,
+        *,
+        limit: int | None = None,
+        current: int | None = None,
+        message: str | None = None,
+    ) -> None:
+        details: dict[str, Any] = {"feature": feature, "upgradeUrl": upgrade_url}
+        if limit is not None:
+            details["limit"] = limit
+        if current is not None:
+            details["current"] = current
+        super().__init__(message, details=details)
+
+
 class CsrfFailed(Forbidden):
     code = "CSRF_FAILED"
     message = "Missing or wrong X-CSRF-Token header."

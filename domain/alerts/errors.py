@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from domain.errors import Conflict, Forbidden
+from domain.errors import Conflict, TierLimitExceeded
 
 
-class AlertLimitReached(Forbidden):
+class AlertLimitReached(TierLimitExceeded):
     """403 TIER_LIMIT: the tier's number of alerts is used up."""
 
-    code = "TIER_LIMIT"
     message = "Alert limit reached."
 
     def __init__(self, limit: int, current: int, upgrade_url: str) -> None:
         super().__init__(
-            f"Alert limit reached ({current}/{limit}); upgrade to Pro for up to 5 alerts.",
-            details={"limit": limit, "current": current, "upgradeUrl": upgrade_url},
+            "alerts",
+            upgrade_url,
+            limit=limit,
+            current=current,
+            message=f"Alert limit reached ({current}/{limit}); upgrade to Pro for more alerts.",
         )
 
 

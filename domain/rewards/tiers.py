@@ -3,14 +3,13 @@ domain.rewards.windows) and whether they may be exported (`rewards_export`)."""
 
 from __future__ import annotations
 
-from domain.errors import Forbidden
+from domain.errors import TierLimitExceeded
 
 
-class RewardsExportNotAllowed(Forbidden):
+class RewardsExportNotAllowed(TierLimitExceeded):
     """403 TIER_LIMIT: the caller's tier may not export rewards; `details.upgradeUrl`."""
 
-    code = "TIER_LIMIT"
     message = "Exporting rewards needs the pro tier."
 
     def __init__(self, upgrade_url: str) -> None:
-        super().__init__(details={"upgradeUrl": upgrade_url, "feature": "rewardsExport"})
+        super().__init__("rewardsExport", upgrade_url)
