@@ -25,8 +25,11 @@ from domain.chains import (
 from domain.errors import ChainDataInvalid, ChainUnavailable
 from domain.models import Chain
 from domain.ports import SetProgress, ValidatorSet, no_progress
+from domain.rewards.derive import RewardBasis
+from domain.rewards.events import RewardEvent
 from infrastructure.chains.cosmos import schemas as s
 from infrastructure.chains.cosmos.consensus import account_address
+from infrastructure.chains.cosmos.rewards import cosmos_reward_events
 from infrastructure.chains.cosmos.snapshot import ConsensusSet, ValidatorView, join
 from infrastructure.chains.http import ChainHttp
 from infrastructure.chains.untrusted import (
@@ -247,6 +250,13 @@ class CosmosAdapter:
         positions = [self._delegation(owner, d, rewards, fetched_at) for d in delegations]
         positions += self._unbondings(owner, unbondings, fetched_at)
         return positions
+
+    async def fetch_rewards(
+        self, address: str, positions: Sequence[Position], basis: RewardBasis
+    ) -> list[RewardEvent]:
+        """Pending rewards' growth since the previous ingest (read with the positions:
+        infrastructure/chains/cosmos/rewards.py); no request of its own."""
+        return cosmos_reward_events(positions, basis)
 
     @staticmethod
     async def _or_empty(read: Awaitable[list[T]]) -> list[T]:
