@@ -4,12 +4,13 @@ withdrawn from it meanwhile (`domain/rewards/derive.eth_balance_event`).
 Why balances and withdrawals rather than `/eth/v1/beacon/rewards/*`: the balance holds
 every consensus income and penalty (attestations, proposals, sync committees, slashing,
 inactivity) where the rewards endpoints cover one kind each (attestations per epoch,
-blocks and sync committees per block: hundreds of requests an hour). Withdrawals are
-read only when a balance dropped (the sweep visits a validator every few days): the
-balances at each epoch's first slot (`POST /eth/v1/beacon/states/{slot}/validator_balances`)
-locate the drop, then the payloads of the blocks before it
-(`GET /eth/v2/beacon/blocks/{slot}`, `execution_payload.withdrawals`) say exactly how
-much was withdrawn. A drop with no withdrawal found is a penalty.
+blocks and sync committees per block: hundreds of requests an hour). The balances at
+each epoch's first slot in between (`POST /eth/v1/beacon/states/{slot}/validator_balances`,
+one request per epoch for all of a wallet's validators) locate the drops; only then are
+the payloads of the blocks before a drop read (`GET /eth/v2/beacon/blocks/{slot}`,
+`execution_payload.withdrawals`, from the drop back until found: the sweep visits a
+validator every few days on mainnet), saying exactly how much was withdrawn. A drop with
+no withdrawal found is a penalty.
 """
 
 from __future__ import annotations
@@ -74,17 +75,19 @@ class EthRewards:
             if p.chain is not Chain.ETH or before is None or p.fetched_at <= before.at:
                 continue
             pairs.append((before, Reading(p.key, p.validator, p.amount, p.fetched_at)))
-        dropped = [(b, a) for b, a in pairs if a.amount < b.amount]
         withdrawn: dict[str, int] = {}
         skipped: set[str] = set()
-        if dropped:
+        spans: dict[tuple[datetime, datetime], list[tuple[Reading, Reading]]] = {}
+        for before, after in pairs:
+            spans.setdefault((before.at, after.at), []).append((before, after))
+        if spans:
             timing = await self.timing()
-            for before, after in dropped:
-                found = await self._withdrawn(timing, before, after)
+            for span in spans.values():
+                found = await self._withdrawn(timing, span)
                 if found is None:
-                    skipped.add(after.key)
+                    skipped.update(after.key for _, after in span)
                 else:
-                    withdrawn[after.key] = found
+                    withdrawn.update(found)
         events = []
         for before, after in pairs:
             if after.key in skipped:
@@ -94,40 +97,53 @@ class EthRewards:
                 events.append(event)
         return events
 
-    async def _balance(self, slot: int, index: int) -> int | None:
+    async def _balances(self, slot: int, indices: Sequence[int]) -> dict[int, int]:
         path = BALANCES.format(state=slot)
-        answer = await self._http.post(path, ValidatorBalancesResponse, json=[str(index)])
-        return next((b.balance for b in answer.data if b.index == index), None)
+        answer = await self._http.post(
+            path, ValidatorBalancesResponse, json=[str(i) for i in indices]
+        )
+        return {b.index: b.balance for b in answer.data}
 
-    async def _withdrawn(self, timing: Timing, before: Reading, after: Reading) -> int | None:
-        """Gwei withdrawn from the validator between the two readings; None when the gap
-        is too long to search."""
-        index = int(after.key)
-        start, end = timing.slot_at(before.at), timing.slot_at(after.at)
+    async def _withdrawn(
+        self, timing: Timing, span: Sequence[tuple[Reading, Reading]]
+    ) -> dict[str, int] | None:
+        """Gwei withdrawn from each validator between its two readings (all taken at the
+        same two instants); None when the gap is too long to search.
+
+        The balances at each epoch's first slot in between (one request per epoch for
+        all the validators) locate the drops; the blocks before a drop hold the
+        withdrawal."""
+        before_at, after_at = span[0][0].at, span[0][1].at
+        start, end = timing.slot_at(before_at), timing.slot_at(after_at)
         spe = timing.slots_per_epoch
-        first, last = start // spe + 1, end // spe
-        if last - first > MAX_SCAN_EPOCHS:
-            log.warning("eth_withdrawal_scan_skipped", validator=index, epochs=last - first)
+        slots = [s for s in range((start // spe + 1) * spe, end, spe) if start < s < end]
+        if len(slots) > MAX_SCAN_EPOCHS:
+            log.warning("eth_withdrawal_scan_skipped", epochs=len(slots))
             return None
-        checkpoints = [(slot, None) for slot in range(first * spe, last * spe + 1, spe)]
-        checkpoints = [(s, b) for s, b in checkpoints if start < s < end]
-        points: list[tuple[int, int | None]] = [(start, before.amount), *checkpoints]
-        points.append((end, after.amount))
-        total = 0
-        previous_slot, previous_balance = points[0][0], points[0][1]
-        assert previous_balance is not None
-        for slot, known in points[1:]:
-            balance = known if known is not None else await self._balance(slot, index)
-            if balance is None:
-                return 0
-            if balance < previous_balance:
-                total += await self._withdrawals_in(index, previous_slot, slot)
-            previous_slot, previous_balance = slot, balance
-        return total
+        indices = [int(after.key) for _, after in span]
+        previous = {int(b.key): b.amount for b, _ in span}
+        last = {int(a.key): a.amount for _, a in span}
+        total = dict.fromkeys(indices, 0)
+        previous_slot = start
+        for slot in [*slots, end]:
+            balances = last if slot == end else await self._balances(slot, indices)
+            dropped = [i for i in indices if i in balances and balances[i] < previous[i]]
+            if dropped:
+                found = await self._withdrawals_in(dropped, previous_slot, slot)
+                for i, amount in found.items():
+                    total[i] += amount
+            previous.update({i: b for i, b in balances.items() if i in previous})
+            previous_slot = slot
+        return {str(i): amount for i, amount in total.items()}
 
-    async def _withdrawals_in(self, index: int, after_slot: int, to_slot: int) -> int:
-        """The withdrawals of one validator in the blocks of slots (after_slot, to_slot],
-        read from the latest back; a validator is swept at most once in that span."""
+    async def _withdrawals_in(
+        self, indices: Sequence[int], after_slot: int, to_slot: int
+    ) -> dict[int, int]:
+        """The withdrawals of these validators in the blocks of slots (after_slot,
+        to_slot], read from the latest back until each is found (the sweep visits a
+        validator at most once in that span)."""
+        wanted = set(indices)
+        found: dict[int, int] = {}
         for slot in range(to_slot, after_slot, -1):
             try:
                 block = await self._http.get(BLOCK.format(block=slot), BlockWithdrawalsResponse)
@@ -135,11 +151,9 @@ class EthRewards:
                 if isinstance(error.details, dict) and error.details.get("status") == 404:
                     continue  # an empty slot: no block
                 raise
-            amounts = [
-                w.amount
-                for w in block.data.message.body.execution_payload.withdrawals
-                if w.validator_index == index
-            ]
-            if amounts:
-                return sum(amounts)
-        return 0
+            for w in block.data.message.body.execution_payload.withdrawals:
+                if w.validator_index in wanted:
+                    found[w.validator_index] = found.get(w.validator_index, 0) + w.amount
+            if wanted <= set(found):
+                break
+        return found
