@@ -43,13 +43,17 @@ class CosmosRewards:
         world = self._world.at(hour)
         return world.by_operator[self._world.by_index[index].operator].active
 
+    def _accrued(self, index: int, amount: int, day: datetime, hours: int) -> int:
+        """uatom accrued in the first `hours` whole hours of the day starting at `day`."""
+        rate = self.hourly(index, amount, day)
+        return sum(rate for h in range(hours) if self._active(index, day + h * HOUR))
+
     def pending(self, index: int, amount: int, now: datetime) -> Decimal:
         """Pending uatom (18 decimals' worth) of the delegation at `now`."""
         day = _midnight(now)
         rate = self.hourly(index, amount, day)
         hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-        full = (hour - day) // HOUR
-        total = sum(rate for h in range(full) if self._active(index, day + h * HOUR))
+        total = self._accrued(index, amount, day, (hour - day) // HOUR)
         fraction = Decimal((now - hour).total_seconds()) / 3600
         partial = rate * fraction if fraction and self._active(index, hour) else Decimal(0)
         return Decimal(total) + partial
@@ -58,9 +62,9 @@ class CosmosRewards:
         """uatom the delegation earned in (start, end]: the daily claims in between plus
         the change of its (floored) pending rewards."""
         claims = 0
-        day = _midnight(start) + timedelta(days=1)
-        while day <= end:
-            claims += math.floor(self.pending(index, amount, day - timedelta(microseconds=1)))
+        day = _midnight(start)
+        while day + timedelta(days=1) <= end:  # the claim at the end of the day
+            claims += self._accrued(index, amount, day, 24)
             day += timedelta(days=1)
         before = math.floor(self.pending(index, amount, start))
         return claims + math.floor(self.pending(index, amount, end)) - before
