@@ -196,7 +196,7 @@ class Ingest:
     ) -> tuple[list[RewardEvent], RewardBasis | None]:
         """The reward events of a wallet's just-read positions since the previous ingest;
         none when the chain's adapter reads no rewards or the read fails (the positions
-        are stored all the same: a code is logged, never the address)."""
+        are stored all the same: the chain and an error code are logged, no address)."""
         adapter = self._sources.adapters[chain]
         if not isinstance(adapter, RewardReader):
             return [], None
@@ -204,13 +204,8 @@ class Ingest:
             basis = await self._read(lambda uow: uow.reward_events.basis(chain, address))
             return await adapter.fetch_rewards(address, positions, basis), basis
         except Exception as exc:
-            log.warning(
-                "rewards_failed",
-                chain=chain.value,
-                wallet=shorten(address),
-                code=type(exc).__name__,
-                error=redact(str(exc)),
-            )
+            code = getattr(exc, "code", None) or type(exc).__name__
+            log.warning("rewards_failed", chain=chain.value, code=code)
             return [], None
 
     @staticmethod

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from domain.models import Chain
 from domain.rewards.events import RewardEvent, RewardKind
@@ -170,3 +171,13 @@ class RewardBasis:
     readings: dict[str, Reading]
     latest: dict[str, RewardEvent]
     read_at: datetime | None = None  # when the readings were fetched (None: never)
+
+
+YEAR_SECONDS = 365 * 86_400
+
+
+def nominal_rate(stake: int, network_apr: Decimal, commission: Decimal) -> Rate:
+    """A delegation's accrual rate from the chain's parameters (ATOM: inflation less the
+    community tax, over the bonded ratio) less the validator's commission: the estimate
+    of a withdrawal interval when the position has no accrual of its own yet."""
+    return Rate(int(stake * network_apr * (1 - commission)), YEAR_SECONDS)

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from domain.chains import Position
+from domain.errors import ChainUnavailable
 from domain.models import Chain
 from domain.rewards.derive import RewardBasis
 from domain.rewards.events import RewardEvent, RewardKind
@@ -145,6 +146,30 @@ async def test_atom_accruals_sum_to_the_demo_ledger_across_the_daily_claims(
         assert estimated == {datetime(2026, 11, 21, tzinfo=UTC), datetime(2026, 11, 22, tzinfo=UTC)}
 
 
+async def test_atom_a_first_claim_is_estimated_from_the_chain_parameters(
+    resources: Resources,
+) -> None:
+    """A claim before the delegation has an accrual of its own: the interval is estimated
+    from inflation, the community tax, the bonded ratio and the commission."""
+    times = [datetime(2026, 11, 20, 23, 0, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC)]
+    await drive(resources, Chain.ATOM, times)
+    demo = CosmosDemo(resources.settings.demo_seed)
+    world = demo._world
+    whale = demo_addresses(Chain.ATOM)["whale"]
+    events = {e.position_key: e for e in await events_of(resources, Chain.ATOM, whale)}
+    earning = {
+        f"delegation:{world.by_index[index].operator}": demo.rewards.ledger(
+            index, amount, times[0], times[1]
+        )
+        for index, amount in world.delegations(whale)
+    }
+    earning = nonzero(earning)
+    assert set(events) == set(earning) and len(earning) >= 3
+    for key, truth in earning.items():
+        assert events[key].estimated
+        assert abs(events[key].amount - truth) <= truth // 100  # the next day's parameters
+
+
 async def count_events(resources: Resources, chain: Chain) -> int:
     async with resources.session_factory() as session:
         return int(
@@ -181,12 +206,15 @@ async def test_a_refetch_never_double_counts(resources: Resources, chain: Chain)
     assert await count_events(resources, chain) == stored
 
 
-async def test_a_failing_rewards_read_keeps_the_positions(resources: Resources) -> None:
+async def test_a_failing_rewards_read_keeps_the_positions(
+    resources: Resources, capsys: pytest.CaptureFixture[str]
+) -> None:
     runner = await drive(resources, Chain.ATOM, [START])
     adapter = resources.chains().adapters[Chain.ATOM]
 
     async def broken(address: str, positions: Sequence[Position], basis: RewardBasis) -> list:
-        raise RuntimeError("rewards endpoint down")
+        path = f"/cosmos/distribution/v1beta1/delegators/{address}/rewards"
+        raise ChainUnavailable(f"cosmos-lcd answered HTTP 503 on {path}", endpoint=path)
 
     clock = resources.chains().clock
     adapter.fetch_rewards = broken  # type: ignore[attr-defined]
@@ -203,6 +231,9 @@ async def test_a_failing_rewards_read_keeps_the_positions(resources: Resources) 
         )
         assert set(fetched) == {START + timedelta(hours=1)}
     assert await events_of(resources, Chain.ATOM, whale) == []
+    logged = capsys.readouterr().out
+    assert "rewards_failed" in logged and "CHAIN_UNAVAILABLE" in logged
+    assert whale not in logged and whale[:12] not in logged  # no address, not even short
 
 
 async def test_deleting_the_account_deletes_the_wallets_events(resources: Resources) -> None:
