@@ -206,6 +206,50 @@ async def test_a_refetch_never_double_counts(resources: Resources, chain: Chain)
     assert await count_events(resources, chain) == stored
 
 
+async def test_the_hourly_ingest_stores_events_too(resources: Resources) -> None:
+    runner = await drive(resources, Chain.ATOM, [START])
+    clock = resources.chains().clock
+    try:
+        clock.fixed = START + timedelta(hours=1)
+        await runner.run(Chain.ATOM)
+    finally:
+        clock.fixed = None
+    for name in ("whale", "staker"):
+        events = await events_of(resources, Chain.ATOM, demo_addresses(Chain.ATOM)[name])
+        assert events and {e.occurred_at for e in events} == {START + timedelta(hours=1)}
+
+
+async def test_events_from_superseded_readings_are_dropped(resources: Resources) -> None:
+    """An ingest that derived its events from readings another ingest has replaced
+    meanwhile stores none of them (that one counted the interval), only the positions."""
+    await drive(resources, Chain.ATOM, [START, START + timedelta(hours=1)])
+    whale = demo_addresses(Chain.ATOM)["whale"]
+    async with SqlUnitOfWork(resources.session_factory) as uow:
+        stale = await uow.reward_events.basis(Chain.ATOM, whale)
+    runner = ingest(resources)
+    adapter = resources.chains().adapters[Chain.ATOM]
+    clock = resources.chains().clock
+    try:
+        clock.fixed = START + timedelta(hours=3)  # a slow job read at 3 h ...
+        positions = await adapter.fetch_positions(whale)
+        late = await adapter.fetch_rewards(whale, positions, stale)  # type: ignore[attr-defined]
+        assert late
+        clock.fixed = START + timedelta(hours=2)  # ... while another stored 2 h first
+        await runner.wallet_positions(Chain.ATOM, whale)
+    finally:
+        clock.fixed = None
+    before = sums(await events_of(resources, Chain.ATOM, whale))
+    async with SqlUnitOfWork(resources.session_factory) as uow:
+        await Ingest._store(uow, Chain.ATOM, whale, positions, START + timedelta(hours=3),
+                            late, stale)  # fmt: skip
+        await uow.commit()
+    assert sums(await events_of(resources, Chain.ATOM, whale)) == before  # not counted twice
+    async with SqlUnitOfWork(resources.session_factory) as uow:
+        assert (await uow.reward_events.basis(Chain.ATOM, whale)).read_at == START + timedelta(
+            hours=3
+        )
+
+
 async def test_a_failing_rewards_read_keeps_the_positions(
     resources: Resources, capsys: pytest.CaptureFixture[str]
 ) -> None:
