@@ -9,6 +9,12 @@ The whole set is streamed as chunks of JSON rendered from byte templates, so eve
 (seed, index, epoch); the small endpoints render the same rows and parse them back,
 so they always agree with the streamed set.
 
+Rewards (issue 14): `validator_balances` at any state, and block payloads
+(`/eth/v2/beacon/blocks/{slot}`) whose `execution_payload.withdrawals` hold the sweep's
+withdrawals of the demo wallets' validators (in the first block of the epoch that swept
+them; other validators' withdrawals are left out). `ledger` is what the demo wallets'
+validators earned: balance change plus withdrawals.
+
 Demo wallets: "whale" withdraws for 10 validators (3 of them 0x02 compounding, one
 slashed on `slash_at`), "staker" for 2 (one still in the activation queue until the end
 of 2026), "empty" for none. Simplifications: the slashed validator's balance is never
