@@ -33,6 +33,7 @@ from infrastructure.db.models import (
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.resources import Resources
 from services.ingest import Ingest
+from services.reward_ingest import backfill_rewards
 from tests.integration.conftest import forget_chain_validators
 
 START = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)  # after the demo whale's slashing
@@ -324,3 +325,40 @@ async def test_deleting_the_account_deletes_the_wallets_events(resources: Resour
         await uow.commit()
     assert await events_of(resources, Chain.ATOM, whale) == []
     assert await events_of(resources, Chain.ATOM, staker) == staker_events  # not theirs
+
+
+@pytest.mark.parametrize("chain", [Chain.ETH, Chain.SOL, Chain.ATOM])
+async def test_backfilled_history_sums_to_the_demo_ledger_and_continues(
+    resources: Resources, chain: Chain
+) -> None:
+    """The demo seed's reward history: (since, the stored reading] as the ingest would
+    have read it; the next ingest continues it; a second backfill adds nothing."""
+    since = START - timedelta(days=2)
+    runner = await drive(resources, chain, [START])
+    sources = resources.chains()
+    factory = lambda: SqlUnitOfWork(resources.session_factory)  # noqa: E731
+    whale = demo_addresses(chain)["whale"]
+    assert await backfill_rewards(sources, factory, chain, whale, since) > 0
+    try:
+        sources.clock.fixed = START + timedelta(hours=1)
+        await runner.wallet_positions(chain, whale)
+    finally:
+        sources.clock.fixed = None
+    end = START + timedelta(hours=1)
+    events = await events_of(resources, chain, whale)
+    if chain is Chain.ETH:
+        demo = EthereumDemo(resources.settings.demo_seed, resources.settings.demo_eth_validators)
+        ledger = demo.ledger(whale, since, end)
+    elif chain is Chain.SOL:
+        first, last = SolanaClock.at(since).epoch, SolanaClock.at(end).epoch
+        ledger = SolanaDemo(resources.settings.demo_seed).rewards.ledger(whale, first - 1, last - 1)
+    else:
+        cosmos = CosmosDemo(resources.settings.demo_seed)
+        ledger = {
+            f"delegation:{cosmos._world.by_index[i].operator}": cosmos.rewards.ledger(
+                i, amount, since, end
+            )
+            for i, amount in cosmos._world.delegations(whale)
+        }
+    assert sums(events) == nonzero(ledger)
+    assert await backfill_rewards(sources, factory, chain, whale, since) == 0

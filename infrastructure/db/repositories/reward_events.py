@@ -120,6 +120,17 @@ class RewardEventRepository:
         )
         return newest == read_at
 
+    async def newest_reading_event(self, chain: Chain, owner: str) -> datetime | None:
+        """When the wallet's newest event derived from two readings (no epoch) ended."""
+        newest: datetime | None = await self._session.scalar(
+            select(func.max(RewardEventRow.occurred_at)).where(
+                RewardEventRow.chain == chain.value,
+                RewardEventRow.owner == owner,
+                RewardEventRow.epoch.is_(None),
+            )
+        )
+        return newest
+
     async def of_owner(self, chain: Chain, owner: str) -> list[RewardEvent]:
         """A wallet's events in time order (tests, the demo ledger check)."""
         rows = await self._session.scalars(
