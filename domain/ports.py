@@ -10,11 +10,13 @@ from collections.abc import AsyncIterable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from domain.chains import ChainMetrics, Observation, Position, Price, Validator
 from domain.models import Chain
 from domain.rewards.daily_prices import DailyClose
+from domain.rewards.derive import RewardBasis
+from domain.rewards.events import RewardEvent
 
 
 class Cache(Protocol):
@@ -134,6 +136,18 @@ class ChainAdapter(Protocol):
     async def fetch_metrics(self) -> ChainMetrics: ...
 
     async def fetch_observations(self, ids: Sequence[str]) -> list[Observation]: ...
+
+
+@runtime_checkable
+class RewardReader(Protocol):
+    """A chain adapter that also reads what positions earned (issue 14): the reward
+    events of `address`'s `positions` since `basis` (the previous ingest's readings and
+    the latest stored events). Events already stored may come again: the store ignores
+    them (unique per position and period)."""
+
+    async def fetch_rewards(
+        self, address: str, positions: Sequence[Position], basis: RewardBasis
+    ) -> list[RewardEvent]: ...
 
 
 class WithdrawalIndex(Protocol):

@@ -26,10 +26,12 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from domain.addresses import shorten
-from domain.chains import ChainMetrics, Observation
+from domain.chains import ChainMetrics, Observation, Position
 from domain.ingest import IngestReport, LivePositions, Progress, no_progress
 from domain.models import Chain, LinkedWallet
-from domain.ports import ChainSourcesPort, ReadInvalidation
+from domain.ports import ChainSourcesPort, ReadInvalidation, RewardReader
+from domain.rewards.derive import RewardBasis
+from domain.rewards.events import RewardEvent
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger, redact
 from services import cache_keys
@@ -156,8 +158,9 @@ class Ingest:
                         error=redact(str(exc)),
                     )
                     return
+                events, basis = await self._rewards(chain, address, positions)
                 await self._write(
-                    lambda uow: uow.chain_data.replace_positions(chain, address, positions, started)
+                    lambda uow: self._store(uow, chain, address, positions, started, events, basis)
                 )
             stored += len(positions)
             done += 1
@@ -185,6 +188,45 @@ class Ingest:
         observations = await adapter.fetch_observations(ids)
         await self._write(lambda uow: uow.chain_data.add_observations(observations, hour))
         return len(observations)
+
+    # --- rewards (issue 14) -------------------------------------------------------------------
+
+    async def _rewards(
+        self, chain: Chain, address: str, positions: Sequence[Position]
+    ) -> tuple[list[RewardEvent], RewardBasis | None]:
+        """The reward events of a wallet's just-read positions since the previous ingest;
+        none when the chain's adapter reads no rewards or the read fails (the positions
+        are stored all the same: the chain and an error code are logged, no address)."""
+        adapter = self._sources.adapters[chain]
+        if not isinstance(adapter, RewardReader):
+            return [], None
+        try:
+            basis = await self._read(lambda uow: uow.reward_events.basis(chain, address))
+            return await adapter.fetch_rewards(address, positions, basis), basis
+        except Exception as exc:
+            code = getattr(exc, "code", None) or type(exc).__name__
+            log.warning("rewards_failed", chain=chain.value, code=code)
+            return [], None
+
+    @staticmethod
+    async def _store(
+        uow: SqlUnitOfWork,
+        chain: Chain,
+        address: str,
+        positions: Sequence[Position],
+        started: datetime,
+        events: Sequence[RewardEvent],
+        basis: RewardBasis | None,
+    ) -> bool:
+        """Store the events and the positions together. Events derived from the previous
+        readings (ETH, ATOM: no epoch) are dropped when another ingest stored newer
+        readings meanwhile: that one counted the interval (never twice). Epoch events
+        (SOL) are keyed by their epoch and always safe to offer."""
+        if events and basis is not None:
+            if not await uow.reward_events.basis_holds(chain, address, basis.read_at):
+                events = [e for e in events if e.epoch is not None]
+            await uow.reward_events.add_many(events)
+        return await uow.chain_data.replace_positions(chain, address, positions, started)
 
     # --- the other use cases -----------------------------------------------------------------
 
@@ -214,9 +256,10 @@ class Ingest:
         cached reads show them: those are dropped (by exact key), nobody else's."""
         started = self._sources.clock()
         positions = await self._sources.adapters[chain].fetch_positions(address)
+        events, basis = await self._rewards(chain, address, positions)
 
         async def store(uow: SqlUnitOfWork) -> LinkedWallet | None:
-            await uow.chain_data.replace_positions(chain, address, positions, started)
+            await self._store(uow, chain, address, positions, started, events, basis)
             return await uow.wallets.owner_of(chain, address)
 
         owner = await self._write(store)

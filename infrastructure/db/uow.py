@@ -32,6 +32,7 @@ from infrastructure.db.repositories.real_yield import (
     YieldInputsRepository,
     YieldSnapshotRepository,
 )
+from infrastructure.db.repositories.reward_events import RewardEventRepository
 from infrastructure.db.repositories.rewards_read import RewardsReadRepository
 from infrastructure.db.repositories.tiers import TierLimitsRepository
 from infrastructure.db.repositories.users import UserRepository, WalletRepository
@@ -121,6 +122,10 @@ class SqlUnitOfWork:
     @cached_property
     def ingest(self) -> IngestRepository:
         return IngestRepository(self.session)
+
+    @cached_property
+    def reward_events(self) -> RewardEventRepository:
+        return RewardEventRepository(self.session)
 
     @cached_property
     def error_log(self) -> ErrorLogRepository:

@@ -22,11 +22,14 @@ from domain.chains import (
     PositionKind,
     Validator,
 )
-from domain.errors import ChainDataInvalid, ChainUnavailable
+from domain.errors import ChainDataInvalid, ChainError, ChainUnavailable
 from domain.models import Chain
 from domain.ports import SetProgress, ValidatorSet, no_progress
+from domain.rewards.derive import Rate, RewardBasis, nominal_rate
+from domain.rewards.events import RewardEvent
 from infrastructure.chains.cosmos import schemas as s
 from infrastructure.chains.cosmos.consensus import account_address
+from infrastructure.chains.cosmos.rewards import cosmos_reward_events, withdrawn_without_rate
 from infrastructure.chains.cosmos.snapshot import ConsensusSet, ValidatorView, join
 from infrastructure.chains.http import ChainHttp
 from infrastructure.chains.untrusted import (
@@ -247,6 +250,43 @@ class CosmosAdapter:
         positions = [self._delegation(owner, d, rewards, fetched_at) for d in delegations]
         positions += self._unbondings(owner, unbondings, fetched_at)
         return positions
+
+    async def fetch_rewards(
+        self, address: str, positions: Sequence[Position], basis: RewardBasis
+    ) -> list[RewardEvent]:
+        """Pending rewards' growth since the previous ingest (read with the positions:
+        infrastructure/chains/cosmos/rewards.py). Requests of its own only for a
+        withdrawal with no accrual rate known yet: the chain's parameters then."""
+        nominal: dict[str, Rate] = {}
+        needing = withdrawn_without_rate(positions, basis)
+        if needing:
+            try:
+                nominal = await self._nominal_rates(needing)
+            except ChainError as error:  # the estimate falls back to what is pending
+                log.warning("cosmos_nominal_rate_unavailable", code=error.code)
+        return cosmos_reward_events(positions, basis, nominal)
+
+    async def _nominal_rates(self, positions: Sequence[Position]) -> dict[str, Rate]:
+        """Each delegation's accrual rate from inflation, the community tax (distribution
+        params), the bonded ratio and its validator's commission."""
+        (pool, supply, inflation, distribution, _, _), validators = await asyncio.gather(
+            self._economics(), self.fetch_validators(sorted({p.validator for p in positions}))
+        )
+        bonded = pool.pool.bonded_tokens
+        if bonded <= 0:
+            return {}
+        apr = (
+            inflation.inflation
+            * (1 - distribution.params.community_tax)
+            * Decimal(supply.amount.amount)
+            / Decimal(bonded)
+        )
+        commission = {v.address: v.commission for v in validators if v.commission is not None}
+        return {
+            p.key: nominal_rate(p.amount, apr, commission[p.validator])
+            for p in positions
+            if p.validator in commission
+        }
 
     @staticmethod
     async def _or_empty(read: Awaitable[list[T]]) -> list[T]:

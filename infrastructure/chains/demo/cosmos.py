@@ -16,10 +16,12 @@ from typing import Any
 import httpx
 
 from infrastructure.chains.cosmos.consensus import ACCOUNT_HRP, ED25519_PUBKEY, decode
+from infrastructure.chains.demo.cosmos_rewards import CosmosRewards
 from infrastructure.chains.demo.cosmos_world import (
     COMMUNITY_TAX,
     DENOM,
     MAX_VALIDATORS,
+    OSMO_IBC,
     SIGNED_BLOCKS_WINDOW,
     TOMBSTONED,
     UATOM,
@@ -45,6 +47,7 @@ class CosmosDemo:
     def __init__(self, seed: int) -> None:
         self._seed = seed
         self._world = CosmosWorld(seed)
+        self.rewards = CosmosRewards(self._world)
 
     def world(self, now: datetime) -> World:
         return self._world.at(now)
@@ -308,7 +311,7 @@ class CosmosDemo:
             self._world.delegations(address),
             key=lambda row: self._world.by_index[row[0]].operator_bytes,
         ):
-            coins = self._world.rewards(world, index, amount, now)
+            coins = self._coins(world, index, amount, now)
             rewards.append(
                 {"validator_address": self._world.by_index[index].operator, "reward": coins}
             )
@@ -318,6 +321,18 @@ class CosmosDemo:
                 )
         total = [{"denom": d, "amount": dec18(a)} for d, a in sorted(totals.items())]
         return httpx.Response(200, json={"rewards": rewards, "total": total})
+
+    def _coins(self, world: World, index: int, amount: int, now: datetime) -> list[dict[str, str]]:
+        """The delegation's pending rewards (an IBC denom rides along, as on the Hub);
+        nothing for a validator out of the active set with nothing pending."""
+        state = world.by_operator[self._world.by_index[index].operator]
+        atom = self.rewards.pending(index, amount, now)
+        if not atom and not state.active:
+            return []
+        return [
+            {"denom": OSMO_IBC, "amount": dec18(atom / 40)},
+            {"denom": DENOM, "amount": dec18(atom)},
+        ]
 
     # --- parameters ---------------------------------------------------------------------
 

@@ -405,21 +405,6 @@ class CosmosWorld:
                 entries.append((37, started, 2_500 * UATOM))
         return entries
 
-    def rewards(self, world: World, index: int, amount: int, now: datetime) -> list[dict[str, str]]:
-        """Pending rewards since the last daily auto-compound, for an active validator."""
-        state = world.by_operator[self.by_index[index].operator]
-        if not state.active:
-            return []
-        since = now - now.replace(hour=0, minute=0, second=0, microsecond=0)
-        years = Decimal(since.total_seconds()) / Decimal(365 * 86400)
-        # the network's nominal rate: inflation less the community tax, over bonded stake
-        apr = self.inflation(now) * (1 - COMMUNITY_TAX) * self.supply(now) / world.bonded_tokens
-        atom = Decimal(amount) * apr * (1 - state.commission) * years
-        return [
-            {"denom": OSMO_IBC, "amount": dec18(atom / 40)},
-            {"denom": DENOM, "amount": dec18(atom)},
-        ]
-
     # --- economics ----------------------------------------------------------------
 
     def inflation(self, now: datetime) -> Decimal:

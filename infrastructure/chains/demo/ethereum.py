@@ -9,6 +9,12 @@ The whole set is streamed as chunks of JSON rendered from byte templates, so eve
 (seed, index, epoch); the small endpoints render the same rows and parse them back,
 so they always agree with the streamed set.
 
+Rewards (issue 14): `validator_balances` at any state, and block payloads
+(`/eth/v2/beacon/blocks/{slot}`) whose `execution_payload.withdrawals` hold the sweep's
+withdrawals of the demo wallets' validators (in the first block of the epoch that swept
+them; other validators' withdrawals are left out). `ledger` is what the demo wallets'
+validators earned: balance change plus withdrawals.
+
 Demo wallets: "whale" withdraws for 10 validators (3 of them 0x02 compounding, one
 slashed on `slash_at`), "staker" for 2 (one still in the activation queue until the end
 of 2026), "empty" for none. Simplifications: the slashed validator's balance is never
@@ -539,6 +545,13 @@ class EthereumDemo:
                     ["eth", "v1", "beacon", "states", state, "validators"],
                 ):
                     return self._validators(request, self._state_epoch(state, head_epoch))
+                case (
+                    "GET" | "POST",
+                    ["eth", "v1", "beacon", "states", state, "validator_balances"],
+                ):
+                    return self._balances(request, self._state_epoch(state, head_epoch))
+                case ("GET", ["eth", "v2", "beacon", "blocks", block_id]):
+                    return self._block(block_id, head_epoch, now)
                 case ("POST", ["eth", "v1", "beacon", "rewards", "attestations", epoch]):
                     return self._rewards(request, _uint(epoch), head_epoch)
                 case ("POST", ["eth", "v1", "validator", "liveness", epoch]):
@@ -748,6 +761,117 @@ class EthereumDemo:
             live = life.status.startswith("active") and not life.slashed
             data.append({"index": str(index), "is_live": live and not self.missed(index, epoch)})
         return _json({"data": data})
+
+    # --- rewards (issue 14): balances, withdrawals in block payloads, the ledger --------
+
+    def _balances(self, request: httpx.Request, epoch: int) -> httpx.Response:
+        if request.method == "POST":
+            body = _body(request)
+            if not isinstance(body, list) or not body:
+                raise _BadRequest(400, "Invalid request: an array of validator ids is required")
+            ids = [str(item) for item in body]
+        else:
+            ids = [v for value in request.url.params.get_list("id") for v in value.split(",")]
+            if not ids:
+                raise _BadRequest(400, "This demo node serves balances by id only")
+        indices = [i for i in (self.index_of(v) for v in ids) if i is not None]
+        data = [
+            {"index": str(i), "balance": str(self._life(i, epoch)[0].balance)}
+            for i in dict.fromkeys(indices)
+        ]
+        return _json({"execution_optimistic": False, "finalized": False, "data": data})
+
+    def _income(self, index: int, epoch: int) -> int:
+        """Gwei the validator earned in `epoch` (the demo's constant per-epoch reward)."""
+        special = self._special.get(index)
+        kind, start = (
+            (special.kind, special.start_balance)
+            if special is not None
+            else (self._profile(index).kind, self._profile(index).start_balance)
+        )
+        life = self._life(index, epoch)[0]
+        if kind == 2 and life.balance >= MAX_EFFECTIVE_BALANCE:
+            return self._reward(MAX_EFFECTIVE_BALANCE)
+        return self._reward(start)
+
+    def withdrawn(self, index: int, epoch: int) -> int:
+        """Gwei the sweep withdrew from a demo wallet's validator in the first slot of
+        `epoch` (0 when it was not swept). Only the demo wallets' validators are swept in
+        the block payloads the demo serves."""
+        special = self._special.get(index)
+        if special is None or special.kind == 0 or epoch < 1:
+            return 0
+        before, after = self._life(index, epoch - 1)[0], self._life(index, epoch)[0]
+        if after.slashed or not before.status.startswith("active"):
+            return 0
+        if not after.status.startswith("active") or after.balance >= before.balance:
+            return 0
+        return before.balance + self._income(index, epoch) - after.balance
+
+    def _block(self, block_id: str, head_epoch: int, now: datetime) -> httpx.Response:
+        head = int(now.timestamp() - GENESIS_TIME) // SECONDS_PER_SLOT
+        slot = head if block_id == "head" else _uint(block_id) if block_id.isdigit() else -1
+        if slot < 0:
+            raise _BadRequest(400, f"Invalid block ID: {block_id}")
+        if slot > head:
+            raise _BadRequest(404, "Block not found")
+        withdrawals: list[dict[str, str]] = []
+        if slot % SLOTS_PER_EPOCH == 0:
+            epoch = slot // SLOTS_PER_EPOCH
+            for index in sorted(self._special):
+                amount = self.withdrawn(index, epoch)
+                if amount:
+                    withdrawals.append(
+                        {
+                            "index": str(epoch * 16 + len(withdrawals)),
+                            "validator_index": str(index),
+                            "address": self._special[index].address,
+                            "amount": str(amount),
+                        }
+                    )
+        body = {
+            "randao_reveal": "0x" + "00" * 96,
+            "graffiti": "0x" + "00" * 32,
+            "execution_payload": {
+                "parent_hash": self._root("payload", slot - 1),
+                "block_hash": self._root("payload", slot),
+                "block_number": str(slot - 4_700_000),
+                "timestamp": str(GENESIS_TIME + slot * SECONDS_PER_SLOT),
+                "withdrawals": withdrawals,
+            },
+        }
+        message = {
+            "slot": str(slot),
+            "proposer_index": str(hash_index(self.seed, slot) % self.count),
+            "parent_root": self._root("block", slot - 1),
+            "state_root": self._root("state", slot),
+            "body": body,
+        }
+        return _json(
+            {
+                "version": "electra",
+                "execution_optimistic": False,
+                "finalized": slot // SLOTS_PER_EPOCH < head_epoch - 2,
+                "data": {"message": message, "signature": "0x" + "00" * 96},
+            }
+        )
+
+    def ledger(self, address: str, start: datetime, end: datetime) -> dict[str, int]:
+        """Gwei each of `address`'s validators earned between the two instants (their
+        head epochs): the balance change plus what was swept in between."""
+        first, last = epoch_at(start), epoch_at(end)
+        earned = {}
+        for index, special in sorted(self._special.items()):
+            if special.address != address.lower():
+                continue
+            change = self._life(index, last)[0].balance - self._life(index, first)[0].balance
+            swept = sum(self.withdrawn(index, e) for e in range(first + 1, last + 1))
+            earned[str(index)] = change + swept
+        return earned
+
+
+def hash_index(seed: int, slot: int) -> int:
+    return int.from_bytes(hashlib.blake2b(b"%d/%d" % (seed, slot), digest_size=8).digest())
 
 
 class _BadRequest(Exception):

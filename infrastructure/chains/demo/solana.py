@@ -22,6 +22,7 @@ import orjson
 from infrastructure.chains.demo import solana_world as w
 from infrastructure.chains.demo.solana_info import config_accounts
 from infrastructure.chains.demo.solana_info import parse as parse_config
+from infrastructure.chains.demo.solana_rewards import SolanaRewards
 from infrastructure.chains.demo.solana_stakes import StakeAccounts
 from infrastructure.chains.solana.activation import STAKE_HISTORY_SYSVAR
 from infrastructure.chains.solana.mapping import CONFIG_PROGRAM_ID
@@ -66,7 +67,9 @@ class SolanaDemo:
             "getSupply": self._supply,
             "getAccountInfo": self._account_info,
             "getProgramAccounts": self._program_accounts,
+            "getInflationReward": self._inflation_reward,
         }
+        self.rewards = SolanaRewards(self._world, self._stakes)
 
     async def __call__(self, request: httpx.Request, now: datetime) -> httpx.Response:
         if request.method != "POST":
@@ -203,6 +206,30 @@ class SolanaDemo:
         found = next((s for s in self._stakes.at(clock.epoch) if s.pubkey == key), None)
         value = _account(found.data, found.lamports, STAKE_PROGRAM_ID) if found else None
         return _with_context(clock, value)
+
+    def _inflation_reward(self, clock: w.Clock, addresses: Any, config: Config = None) -> Any:
+        if not isinstance(addresses, list) or not all(isinstance(a, str) for a in addresses):
+            raise Fault(-32602, "Invalid params: expected an array of addresses")
+        epoch = (config or {}).get("epoch", clock.epoch - 1)
+        if not isinstance(epoch, int) or epoch < 0:
+            raise Fault(-32602, "Invalid params: epoch must be a u64")
+        if epoch >= clock.epoch:
+            raise Fault(-32004, f"Block not available for slot {(epoch + 1) * w.SLOTS_PER_EPOCH}")
+        answers = []
+        for address in addresses:
+            found = self.rewards.reward(address, epoch)
+            answers.append(
+                None
+                if found is None
+                else {
+                    "epoch": found.epoch,
+                    "effectiveSlot": found.effective_slot,
+                    "amount": found.amount,
+                    "postBalance": found.post_balance,
+                    "commission": found.commission,
+                }
+            )
+        return answers
 
     def _program_accounts(self, clock: w.Clock, program: str, config: Config = None) -> Any:
         filters = (config or {}).get("filters") or []

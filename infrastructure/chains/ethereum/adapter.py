@@ -36,6 +36,9 @@ from domain.chains import (
 from domain.errors import ChainError, ChainUnavailable, InvalidInput
 from domain.models import Chain
 from domain.ports import SetProgress, ValidatorSet, ValidatorSetIndex, no_progress
+from domain.rewards.derive import RewardBasis
+from domain.rewards.events import RewardEvent
+from infrastructure.chains.ethereum.rewards import EthRewards
 from infrastructure.chains.ethereum.schemas import (
     ACTIVE_STATUSES,
     AttestationsRewards,
@@ -139,6 +142,7 @@ class EthereumAdapter:
         self._now = now
         self._config = config
         self.last_set_summary: SetSummary | None = None
+        self._reward_events = EthRewards(http)
 
     # --- the whole set ------------------------------------------------------------------
 
@@ -213,6 +217,13 @@ class EthereumAdapter:
             )
         log.info("eth_positions", wallet=shorten(address), count=len(positions))
         return positions
+
+    async def fetch_rewards(
+        self, address: str, positions: Sequence[Position], basis: RewardBasis
+    ) -> list[RewardEvent]:
+        """Each validator's income since the previous ingest (infrastructure/chains/
+        ethereum/rewards.py): balance change plus withdrawals."""
+        return await self._reward_events.fetch(address, positions, basis)
 
     # --- observations -----------------------------------------------------------------
 

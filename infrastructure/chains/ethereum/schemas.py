@@ -231,3 +231,66 @@ class StreamedEnvelope(msgspec.Struct):
     data: list[Any]
     execution_optimistic: bool | None = None
     finalized: bool | None = None
+
+
+# --- rewards (issue 14): balances at past states, withdrawals in block payloads ----------
+
+
+class Genesis(BaseModel):
+    genesis_time: Uint64
+
+
+class GenesisResponse(BaseModel):
+    """GET /eth/v1/beacon/genesis"""
+
+    data: Genesis
+
+
+class ValidatorBalance(BaseModel):
+    index: Annotated[int, Field(ge=0, le=MAX_INT64)]
+    balance: Gwei
+
+
+class ValidatorBalancesResponse(BaseModel):
+    """GET/POST /eth/v1/beacon/states/{state_id}/validator_balances"""
+
+    execution_optimistic: bool | None = None
+    finalized: bool | None = None
+    data: list[ValidatorBalance]
+
+
+class Withdrawal(BaseModel):
+    """Capella+ `execution_payload.withdrawals[]` (amount in gwei)."""
+
+    index: Uint64
+    validator_index: Uint64
+    address: Annotated[str, Field(pattern=r"^0x[0-9a-fA-F]{40}$")]
+    amount: Gwei
+
+
+class ExecutionPayloadWithdrawals(BaseModel):
+    block_number: Uint64
+    withdrawals: list[Withdrawal]
+
+
+class BlockBodyWithdrawals(BaseModel):
+    execution_payload: ExecutionPayloadWithdrawals
+
+
+class BeaconBlockWithdrawals(BaseModel):
+    slot: Uint64
+    body: BlockBodyWithdrawals
+
+
+class SignedBeaconBlockWithdrawals(BaseModel):
+    message: BeaconBlockWithdrawals
+
+
+class BlockWithdrawalsResponse(BaseModel):
+    """GET /eth/v2/beacon/blocks/{block_id}: only the execution payload's withdrawals
+    (Capella and later forks; other fields are ignored)."""
+
+    version: str
+    execution_optimistic: bool | None = None
+    finalized: bool | None = None
+    data: SignedBeaconBlockWithdrawals

@@ -20,6 +20,8 @@ from domain.chains import ChainMetrics, Observation, Position, PositionKind, Val
 from domain.errors import ChainError, InvalidInput
 from domain.models import Chain
 from domain.ports import SetProgress, ValidatorSet, no_progress
+from domain.rewards.derive import RewardBasis
+from domain.rewards.events import RewardEvent
 from infrastructure.chains.http import ChainHttp
 from infrastructure.chains.solana import mapping, schemas
 from infrastructure.chains.solana.activation import (
@@ -31,6 +33,7 @@ from infrastructure.chains.solana.activation import (
     stake_activation,
 )
 from infrastructure.chains.solana.mapping import CONFIG_PROGRAM_ID, VALIDATOR_INFO_KEY, Published
+from infrastructure.chains.solana.rewards import fetch_sol_rewards
 from infrastructure.chains.solana.rpc import SolanaRpc
 from infrastructure.chains.solana.stake_account import (
     STAKE_ACCOUNT_SIZE,
@@ -174,6 +177,18 @@ class SolanaAdapter:
             raise self._rpc.invalid(
                 "getAccountInfo", "no valid StakeHistory", errors=[str(exc)]
             ) from None
+
+    async def fetch_rewards(
+        self, address: str, positions: Sequence[Position], basis: RewardBasis
+    ) -> list[RewardEvent]:
+        """Each stake account's inflation rewards of the completed epochs not yet stored
+        (infrastructure/chains/solana/rewards.py)."""
+        if not positions:
+            return []
+        epoch = await self._epoch()
+        return await fetch_sol_rewards(
+            self._rpc, parse_address(address), positions, basis, epoch, self._now()
+        )
 
     async def fetch_positions(self, address: str) -> list[Position]:
         """The wallet's delegated stake accounts, found as staker or as withdrawer.

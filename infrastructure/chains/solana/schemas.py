@@ -207,3 +207,19 @@ SupplyResponse = RpcResponse[WithContext[Supply]]
 AccountInfoResponse = RpcResponse[WithContext[Account | None]]
 ProgramAccountsResponse = RpcResponse[list[KeyedAccount]]
 ConfigAccountsResponse = RpcResponse[list[KeyedParsedAccount]]
+
+
+# --- getInflationReward (issue 14) -----------------------------------------------------
+
+
+class InflationReward(BaseModel):
+    """One address's inflation reward for one epoch (lamports); null when none."""
+
+    epoch: U64
+    effectiveSlot: U64
+    amount: U64
+    postBalance: U64
+    commission: Annotated[int, Field(ge=0, le=100)] | None = None
+
+
+InflationRewardResponse = RpcResponse[list[InflationReward | None]]
