@@ -36,6 +36,7 @@ SEED_PHASES = {  # services/demo_seed.PHASES: (label, unit)
     "history": ("reading history", "days"),
     "store": ("storing history", "chains"),
     "scores": ("risk scores", "parts"),
+    "rewards": ("rewards", "wallets"),
 }
 err = Console(stderr=True)
 
@@ -245,7 +246,8 @@ def demo_seed(settings: Settings, days: int, workers: int, as_json: bool = False
         sys.stdout.write(presenters.seed_json(report, time.monotonic() - started) + "\n")
     err.print(
         f"Fetched all chains at {report.fetched_at:%Y-%m-%d %H:%M} UTC, backfilled {days} days "
-        f"of history and computed {report.scores:,} risk scores over the last "
-        f"{report.score_days} days in {time.monotonic() - started:.0f} s."
+        f"of history, computed {report.scores:,} risk scores over the last "
+        f"{report.score_days} days and stored {report.rewards:,} reward events of the linked "
+        f"wallets in {time.monotonic() - started:.0f} s."
     )
     return 0

@@ -2,6 +2,9 @@
 the demo network, and score it as the hourly pipeline would have — for all SOL and ATOM
 validators and the demo wallets' ETH validators.
 
+Then the linked wallets' reward events of the last 30 days, as the hourly ingest would
+have stored them, and the daily closes that value them.
+
 Fast: every day is read into memory first, then each chain's history is written in one
 transaction, and each chain is scored once for all the days shown (observations read
 once). Safe beside a running server: the seed marker (services/seed_lock.py) makes the
@@ -25,13 +28,16 @@ from infrastructure.chains.factory import ChainSources
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.resources import open_resources
 from infrastructure.settings import Settings
-from services import seed_lock, vrs
+from services import price_closes, seed_lock, vrs
 from services.ingest import HistoryHour, Ingest, as_hour
+from services.reward_ingest import backfill_rewards
 
 # risk scores are computed as of each of the last seeded days: the pro tier's 30-day
 # history plus the 7 days before it that its drop flag looks back on
 VRS_SEED_DAYS = 37
-PHASES = ("fetch", "history", "store", "scores")  # in order; progress names them
+# the demo wallets' rewards: the free tier's 30 days (ETH balances are read per epoch)
+REWARD_SEED_DAYS = 30
+PHASES = ("fetch", "history", "store", "scores", "rewards")  # in order; progress names them
 HISTORY_PART_DAYS = 8  # days read by one part (a pool runs parts at once)
 SeedProgress = Callable[[str, int, int], None]  # (phase, done, total)
 T = TypeVar("T")
@@ -46,6 +52,7 @@ class SeedReport:
     fetched_at: datetime
     days: int
     observations: dict[Chain, int] = field(default_factory=dict)  # stored per chain
+    rewards: int = 0  # reward events stored (the demo wallets' positions)
     scores: int = 0  # scored (not pending) validator-hours
     score_days: int = 0  # the days scored, today included
 
@@ -64,13 +71,18 @@ async def seed_demo(
 ) -> SeedReport:
     """Seed `days` of history up to now; `eth_validators` names the ETH validators to
     backfill (asked after the fetch: the demo wallets' validators). With a process
-    `pool` the days are read, and the moments scored, in parts at once."""
+    `pool` the days are read, and the moments scored, in parts at once. The rewards of
+    the linked wallets are backfilled over the last REWARD_SEED_DAYS (at most `days`), as
+    the hourly ingest would have stored them, then the daily closes of their span."""
     chains = list(Chain)
     fanout = _Fanout(pool, _Deps(sources, uow, cache, reads))
     await seed_lock.begin(uow, chains, wall_clock())
     try:
         report = await _seed(
             sources, uow, reads, days, eth_validators, progress, fanout, wall_clock
+        )
+        report.rewards = await _rewards(
+            sources, uow, reads, report.fetched_at, min(days, REWARD_SEED_DAYS), progress
         )
     except BaseException as exc:
         await seed_lock.end(uow, chains, wall_clock(), error=type(exc).__name__)
@@ -133,6 +145,31 @@ async def _seed(
         progress("scores", done, len(scoring))
         await seed_lock.renew(uow, chains, wall_clock())
     return report
+
+
+async def _rewards(
+    sources: ChainSources,
+    uow: Callable[[], SqlUnitOfWork],
+    reads: ReadInvalidation,
+    now: datetime,
+    days: int,
+    progress: SeedProgress,
+) -> int:
+    """The linked wallets' reward events of the `days` before `now` (the seed's fetch:
+    services.reward_ingest ends each wallet's at its stored reading), then the daily
+    closes that value them."""
+    todo = []
+    async with uow() as work:
+        for chain in Chain:
+            todo += [(chain, a) for a in await work.chain_data.linked_addresses(chain)]
+    stored = 0
+    progress("rewards", 0, len(todo) + 1)
+    for done, (chain, address) in enumerate(todo, 1):
+        stored += await backfill_rewards(sources, uow, chain, address, now - timedelta(days=days))
+        progress("rewards", done, len(todo) + 1)
+    await price_closes.refresh(uow, sources.prices, now, reads)
+    progress("rewards", len(todo) + 1, len(todo) + 1)
+    return stored
 
 
 def _moments(now: datetime, days: int) -> Sequence[datetime]:

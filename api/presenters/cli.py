@@ -62,6 +62,7 @@ def seed_json(report: SeedReport, seconds: float) -> str:
         observations=report.observations,
         scores=report.scores,
         score_days=report.score_days,
+        rewards=report.rewards,
         seconds=round(seconds, 1),
     )
     return SeedResponse(data=out, meta=NoMeta()).model_dump_json(indent=2)

@@ -50,6 +50,9 @@ class SeedOut(ApiModel):
     observations: dict[Chain, int]
     scores: int = Field(description="Risk scores computed (scored, not pending)")
     score_days: int
+    rewards: int = Field(
+        description="Reward events stored for the linked wallets (the last 30 days)"
+    )
     seconds: float
 
 

@@ -122,10 +122,12 @@ def test_demo_seed_on_a_fresh_data_directory_backfills_every_chain(
     )
     assert result.returncode == 0, result.stderr.decode()[-2000:]
     stderr = result.stderr.decode()
-    for phase in ("fetching chains", "reading history", "storing history", "risk scores"):
+    phases = ("fetching chains", "reading history", "storing history", "risk scores", "rewards")
+    for phase in phases:
         assert phase in stderr  # the progress display names every phase
     summary = json.loads(result.stdout)["data"]
     assert summary["days"] == 3 and summary["scoreDays"] == 4
+    assert summary["rewards"] == 0  # a fresh data directory: no linked wallet has rewards
     assert set(summary["observations"]) == {"eth", "sol", "atom"}
     with sqlite3.connect(tmp_path / "fresh" / "staketrack.db") as db:
         days = dict(

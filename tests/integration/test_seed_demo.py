@@ -19,7 +19,13 @@ from domain.models import Chain
 from domain.vrs import VrsScore, score_validator
 from infrastructure.chains.demo.wallets import demo_addresses
 from infrastructure.db.eth_validator_set import SqlWithdrawalIndex
-from infrastructure.db.models import ChainMetricsRow, ValidatorObservationRow, VrsScoreRow
+from infrastructure.db.models import (
+    ChainMetricsRow,
+    PriceCloseRow,
+    RewardEventRow,
+    ValidatorObservationRow,
+    VrsScoreRow,
+)
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.resources import Resources
 from services import seed_lock
@@ -119,6 +125,22 @@ async def test_the_seed_stores_every_day_and_scores_as_the_pipeline_would(
         assert expected and {v: _essence(s) for v, s in stored.items()} == expected
         assert max(s.data_days for s in stored.values()) == DAYS + 1
     assert report.scores > 0 and report.score_days == DAYS + 1
+    # the linked demo wallets' rewards over the seeded days, on every chain, and the
+    # daily closes that value them
+    events = dict(
+        await _rows(
+            resources,
+            select(RewardEventRow.chain, func.count())
+            .where(RewardEventRow.occurred_at.between(first, now))
+            .group_by(RewardEventRow.chain),
+        )
+    )
+    assert set(events) == {"eth", "sol", "atom"} and report.rewards >= sum(events.values())
+    closes = await _rows(
+        resources,
+        select(func.count()).where(PriceCloseRow.day.between(first.date(), now.date())),
+    )
+    assert closes[0][0] >= 3 * (DAYS + 1)  # a close a day per chain (in USD at least)
 
 
 async def test_the_pipeline_scores_nothing_while_a_seed_writes_history(
