@@ -5,6 +5,78 @@
  */
 
 export interface paths {
+    "/api/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My alerts, oldest first (the whole list in one page) */
+        get: operations["getAlerts"];
+        put?: never;
+        /** Create an alert (inactive with inactiveReason email_unverified until the account's email is verified, for an email alert) */
+        post: operations["createAlerts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/{alert_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of my alerts */
+        get: operations["getAlertsByAlertId"];
+        put?: never;
+        post?: never;
+        /** Delete an alert (its history stays) */
+        delete: operations["deleteAlertsByAlertId"];
+        options?: never;
+        head?: never;
+        /** Switch an alert on or off, or change its threshold, resolved notice or channels */
+        patch: operations["updateAlertsByAlertId"];
+        trace?: never;
+    };
+    "/api/alerts/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My alerts' firings and resolutions, newest first (kept 90 days; kept when the alert is deleted) */
+        get: operations["getAlertsHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The unsubscribe confirmation page of an alert email's link (changes nothing) */
+        get: operations["getAlertsUnsubscribe"];
+        put?: never;
+        /** Unsubscribe: switch off the alert the token names (RFC 8058 one-click) */
+        post: operations["createAlertsUnsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/cosmos": {
         parameters: {
             query?: never;
@@ -370,6 +442,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The alert webhook (never its secret) */
+        get: operations["getMeWebhook"];
+        /** Set the alert webhook URL; answers a new signing secret, shown once. A new URL needs a test ping before alerts are delivered to it */
+        put: operations["replaceMeWebhook"];
+        post?: never;
+        /** Remove the alert webhook */
+        delete: operations["deleteMeWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/webhook/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a signed test ping; a 2xx answer verifies the webhook */
+        post: operations["createMeWebhookTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/metrics": {
         parameters: {
             query?: never;
@@ -416,6 +524,47 @@ export interface paths {
          * @description 503 only while the database cannot be reached. Everything else keeps the API in rotation, flagged `status: degraded`: a Redis outage (`checks.redis: unavailable`; rate limits in memory, reads from the database, sign-in answers 503), or a chain whose pipeline has not succeeded for more than 2 hours (`chains.<chain>.status: stale`; its last known data is still served). A fresh install reports its chains `pending` for 2 hours after start-up. `jobs` is `ok` only while the job runner's heartbeat is fresh and no chain's pipeline is failing or stale. Errors show a stable code, never the stored error text.
          */
         get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rewards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's rewards, per event (epoch) or per position and day, newest first
+         * @description Beyond the tier's `reward_days` (free: 30) the span is clamped, not refused: meta
+         *     says so, with the upgrade link.
+         */
+        get: operations["getRewards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rewards/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One year of the caller's reward events as CSV (for taxes; pro tier)
+         * @description Columns: date_utc, chain, wallet (full address), validator, position, kind, amount (tokens), asset, amount_base_units, price_<currency> (the UTC day's close), value_<currency> (amount × price, exact), source, epoch, period, estimated. Text cells starting with = + - @ tab or CR are prefixed with ' (CSV injection); numbers, negative ones included, stay numbers. No close that day: price and value are empty.
+         */
+        get: operations["getRewardsExport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -593,6 +742,181 @@ export interface components {
             email: string;
         };
         /**
+         * AlertChannel
+         * @enum {string}
+         */
+        AlertChannel: "email" | "webhook";
+        /**
+         * AlertFiguresOut
+         * @description The compared figures of a notice (only those of its condition are set).
+         */
+        AlertFiguresOut: {
+            /**
+             * Commission
+             * @description Commission in percent
+             */
+            commission?: string | null;
+            /** Delinquent */
+            delinquent?: boolean | null;
+            /** Jailed */
+            jailed?: boolean | null;
+            /** Offline */
+            offline?: boolean | null;
+            /**
+             * Since
+             * @description Down since (ISO 8601)
+             */
+            since?: string | null;
+            /** Slashed */
+            slashed?: boolean | null;
+            /** Tombstoned */
+            tombstoned?: boolean | null;
+            /**
+             * Total
+             * @description VRS total
+             */
+            total?: number | null;
+        };
+        /** AlertHistoryOut */
+        AlertHistoryOut: {
+            after: components["schemas"]["AlertFiguresOut"];
+            /**
+             * Alertid
+             * @description null once the alert was deleted
+             */
+            alertId: string | null;
+            before: components["schemas"]["AlertFiguresOut"];
+            chain: components["schemas"]["Chain"];
+            /** Condition */
+            condition: string;
+            /**
+             * Factors
+             * @description Per VRS factor that changed (uptime, commission, ...)
+             */
+            factors: {
+                [key: string]: components["schemas"]["FactorChangeOut"];
+            };
+            /** Firedat */
+            firedAt: string;
+            /**
+             * Id
+             * @description History entry id (integer as text)
+             */
+            id: string;
+            kind: components["schemas"]["NoticeKind"];
+            /** Message */
+            message: string;
+            type: components["schemas"]["AlertType"];
+            /** Validatorid */
+            validatorId: string;
+            /** Validatorname */
+            validatorName: string | null;
+        };
+        /** AlertIn */
+        AlertIn: {
+            chain?: components["schemas"]["Chain"] | null;
+            /**
+             * Channels
+             * @description email and/or webhook (a webhook needs a verified /api/me/webhook)
+             */
+            channels?: components["schemas"]["AlertChannel"][];
+            /**
+             * Notifyresolved
+             * @description Also send one notice when the condition clears
+             * @default false
+             */
+            notifyResolved: boolean;
+            /**
+             * Threshold
+             * @description vrs_drop: points the score must fall (1-100); vrs_below: the score under which it fires (1-100); commission_increase: a percentage (above it fires) or null for any raise; slashing and jailed_or_delinquent: null
+             */
+            threshold?: number | string | null;
+            type: components["schemas"]["AlertType"];
+            /**
+             * Validatorid
+             * @description "<chain>:<address>"; null: every validator of my positions on `chain` (or on all chains when `chain` is null too)
+             */
+            validatorId?: string | null;
+        };
+        /** AlertOut */
+        AlertOut: {
+            /** Active */
+            active: boolean;
+            /** @description null: all chains of my positions */
+            chain: components["schemas"]["Chain"] | null;
+            /** Channels */
+            channels: components["schemas"]["AlertChannel"][];
+            /** Createdat */
+            createdAt: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Inactivereason
+             * @description Why it is inactive: email_unverified (becomes active once the account's email is verified), user, unsubscribed
+             */
+            inactiveReason: string | null;
+            /** Notifyresolved */
+            notifyResolved: boolean;
+            /**
+             * Threshold
+             * @description Decimal as text; see the create body
+             */
+            threshold: string | null;
+            type: components["schemas"]["AlertType"];
+            /** Updatedat */
+            updatedAt: string;
+            /**
+             * Validatorid
+             * @description "<chain>:<address>"; null: all my positions
+             */
+            validatorId: string | null;
+        };
+        /**
+         * AlertPatch
+         * @description Only the fields sent change; `threshold: null` clears it (commission: any raise).
+         */
+        AlertPatch: {
+            /** Active */
+            active?: boolean | null;
+            /** Channels */
+            channels?: components["schemas"]["AlertChannel"][] | null;
+            /** Notifyresolved */
+            notifyResolved?: boolean | null;
+            /**
+             * Threshold
+             * @description vrs_drop: points the score must fall (1-100); vrs_below: the score under which it fires (1-100); commission_increase: a percentage (above it fires) or null for any raise; slashing and jailed_or_delinquent: null
+             */
+            threshold?: number | string | null;
+        };
+        /**
+         * AlertsMeta
+         * @description The whole list in one page, with the tier's limit.
+         */
+        AlertsMeta: {
+            /**
+             * Alertlimit
+             * @description Alerts this tier may have (tier_limits.alerts)
+             */
+            alertLimit: number;
+            /** Limit */
+            limit: number;
+            /** Nextcursor */
+            nextCursor?: string | null;
+            /**
+             * Upgradeurl
+             * @description Where to upgrade when the limit is reached
+             */
+            upgradeUrl: string | null;
+        };
+        /**
+         * AlertType
+         * @enum {string}
+         */
+        AlertType: "vrs_drop" | "vrs_below" | "commission_increase" | "slashing" | "jailed_or_delinquent";
+        /**
          * Amount
          * @description Contract v1: the one amount shape (base units as a string, decimal display, fiat
          *     when a price is known).
@@ -758,6 +1082,25 @@ export interface components {
             /** Wallets */
             wallets: number;
         };
+        /** ChainPerformanceOut */
+        ChainPerformanceOut: {
+            chain: components["schemas"]["Chain"];
+            /**
+             * Nominalapy
+             * @description The positions' stake-weighted nominal APY
+             */
+            nominalApy: string | null;
+            /**
+             * Realyield
+             * @description The positions' stake-weighted real yield
+             */
+            realYield: string | null;
+            /**
+             * Windows
+             * @description Every event of the user's wallets on the chain (positions held or closed)
+             */
+            windows: components["schemas"]["PerformanceWindowOut"][];
+        };
         /** ChainReadinessOut */
         ChainReadinessOut: {
             /** Lastattemptat */
@@ -835,6 +1178,19 @@ export interface components {
              * @constant
              */
             confirm: "DELETE";
+        };
+        /** DeletedAlertOut */
+        DeletedAlertOut: {
+            /**
+             * Deleted
+             * @default true
+             */
+            deleted: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
         };
         /** DeletedOut */
         DeletedOut: {
@@ -937,6 +1293,31 @@ export interface components {
          * @enum {string}
          */
         Factor: "uptime" | "slashing" | "commission" | "performance" | "decentralization";
+        /**
+         * FactorChangeOut
+         * @description A VRS factor behind the change: its score and measured value before and after.
+         */
+        FactorChangeOut: {
+            /**
+             * Changedon
+             * @description ISO date of the change
+             */
+            changedOn?: string | null;
+            /** Scoreafter */
+            scoreAfter?: number | null;
+            /** Scorebefore */
+            scoreBefore?: number | null;
+            /**
+             * Valueafter
+             * @example 8 %
+             */
+            valueAfter?: string | null;
+            /**
+             * Valuebefore
+             * @example 5 %
+             */
+            valueBefore?: string | null;
+        };
         /** Fiat */
         Fiat: {
             /** Eur */
@@ -964,6 +1345,11 @@ export interface components {
             /** Stale */
             stale: boolean;
         };
+        /**
+         * Granularity
+         * @enum {string}
+         */
+        Granularity: "day" | "epoch";
         /** Health */
         Health: {
             /** Status */
@@ -1063,6 +1449,11 @@ export interface components {
             data: components["schemas"]["AcceptedOut"];
             meta: components["schemas"]["NoMeta"];
         };
+        /** MetaEnvelope[AlertOut, NoMeta] */
+        MetaEnvelope_AlertOut_NoMeta_: {
+            data: components["schemas"]["AlertOut"];
+            meta: components["schemas"]["NoMeta"];
+        };
         /** MetaEnvelope[CalculateOut, NoMeta] */
         MetaEnvelope_CalculateOut_NoMeta_: {
             data: components["schemas"]["CalculateOut"];
@@ -1071,6 +1462,11 @@ export interface components {
         /** MetaEnvelope[CronOut, NoMeta] */
         MetaEnvelope_CronOut_NoMeta_: {
             data: components["schemas"]["CronOut"];
+            meta: components["schemas"]["NoMeta"];
+        };
+        /** MetaEnvelope[DeletedAlertOut, NoMeta] */
+        MetaEnvelope_DeletedAlertOut_NoMeta_: {
+            data: components["schemas"]["DeletedAlertOut"];
             meta: components["schemas"]["NoMeta"];
         };
         /** MetaEnvelope[DeletedOut, NoMeta] */
@@ -1093,11 +1489,29 @@ export interface components {
             data: components["schemas"]["LinkedWalletOut"];
             meta: components["schemas"]["NoMeta"];
         };
+        /** MetaEnvelope[list[AlertHistoryOut], ListMeta] */
+        MetaEnvelope_list_AlertHistoryOut__ListMeta_: {
+            /** Data */
+            data: components["schemas"]["AlertHistoryOut"][];
+            meta: components["schemas"]["ListMeta"];
+        };
+        /** MetaEnvelope[list[AlertOut], AlertsMeta] */
+        MetaEnvelope_list_AlertOut__AlertsMeta_: {
+            /** Data */
+            data: components["schemas"]["AlertOut"][];
+            meta: components["schemas"]["AlertsMeta"];
+        };
         /** MetaEnvelope[list[ApiKeyOut], ListMeta] */
         MetaEnvelope_list_ApiKeyOut__ListMeta_: {
             /** Data */
             data: components["schemas"]["ApiKeyOut"][];
             meta: components["schemas"]["ListMeta"];
+        };
+        /** MetaEnvelope[list[RewardOut], RewardsMeta] */
+        MetaEnvelope_list_RewardOut__RewardsMeta_: {
+            /** Data */
+            data: components["schemas"]["RewardOut"][];
+            meta: components["schemas"]["RewardsMeta"];
         };
         /** MetaEnvelope[list[ValidatorOut], ValidatorListMeta] */
         MetaEnvelope_list_ValidatorOut__ValidatorListMeta_: {
@@ -1126,6 +1540,11 @@ export interface components {
             data: components["schemas"]["NewApiKeyOut"];
             meta: components["schemas"]["NoMeta"];
         };
+        /** MetaEnvelope[NewWebhookOut, NoMeta] */
+        MetaEnvelope_NewWebhookOut_NoMeta_: {
+            data: components["schemas"]["NewWebhookOut"];
+            meta: components["schemas"]["NoMeta"];
+        };
         /** MetaEnvelope[NonceOut, NoMeta] */
         MetaEnvelope_NonceOut_NoMeta_: {
             data: components["schemas"]["NonceOut"];
@@ -1151,6 +1570,11 @@ export interface components {
             data: components["schemas"]["SignInOptionsOut"];
             meta: components["schemas"]["NoMeta"];
         };
+        /** MetaEnvelope[UnsubscribedOut, NoMeta] */
+        MetaEnvelope_UnsubscribedOut_NoMeta_: {
+            data: components["schemas"]["UnsubscribedOut"];
+            meta: components["schemas"]["NoMeta"];
+        };
         /** MetaEnvelope[UserOut, NoMeta] */
         MetaEnvelope_UserOut_NoMeta_: {
             data: components["schemas"]["UserOut"];
@@ -1170,6 +1594,16 @@ export interface components {
         MetaEnvelope_VrsOut_VrsScoreMeta_: {
             data: components["schemas"]["VrsOut"];
             meta: components["schemas"]["VrsScoreMeta"];
+        };
+        /** MetaEnvelope[WebhookDeletedOut, NoMeta] */
+        MetaEnvelope_WebhookDeletedOut_NoMeta_: {
+            data: components["schemas"]["WebhookDeletedOut"];
+            meta: components["schemas"]["NoMeta"];
+        };
+        /** MetaEnvelope[WebhookOut, NoMeta] */
+        MetaEnvelope_WebhookOut_NoMeta_: {
+            data: components["schemas"]["WebhookOut"];
+            meta: components["schemas"]["NoMeta"];
         };
         /** MetaEnvelope[YieldHistoryOut, YieldHistoryMeta] */
         MetaEnvelope_YieldHistoryOut_YieldHistoryMeta_: {
@@ -1257,6 +1691,27 @@ export interface components {
             /** Prefix */
             prefix: string;
         };
+        /** NewWebhookOut */
+        NewWebhookOut: {
+            /** Createdat */
+            createdAt: string;
+            /**
+             * Secret
+             * @description The HMAC-SHA256 key deliveries are signed with; shown only in this answer
+             */
+            secret: string;
+            /** Updatedat */
+            updatedAt: string;
+            /** Url */
+            url: string;
+            /**
+             * Verified
+             * @description Whether a test ping succeeded for this URL
+             */
+            verified: boolean;
+            /** Verifiedat */
+            verifiedAt: string | null;
+        };
         /**
          * NoMeta
          * @description `meta` of a single resource: nothing (yet).
@@ -1290,6 +1745,11 @@ export interface components {
              */
             uri: string;
         };
+        /**
+         * NoticeKind
+         * @enum {string}
+         */
+        NoticeKind: "fired" | "resolved";
         /** ObservationOut */
         ObservationOut: {
             /**
@@ -1333,6 +1793,49 @@ export interface components {
          * @enum {string}
          */
         PendingReason: "not_observed" | "collecting_history";
+        /** PerformanceWindowOut */
+        PerformanceWindowOut: {
+            /** @description Average stake over the events (base units; fiat at the latest price) */
+            averageStake: components["schemas"]["Amount"] | null;
+            /**
+             * Confidence
+             * @description high: ≥ 30 covered days; medium: ≥ 7; low below; one lower when any event is estimated
+             * @enum {string}
+             */
+            confidence: "high" | "medium" | "low";
+            /** Covereddays */
+            coveredDays: string;
+            /**
+             * Coveredfrom
+             * @description Start of the earliest event's period
+             */
+            coveredFrom: string | null;
+            /**
+             * Coveredto
+             * @description End of the latest event's period
+             */
+            coveredTo: string | null;
+            /**
+             * Estimatedevents
+             * @description Events whose amount the chain does not state
+             */
+            estimatedEvents: number;
+            /** Events */
+            events: number;
+            /**
+             * Realisedapy
+             * @description rewards ÷ (average stake × covered years): a simple annual rate like nominalApy, net of commission; null without events or stake
+             */
+            realisedApy: string | null;
+            /** @description Signed sum of the window's reward events; fiat at each day's close (a currency is null when any day lacks its close) */
+            rewards: components["schemas"]["Amount"];
+            /**
+             * Window
+             * @description 24h, 7d, 30d, or "all": since first seen
+             * @enum {string}
+             */
+            window: "24h" | "7d" | "30d" | "all";
+        };
         /** PortfolioOut */
         PortfolioOut: {
             /**
@@ -1342,6 +1845,8 @@ export interface components {
             chainCount: number;
             /** Chains */
             chains: components["schemas"]["ChainBlock"][];
+            /** @description Rewards earned per chain and overall (reward events as stored), the realised APY next to the nominal APY and the real yield; null without wallets */
+            performance?: components["schemas"]["PortfolioPerformanceOut"] | null;
             /** Positioncount */
             positionCount: number;
             /** Positions */
@@ -1353,6 +1858,55 @@ export interface components {
             /** Wallets */
             wallets: number;
         };
+        /**
+         * PortfolioPerformanceOut
+         * @description What the positions earned (reward events as stored), next to what they should.
+         */
+        PortfolioPerformanceOut: {
+            /** Chains */
+            chains: components["schemas"]["ChainPerformanceOut"][];
+            /**
+             * Nominalapy
+             * @description USD-weighted across chains
+             */
+            nominalApy: string | null;
+            /**
+             * Realyield
+             * @description USD-weighted across chains
+             */
+            realYield: string | null;
+            /**
+             * Since
+             * @description The earliest reward the tier shows (free: 30 days); null: all
+             */
+            since: string | null;
+            /** Windows */
+            windows: components["schemas"]["PortfolioWindowOut"][];
+        };
+        /** PortfolioWindowOut */
+        PortfolioWindowOut: {
+            /**
+             * Confidence
+             * @enum {string}
+             */
+            confidence: "high" | "medium" | "low";
+            /** Estimatedevents */
+            estimatedEvents: number;
+            /** Events */
+            events: number;
+            /** @description The chains' rewards at each day's close (a currency is null when any chain lacks it) */
+            fiat: components["schemas"]["Fiat"] | null;
+            /**
+             * Realisedapy
+             * @description Across chains, weighted in USD at the latest price; null when a chain that earned has no USD price
+             */
+            realisedApy: string | null;
+            /**
+             * Window
+             * @enum {string}
+             */
+            window: "24h" | "7d" | "30d" | "all";
+        };
         /** PositionOut */
         PositionOut: {
             amount: components["schemas"]["Amount"];
@@ -1363,6 +1917,8 @@ export interface components {
             fetchedAt: string;
             /** Kind */
             kind: string;
+            /** @description What the position earned over 24h, 7d, 30d and since first seen, with its realised APY (null: not computed) */
+            performance?: components["schemas"]["PositionPerformanceOut"] | null;
             /** @description As GET /api/yield computes it for this position (a position that earns nothing in its state has a nominal APY of 0); null: no chain data yet */
             realYield: components["schemas"]["RealYieldSummaryOut"] | null;
             rewards: components["schemas"]["Amount"] | null;
@@ -1382,6 +1938,11 @@ export interface components {
              * @description The linked wallet's id (as in /api/me/wallets)
              */
             walletId: string;
+        };
+        /** PositionPerformanceOut */
+        PositionPerformanceOut: {
+            /** Windows */
+            windows: components["schemas"]["PerformanceWindowOut"][];
         };
         /** PositionYield */
         PositionYield: {
@@ -1469,6 +2030,117 @@ export interface components {
             validatorFee: string;
         };
         /**
+         * RewardOut
+         * @description One reward event (`granularity=epoch`) or one position's rewards of one UTC day
+         *     (`granularity=day`).
+         */
+        RewardOut: {
+            /** @description Signed; fiat at the close of the UTC day */
+            amount: components["schemas"]["Amount"];
+            chain: components["schemas"]["Chain"];
+            /**
+             * Day
+             * Format: date
+             * @description UTC day of the reward
+             */
+            day: string;
+            /** Epoch */
+            epoch?: number | null;
+            /**
+             * Estimated
+             * @description The chain does not state the amount exactly
+             */
+            estimated: boolean;
+            /**
+             * Events
+             * @description Events summed (1 on epoch rows)
+             */
+            events: number;
+            /**
+             * Fetchedat
+             * @description When the event was read from the chain
+             */
+            fetchedAt: string;
+            /**
+             * Kind
+             * @description null on day rows
+             */
+            kind: ("reward" | "penalty" | "commission") | null;
+            /**
+             * Occurredat
+             * @description End of the event's period (epoch rows)
+             */
+            occurredAt: string | null;
+            /**
+             * Period
+             * @description What the amount covers (epoch rows)
+             */
+            period?: string | null;
+            /** Periodstart */
+            periodStart?: string | null;
+            /**
+             * Position
+             * @description The position's key (ETH index, SOL stake account …)
+             */
+            position: string;
+            /** @description The day's close of one coin (null: none) */
+            price: components["schemas"]["Fiat"] | null;
+            /**
+             * Source
+             * @description tx hash, slot or epoch where known
+             */
+            source?: string | null;
+            /**
+             * Validatorid
+             * @description "<chain>:<address>", the id of /api/validators/{id}
+             */
+            validatorId: string;
+            /**
+             * Wallet
+             * @description The wallet's address, shortened for display
+             */
+            wallet: string;
+            /**
+             * Walletid
+             * Format: uuid
+             * @description The linked wallet's id (as in /api/me/wallets)
+             */
+            walletId: string;
+        };
+        /** RewardsMeta */
+        RewardsMeta: {
+            /**
+             * Clamped
+             * @description The tier shows less than asked (free: 30 days)
+             */
+            clamped: boolean;
+            /**
+             * From
+             * @description First UTC day listed (after the tier's clamp); null: all
+             */
+            from: string | null;
+            /**
+             * Granularity
+             * @enum {string}
+             */
+            granularity: "day" | "epoch";
+            /** Limit */
+            limit: number;
+            /** Nextcursor */
+            nextCursor?: string | null;
+            /**
+             * To
+             * Format: date
+             * @description Last UTC day listed
+             */
+            to: string;
+            /**
+             * Upgradeurl
+             * @description Where to upgrade, when the view is reduced (else null)
+             */
+            upgradeUrl?: string | null;
+        };
+        /**
          * ScoreConfidence
          * @enum {string}
          */
@@ -1508,6 +2180,19 @@ export interface components {
         TokenIn: {
             /** Token */
             token: string;
+        };
+        /** UnsubscribedOut */
+        UnsubscribedOut: {
+            /**
+             * Active
+             * @default false
+             */
+            active: boolean;
+            /**
+             * Alertid
+             * Format: uuid
+             */
+            alertId: string;
         };
         /** UserOut */
         UserOut: {
@@ -1862,6 +2547,38 @@ export interface components {
             /** Shortaddress */
             shortAddress: string;
         };
+        /** WebhookDeletedOut */
+        WebhookDeletedOut: {
+            /**
+             * Deleted
+             * @default true
+             */
+            deleted: boolean;
+        };
+        /** WebhookIn */
+        WebhookIn: {
+            /**
+             * Url
+             * @description https:// URL that receives signed alert deliveries
+             */
+            url: string;
+        };
+        /** WebhookOut */
+        WebhookOut: {
+            /** Createdat */
+            createdAt: string;
+            /** Updatedat */
+            updatedAt: string;
+            /** Url */
+            url: string;
+            /**
+             * Verified
+             * @description Whether a test ping succeeded for this URL
+             */
+            verified: boolean;
+            /** Verifiedat */
+            verifiedAt: string | null;
+        };
         /**
          * YearlyAmounts
          * @description What `amount` earns or loses in a year by each part (base units, display, fiat).
@@ -2098,6 +2815,14 @@ export interface components {
 }
 export type SchemaAcceptedOut = components['schemas']['AcceptedOut'];
 export type SchemaAddEmailIn = components['schemas']['AddEmailIn'];
+export type SchemaAlertChannel = components['schemas']['AlertChannel'];
+export type SchemaAlertFiguresOut = components['schemas']['AlertFiguresOut'];
+export type SchemaAlertHistoryOut = components['schemas']['AlertHistoryOut'];
+export type SchemaAlertIn = components['schemas']['AlertIn'];
+export type SchemaAlertOut = components['schemas']['AlertOut'];
+export type SchemaAlertPatch = components['schemas']['AlertPatch'];
+export type SchemaAlertsMeta = components['schemas']['AlertsMeta'];
+export type SchemaAlertType = components['schemas']['AlertType'];
 export type SchemaAmount = components['schemas']['Amount'];
 export type SchemaApiKeyIn = components['schemas']['ApiKeyIn'];
 export type SchemaApiKeyOut = components['schemas']['ApiKeyOut'];
@@ -2106,21 +2831,25 @@ export type SchemaCalculateIn = components['schemas']['CalculateIn'];
 export type SchemaCalculateOut = components['schemas']['CalculateOut'];
 export type SchemaChain = components['schemas']['Chain'];
 export type SchemaChainBlock = components['schemas']['ChainBlock'];
+export type SchemaChainPerformanceOut = components['schemas']['ChainPerformanceOut'];
 export type SchemaChainReadinessOut = components['schemas']['ChainReadinessOut'];
 export type SchemaChainYield = components['schemas']['ChainYield'];
 export type SchemaCosmosProof = components['schemas']['CosmosProof'];
 export type SchemaCronOut = components['schemas']['CronOut'];
 export type SchemaCronTriggerIn = components['schemas']['CronTriggerIn'];
 export type SchemaDeleteAccountIn = components['schemas']['DeleteAccountIn'];
+export type SchemaDeletedAlertOut = components['schemas']['DeletedAlertOut'];
 export type SchemaDeletedOut = components['schemas']['DeletedOut'];
 export type SchemaEmailIn = components['schemas']['EmailIn'];
 export type SchemaErrorBody = components['schemas']['ErrorBody'];
 export type SchemaEthereumProof = components['schemas']['EthereumProof'];
 export type SchemaEthValidatorOut = components['schemas']['EthValidatorOut'];
 export type SchemaFactor = components['schemas']['Factor'];
+export type SchemaFactorChangeOut = components['schemas']['FactorChangeOut'];
 export type SchemaFiat = components['schemas']['Fiat'];
 export type SchemaFieldError = components['schemas']['FieldError'];
 export type SchemaFreshness = components['schemas']['Freshness'];
+export type SchemaGranularity = components['schemas']['Granularity'];
 export type SchemaHealth = components['schemas']['Health'];
 export type SchemaJobOut = components['schemas']['JobOut'];
 export type SchemaJobStatus = components['schemas']['JobStatus'];
@@ -2131,27 +2860,36 @@ export type SchemaListMeta = components['schemas']['ListMeta'];
 export type SchemaLoggedOutOut = components['schemas']['LoggedOutOut'];
 export type SchemaMessageChainIds = components['schemas']['MessageChainIds'];
 export type SchemaMetaEnvelopeAcceptedOutNoMeta = components['schemas']['MetaEnvelope_AcceptedOut_NoMeta_'];
+export type SchemaMetaEnvelopeAlertOutNoMeta = components['schemas']['MetaEnvelope_AlertOut_NoMeta_'];
 export type SchemaMetaEnvelopeCalculateOutNoMeta = components['schemas']['MetaEnvelope_CalculateOut_NoMeta_'];
 export type SchemaMetaEnvelopeCronOutNoMeta = components['schemas']['MetaEnvelope_CronOut_NoMeta_'];
+export type SchemaMetaEnvelopeDeletedAlertOutNoMeta = components['schemas']['MetaEnvelope_DeletedAlertOut_NoMeta_'];
 export type SchemaMetaEnvelopeDeletedOutNoMeta = components['schemas']['MetaEnvelope_DeletedOut_NoMeta_'];
 export type SchemaMetaEnvelopeHealthNoMeta = components['schemas']['MetaEnvelope_Health_NoMeta_'];
 export type SchemaMetaEnvelopeJobOutNoMeta = components['schemas']['MetaEnvelope_JobOut_NoMeta_'];
 export type SchemaMetaEnvelopeLinkedWalletOutNoMeta = components['schemas']['MetaEnvelope_LinkedWalletOut_NoMeta_'];
+export type SchemaMetaEnvelopeListAlertHistoryOutListMeta = components['schemas']['MetaEnvelope_list_AlertHistoryOut__ListMeta_'];
+export type SchemaMetaEnvelopeListAlertOutAlertsMeta = components['schemas']['MetaEnvelope_list_AlertOut__AlertsMeta_'];
 export type SchemaMetaEnvelopeListApiKeyOutListMeta = components['schemas']['MetaEnvelope_list_ApiKeyOut__ListMeta_'];
+export type SchemaMetaEnvelopeListRewardOutRewardsMeta = components['schemas']['MetaEnvelope_list_RewardOut__RewardsMeta_'];
 export type SchemaMetaEnvelopeListValidatorOutValidatorListMeta = components['schemas']['MetaEnvelope_list_ValidatorOut__ValidatorListMeta_'];
 export type SchemaMetaEnvelopeListWalletOutListMeta = components['schemas']['MetaEnvelope_list_WalletOut__ListMeta_'];
 export type SchemaMetaEnvelopeLoggedOutOutNoMeta = components['schemas']['MetaEnvelope_LoggedOutOut_NoMeta_'];
 export type SchemaMetaEnvelopeMethodologyOutNoMeta = components['schemas']['MetaEnvelope_MethodologyOut_NoMeta_'];
 export type SchemaMetaEnvelopeNewApiKeyOutNoMeta = components['schemas']['MetaEnvelope_NewApiKeyOut_NoMeta_'];
+export type SchemaMetaEnvelopeNewWebhookOutNoMeta = components['schemas']['MetaEnvelope_NewWebhookOut_NoMeta_'];
 export type SchemaMetaEnvelopeNonceOutNoMeta = components['schemas']['MetaEnvelope_NonceOut_NoMeta_'];
 export type SchemaMetaEnvelopePortfolioOutNoMeta = components['schemas']['MetaEnvelope_PortfolioOut_NoMeta_'];
 export type SchemaMetaEnvelopeReadinessNoMeta = components['schemas']['MetaEnvelope_Readiness_NoMeta_'];
 export type SchemaMetaEnvelopeSessionOutNoMeta = components['schemas']['MetaEnvelope_SessionOut_NoMeta_'];
 export type SchemaMetaEnvelopeSignInOptionsOutNoMeta = components['schemas']['MetaEnvelope_SignInOptionsOut_NoMeta_'];
+export type SchemaMetaEnvelopeUnsubscribedOutNoMeta = components['schemas']['MetaEnvelope_UnsubscribedOut_NoMeta_'];
 export type SchemaMetaEnvelopeUserOutNoMeta = components['schemas']['MetaEnvelope_UserOut_NoMeta_'];
 export type SchemaMetaEnvelopeValidatorDetailOutFreshness = components['schemas']['MetaEnvelope_ValidatorDetailOut_Freshness_'];
 export type SchemaMetaEnvelopeVrsHistoryOutVrsHistoryMeta = components['schemas']['MetaEnvelope_VrsHistoryOut_VrsHistoryMeta_'];
 export type SchemaMetaEnvelopeVrsOutVrsScoreMeta = components['schemas']['MetaEnvelope_VrsOut_VrsScoreMeta_'];
+export type SchemaMetaEnvelopeWebhookDeletedOutNoMeta = components['schemas']['MetaEnvelope_WebhookDeletedOut_NoMeta_'];
+export type SchemaMetaEnvelopeWebhookOutNoMeta = components['schemas']['MetaEnvelope_WebhookOut_NoMeta_'];
 export type SchemaMetaEnvelopeYieldHistoryOutYieldHistoryMeta = components['schemas']['MetaEnvelope_YieldHistoryOut_YieldHistoryMeta_'];
 export type SchemaMetaEnvelopeYieldPortfolioOutNoMeta = components['schemas']['MetaEnvelope_YieldPortfolioOut_NoMeta_'];
 export type SchemaMethodChainOut = components['schemas']['MethodChainOut'];
@@ -2159,21 +2897,30 @@ export type SchemaMethodFactorOut = components['schemas']['MethodFactorOut'];
 export type SchemaMethodologyOut = components['schemas']['MethodologyOut'];
 export type SchemaMethodWindowOut = components['schemas']['MethodWindowOut'];
 export type SchemaNewApiKeyOut = components['schemas']['NewApiKeyOut'];
+export type SchemaNewWebhookOut = components['schemas']['NewWebhookOut'];
 export type SchemaNoMeta = components['schemas']['NoMeta'];
 export type SchemaNonceOut = components['schemas']['NonceOut'];
+export type SchemaNoticeKind = components['schemas']['NoticeKind'];
 export type SchemaObservationOut = components['schemas']['ObservationOut'];
 export type SchemaPendingReason = components['schemas']['PendingReason'];
+export type SchemaPerformanceWindowOut = components['schemas']['PerformanceWindowOut'];
 export type SchemaPortfolioOut = components['schemas']['PortfolioOut'];
+export type SchemaPortfolioPerformanceOut = components['schemas']['PortfolioPerformanceOut'];
+export type SchemaPortfolioWindowOut = components['schemas']['PortfolioWindowOut'];
 export type SchemaPositionOut = components['schemas']['PositionOut'];
+export type SchemaPositionPerformanceOut = components['schemas']['PositionPerformanceOut'];
 export type SchemaPositionYield = components['schemas']['PositionYield'];
 export type SchemaReadiness = components['schemas']['Readiness'];
 export type SchemaRealYieldSummaryOut = components['schemas']['RealYieldSummaryOut'];
+export type SchemaRewardOut = components['schemas']['RewardOut'];
+export type SchemaRewardsMeta = components['schemas']['RewardsMeta'];
 export type SchemaScoreConfidence = components['schemas']['ScoreConfidence'];
 export type SchemaSessionOut = components['schemas']['SessionOut'];
 export type SchemaSignInOptionsOut = components['schemas']['SignInOptionsOut'];
 export type SchemaSolanaProof = components['schemas']['SolanaProof'];
 export type SchemaTier = components['schemas']['Tier'];
 export type SchemaTokenIn = components['schemas']['TokenIn'];
+export type SchemaUnsubscribedOut = components['schemas']['UnsubscribedOut'];
 export type SchemaUserOut = components['schemas']['UserOut'];
 export type SchemaValidatorDetailOut = components['schemas']['ValidatorDetailOut'];
 export type SchemaValidatorListMeta = components['schemas']['ValidatorListMeta'];
@@ -2190,6 +2937,9 @@ export type SchemaVrsScoreMeta = components['schemas']['VrsScoreMeta'];
 export type SchemaVrsStatus = components['schemas']['VrsStatus'];
 export type SchemaVrsSummaryOut = components['schemas']['VrsSummaryOut'];
 export type SchemaWalletOut = components['schemas']['WalletOut'];
+export type SchemaWebhookDeletedOut = components['schemas']['WebhookDeletedOut'];
+export type SchemaWebhookIn = components['schemas']['WebhookIn'];
+export type SchemaWebhookOut = components['schemas']['WebhookOut'];
 export type SchemaYearlyAmounts = components['schemas']['YearlyAmounts'];
 export type SchemaYieldAverageOut = components['schemas']['YieldAverageOut'];
 export type SchemaYieldBreakdown = components['schemas']['YieldBreakdown'];
@@ -2199,6 +2949,802 @@ export type SchemaYieldPointOut = components['schemas']['YieldPointOut'];
 export type SchemaYieldPortfolioOut = components['schemas']['YieldPortfolioOut'];
 export type $defs = Record<string, never>;
 export interface operations {
+    getAlerts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_list_AlertOut__AlertsMeta_"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createAlerts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_AlertOut_NoMeta_"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read, or a paging cursor this API did not issue (`INVALID_CURSOR`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The tier's alert limit is reached (`TIER_LIMIT`, details `{limit, current, upgradeUrl}`), or CSRF / API-key read-only. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The webhook channel needs a verified webhook (`WEBHOOK_NOT_VERIFIED`); switching on an email alert needs a verified email (`EMAIL_NOT_VERIFIED`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body must be JSON (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getAlertsByAlertId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alert_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_AlertOut_NoMeta_"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such alert of this user. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteAlertsByAlertId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alert_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_DeletedAlertOut_NoMeta_"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such alert of this user. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateAlertsByAlertId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alert_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_AlertOut_NoMeta_"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read, or a paging cursor this API did not issue (`INVALID_CURSOR`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such alert of this user. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The webhook channel needs a verified webhook (`WEBHOOK_NOT_VERIFIED`); switching on an email alert needs a verified email (`EMAIL_NOT_VERIFIED`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body must be JSON (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getAlertsHistory: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_list_AlertHistoryOut__ListMeta_"];
+                };
+            };
+            /** @description The cursor is invalid (INVALID_CURSOR). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getAlertsUnsubscribe: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page with a button that POSTs the unsubscribe */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The token is invalid, tampered with or expired (`INVALID_UNSUBSCRIBE_TOKEN`); nothing changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The alert no longer exists (`NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token is missing or too long (`VALIDATION_ERROR`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred (`INTERNAL_ERROR`, with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createAlertsUnsubscribe: {
+        parameters: {
+            query?: {
+                token?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Token */
+                    token: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @enum {string} */
+                    "List-Unsubscribe"?: "One-Click";
+                    token?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON body: the envelope; a form post: a confirmation page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_UnsubscribedOut_NoMeta_"];
+                    "text/html": string;
+                };
+            };
+            /** @description The token is invalid, tampered with or expired (`INVALID_UNSUBSCRIBE_TOKEN`); nothing changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The alert no longer exists (`NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or a JSON body that is not `{token}` (`VALIDATION_ERROR`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     signInWithCosmos: {
         parameters: {
             query?: never;
@@ -3039,7 +4585,7 @@ export interface operations {
                 "X-Staketrack-Timestamp"?: string;
             };
             path: {
-                step: "fetch" | "metrics" | "vrs" | "yield" | "alerts";
+                step: "fetch" | "metrics" | "vrs" | "yield" | "alerts" | "alerts-cleanup";
             };
             cookie?: never;
         };
@@ -4381,6 +5927,400 @@ export interface operations {
             };
         };
     };
+    getMeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_WebhookOut_NoMeta_"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No webhook is set (`NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    replaceMeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_NewWebhookOut_NoMeta_"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read, or a paging cursor this API did not issue (`INVALID_CURSOR`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body must be JSON (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The URL is refused (`WEBHOOK_URL_REFUSED`: not https, or its host resolves to a private, loopback, link-local or reserved address) or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteMeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_WebhookDeletedOut_NoMeta_"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No webhook is set (`NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createMeWebhookTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_WebhookOut_NoMeta_"];
+                };
+            };
+            /** @description The webhook did not answer with 2xx (`WEBHOOK_PING_FAILED`, `details.reason`: timeout, unreachable, dns, redirect, http_<status>). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No webhook is set (`NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The URL now resolves to a refused address (`WEBHOOK_URL_REFUSED`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     getMetrics: {
         parameters: {
             query?: never;
@@ -4554,6 +6494,201 @@ export interface operations {
             /** @description The database is unavailable */
             503: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getRewards: {
+        parameters: {
+            query?: {
+                /** @description Only this chain */
+                chain?: components["schemas"]["Chain"] | null;
+                cursor?: string | null;
+                /** @description First UTC day (YYYY-MM-DD), inclusive */
+                from?: string | null;
+                /** @description epoch: one row per reward event; day: per position and UTC day */
+                granularity?: components["schemas"]["Granularity"];
+                limit?: number;
+                /** @description Last UTC day (YYYY-MM-DD), inclusive */
+                to?: string | null;
+                /** @description Only this linked wallet */
+                walletId?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_list_RewardOut__RewardsMeta_"];
+                };
+            };
+            /** @description The cursor is invalid (INVALID_CURSOR). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description walletId is not one of the caller's wallets. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getRewardsExport: {
+        parameters: {
+            query: {
+                currency?: "usd" | "eur";
+                /** @description csv (the only format) */
+                format?: "csv";
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 4180 CSV, UTF-8, a header row, one row per reward event */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The tier may not export (TIER_LIMIT, details.upgradeUrl). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
