@@ -43,9 +43,14 @@ def upgrade() -> None:
             "chain", "owner", "day", "position_key", name=op.f("pk_reward_days")
         ),
     )
-    day = _DAY[op.get_bind().dialect.name]
-    op.execute(
-        f"""
+    op.execute(backfill(op.get_bind().dialect.name))
+
+
+def backfill(dialect: str) -> str:
+    """The rollup of every stored event (tests/integration/test_reward_rollup.py runs it
+    too: it must equal what the write path adds up)."""
+    day = _DAY[dialect]
+    return f"""
         INSERT INTO reward_days (chain, owner, day, position_key, validator, amount, events,
             estimated, stake_sum, stake_count, first_start, last_at, fetched_at)
         SELECT chain, owner, {day}, position_key, max(validator), sum(amount), count(*),
@@ -55,7 +60,6 @@ def upgrade() -> None:
         FROM reward_events
         GROUP BY chain, owner, {day}, position_key
         """
-    )
 
 
 def downgrade() -> None:
