@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, and_, case, func, or_, select, tuple_
+from sqlalchemy import Date, DateTime, and_, case, func, or_, select, tuple_, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
@@ -159,31 +159,24 @@ class RewardsReadRepository:
             d.estimated,
             d.stake_sum,
             d.stake_count,
-            d.first_start,
-            d.last_at,
+            # the driver's timestamps as they come (`_utc` below): one row per position
+            # and day adds up over a long history
+            type_coerce(d.first_start, DateTime(timezone=True)),
+            type_coerce(d.last_at, DateTime(timezone=True)),
         ).where(*clauses)
         buckets: dict[date, int] = {}
+        chains = {c.value: c for c in Chain}
         out = []
-        for (
-            chain,
-            owner,
-            key,
-            day,
-            amount,
-            n,
-            est,
-            stake_sum,
-            stake_n,
-            start,
-            end,
-        ) in await self._session.execute(statement):
-            day = _as_date(day)
+        connection = await self._session.connection()  # plain rows, no ORM layer
+        for row in (await connection.execute(statement)).all():  # fetched at once
+            chain, owner, key, stored_day, amount, n, est, stake_sum, stake_n, start, end = row
+            day = _as_date(stored_day)
             bucket = buckets.get(day)
             if bucket is None:  # the whole day is in one bucket: that of its start
                 bucket = buckets[day] = windows.bucket(_midnight(day))
             out.append(
                 DayTotal(
-                    chain=Chain(chain),
+                    chain=chains[chain],
                     owner=owner,
                     position_key=key,
                     day=day,
@@ -205,10 +198,23 @@ class RewardsReadRepository:
     ) -> list[DayTotal]:
         """`day_totals` of the given days, grouped from the events."""
         t = RewardEventRow
+        # one index range (chain, owner, occurred_at) per wallet and run of adjacent days
+        runs: list[list[date]] = []
+        for day in sorted(days):
+            if runs and runs[-1][1] + timedelta(days=1) == day:
+                runs[-1][1] = day
+            else:
+                runs.append([day, day])
         on_days = or_(
             *(
-                and_(t.occurred_at >= _midnight(d), t.occurred_at < _midnight(d + timedelta(1)))
-                for d in days
+                and_(
+                    t.chain == chain,
+                    t.owner == owner,
+                    t.occurred_at >= _midnight(first),
+                    t.occurred_at < _midnight(last + timedelta(days=1)),
+                )
+                for chain, owner in wallets
+                for first, last in runs
             )
         )
         b0, b1, b2 = windows.bucket_starts
@@ -231,7 +237,6 @@ class RewardsReadRepository:
                 t.occurred_at,
             )
             .where(
-                _owned(wallets),
                 on_days,
                 *_span(windows.since, None),
                 t.occurred_at <= windows.now,
@@ -440,7 +445,7 @@ class RewardsReadRepository:
 
 
 def _utc(value: Any) -> datetime:
-    from datetime import UTC
-
+    if isinstance(value, datetime) and value.tzinfo is UTC:
+        return value
     moment: datetime = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
