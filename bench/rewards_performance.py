@@ -6,10 +6,12 @@ three chains and hourly (ETH, ATOM) or per-epoch (SOL) reward events.
     uv run python bench/rewards_performance.py --database-url postgresql://... \
         --positions 50 --days 365
 
-Seeds `reward_events` for a fresh user (ETH and ATOM hourly, SOL every 2 days) and the
-daily closes of the span, then times `services.rewards.performance` (one unit of work per
-call, as a request runs it). Prints the event count and p50 / p99 per tier (free: 30
-days; pro: everything). DESIGN.md §9: the whole dashboard uncached < 50 ms.
+Seeds `reward_events` for a fresh user (ETH and ATOM hourly, SOL every 2 days) through
+the ingest's write path (`RewardEventRepository.add_many`: the events and their daily
+rollup `reward_days`) and the daily closes of the span, then times
+`services.rewards.performance` (one unit of work per call, as a request runs it).
+Prints the event count and p50 / p99 per tier (free: 30 days; pro: everything).
+DESIGN.md §9: the whole dashboard uncached < 50 ms.
 """
 
 from __future__ import annotations
@@ -24,13 +26,16 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import delete, insert, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.amounts import CURRENCIES
 from domain.models import Chain
 from domain.portfolio import build_portfolio
+from domain.rewards.events import RewardEvent, RewardKind
 from infrastructure.db.engine import create_engine, create_session_factory
 from infrastructure.db.migrate import upgrade
-from infrastructure.db.models import PriceCloseRow, RewardEventRow
+from infrastructure.db.models import PriceCloseRow, RewardDayRow, RewardEventRow
+from infrastructure.db.repositories.reward_events import RewardEventRepository
 from infrastructure.db.uow import SqlUnitOfWork
 from services import rewards
 
@@ -51,20 +56,18 @@ async def seed(session_factory: object, owners: dict[Chain, str], positions: int
         at = start + STEP[chain]
         while at <= NOW:
             rows.append(
-                {
-                    "chain": chain.value,
-                    "owner": owners[chain],
-                    "position_key": f"p{n}",
-                    "validator": f"v{n}",
-                    "period": f"bench:{at.isoformat()}",
-                    "kind": "reward",
-                    "amount": 1_000 + n,
-                    "stake": 32 * 10**9,
-                    "occurred_at": at,
-                    "period_start": at - STEP[chain],
-                    "estimated": False,
-                    "created_at": NOW,
-                }
+                RewardEvent(
+                    chain=chain,
+                    owner=owners[chain],
+                    position_key=f"p{n}",
+                    validator=f"v{n}",
+                    period=f"bench:{at.isoformat()}",
+                    kind=RewardKind.REWARD,
+                    amount=1_000 + n,
+                    stake=32 * 10**9,
+                    occurred_at=at,
+                    period_start=at - STEP[chain],
+                )
             )
             at += STEP[chain]
     closes = [
@@ -80,13 +83,15 @@ async def seed(session_factory: object, owners: dict[Chain, str], positions: int
         for currency in CURRENCIES
         for d in range(days + 1)
     ]
+    session: AsyncSession
     async with session_factory() as session:  # type: ignore[operator]
         await session.execute(delete(PriceCloseRow))
-        for i in range(0, len(rows), 5_000):
-            await session.execute(insert(RewardEventRow), rows[i : i + 5_000])
+        for i in range(0, len(rows), 5_000):  # as ingests would, a batch at a time
+            await RewardEventRepository(session).add_many(rows[i : i + 5_000])
         await session.execute(insert(PriceCloseRow), closes)
         await session.commit()
         await session.execute(text("ANALYZE reward_events"))
+        await session.execute(text("ANALYZE reward_days"))
         await session.commit()
     return len(rows)
 
@@ -114,9 +119,8 @@ async def main(args: argparse.Namespace) -> None:
         p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
         report(f"{name:18} p50 {statistics.median(timings):7.1f} ms   p99 {p99:7.1f} ms")
     async with session_factory() as session:
-        await session.execute(
-            delete(RewardEventRow).where(RewardEventRow.owner.in_(list(owners.values())))
-        )
+        for model in (RewardEventRow, RewardDayRow):
+            await session.execute(delete(model).where(model.owner.in_(list(owners.values()))))
         await session.commit()
     await engine.dispose()
 

@@ -49,8 +49,9 @@ async def performance(
     yields: Sequence[RealYield | None],
     now: datetime,
 ) -> PortfolioRewards:
-    """The portfolio's performance block: one grouped read of all its wallets' events
-    (whatever the number of positions) and one of the closes of the days they fall on."""
+    """The portfolio's performance block: the day totals of all its wallets (the daily
+    rollup, and the events of the days a window edge cuts; whatever the number of
+    positions) and one read of the closes of the days they fall on."""
     since = tier_since(now, reward_days)
     totals = await uow.rewards_read.day_totals(_keys(wallets), Windows(now=now, since=since))
     closes = {}

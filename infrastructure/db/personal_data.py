@@ -24,6 +24,7 @@ from infrastructure.db.models import (
     LinkedWalletRow,
     MagicLinkRow,
     RefreshTokenRow,
+    RewardDayRow,
     RewardEventRow,
     StakingPositionRow,
     UserRow,
@@ -54,7 +55,7 @@ async def delete_personal_data(
     wallets = select(LinkedWalletRow.chain, LinkedWalletRow.address).where(
         LinkedWalletRow.user_id == user_id
     )
-    for by_wallet in (StakingPositionRow, RewardEventRow):
+    for by_wallet in (StakingPositionRow, RewardEventRow, RewardDayRow):
         await session.execute(
             delete(by_wallet).where(tuple_(by_wallet.chain, by_wallet.owner).in_(wallets))
         )

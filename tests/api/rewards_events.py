@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 
 from domain.models import Chain
-from infrastructure.db.models import PriceCloseRow, RewardEventRow
+from infrastructure.db.models import PriceCloseRow, RewardDayRow, RewardEventRow
+from infrastructure.db.repositories.reward_events import RewardEventRepository, event_from_row
 from infrastructure.resources import Resources
 
 
@@ -45,8 +46,9 @@ def event_row(
 
 
 async def store_events(resources: Resources, rows: Sequence[RewardEventRow]) -> None:
+    """Through the ingest's write path (the events and their daily rollup)."""
     async with resources.session_factory() as session:
-        session.add_all(rows)
+        await RewardEventRepository(session).add_many([event_from_row(r) for r in rows])
         await session.commit()
 
 
@@ -54,6 +56,7 @@ async def forget_rewards(resources: Resources, owners: Sequence[str]) -> None:
     """The PostgreSQL test database is shared by the run: start from none of these
     wallets' events and from no closes."""
     async with resources.session_factory() as session:
-        await session.execute(delete(RewardEventRow).where(RewardEventRow.owner.in_(owners)))
+        for model in (RewardEventRow, RewardDayRow):
+            await session.execute(delete(model).where(model.owner.in_(owners)))
         await session.execute(delete(PriceCloseRow))
         await session.commit()

@@ -26,6 +26,7 @@ from infrastructure.chains.demo.solana_world import Clock as SolanaClock
 from infrastructure.chains.demo.wallets import demo_addresses
 from infrastructure.db.models import (
     ChainMetricsRow,
+    RewardDayRow,
     RewardEventRow,
     StakingPositionRow,
     ValidatorObservationRow,
@@ -68,7 +69,7 @@ async def forget_wallets(resources: Resources, chain: Chain) -> None:
     database; positions read at a later clock would make these be skipped as older)."""
     owners = list(demo_addresses(chain).values())
     async with resources.session_factory() as session:
-        for model in (StakingPositionRow, RewardEventRow):
+        for model in (StakingPositionRow, RewardEventRow, RewardDayRow):
             await session.execute(
                 delete(model).where(model.chain == chain.value, model.owner.in_(owners))
             )
@@ -97,6 +98,17 @@ async def drive(resources: Resources, chain: Chain, times: Sequence[datetime]) -
 async def events_of(resources: Resources, chain: Chain, owner: str) -> list[RewardEvent]:
     async with SqlUnitOfWork(resources.session_factory) as uow:
         return await uow.reward_events.of_owner(chain, owner)
+
+
+async def rollup_of(resources: Resources, chain: Chain, owner: str) -> dict[str, int]:
+    """The wallet's daily rollup (`reward_days`), summed per position."""
+    async with resources.session_factory() as session:
+        rows = await session.execute(
+            select(RewardDayRow.position_key, func.sum(RewardDayRow.amount))
+            .where(RewardDayRow.chain == chain.value, RewardDayRow.owner == owner)
+            .group_by(RewardDayRow.position_key)
+        )
+        return {key: int(amount) for key, amount in rows if amount}
 
 
 def sums(events: Sequence[RewardEvent]) -> dict[str, int]:
@@ -231,6 +243,9 @@ async def test_a_refetch_never_double_counts(resources: Resources, chain: Chain)
         assert await uow.reward_events.add_many(again) == 0
         await uow.commit()
     assert await count_events(resources, chain) == stored
+    for address in demo_addresses(chain).values():  # nor does the daily rollup
+        mine = await events_of(resources, chain, address)
+        assert await rollup_of(resources, chain, address) == sums(mine)
 
 
 async def test_the_hourly_ingest_stores_events_too(resources: Resources) -> None:
@@ -316,6 +331,11 @@ async def test_deleting_the_account_deletes_the_wallets_events(resources: Resour
     assert await events_of(resources, Chain.ATOM, whale)
     staker_events = await events_of(resources, Chain.ATOM, staker)
     assert staker_events
+    assert await rollup_of(resources, Chain.ATOM, whale) == sums(
+        await events_of(resources, Chain.ATOM, whale)
+    )
+    staker_days = await rollup_of(resources, Chain.ATOM, staker)
+    assert staker_days == sums(staker_events)
     async with SqlUnitOfWork(resources.session_factory) as uow:
         owner = await uow.wallets.owner_of(Chain.ATOM, whale)
         assert owner is not None
@@ -324,7 +344,9 @@ async def test_deleting_the_account_deletes_the_wallets_events(resources: Resour
         await uow.personal_data.delete_user(user.id, user.email)
         await uow.commit()
     assert await events_of(resources, Chain.ATOM, whale) == []
+    assert await rollup_of(resources, Chain.ATOM, whale) == {}  # the daily rollup too
     assert await events_of(resources, Chain.ATOM, staker) == staker_events  # not theirs
+    assert await rollup_of(resources, Chain.ATOM, staker) == staker_days
 
 
 @pytest.mark.parametrize("chain", [Chain.ETH, Chain.SOL, Chain.ATOM])

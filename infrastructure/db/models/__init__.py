@@ -23,6 +23,7 @@ from infrastructure.db.models.chain_data import (
 )
 from infrastructure.db.models.price_closes import PriceCloseRow
 from infrastructure.db.models.real_yield import YieldConfigRow, YieldSnapshotRow
+from infrastructure.db.models.reward_days import RewardDayRow
 from infrastructure.db.models.rewards import RewardEventRow
 from infrastructure.db.models.tiers import TierLimitsRow
 from infrastructure.db.models.users import LinkedWalletRow, UserRow
@@ -44,6 +45,7 @@ __all__ = [
     "PriceCloseRow",
     "PriceRow",
     "RefreshTokenRow",
+    "RewardDayRow",
     "RewardEventRow",
     "StakingPositionRow",
     "TierLimitsRow",

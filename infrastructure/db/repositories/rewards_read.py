@@ -1,6 +1,10 @@
 """Reads of `reward_events` (written by the rewards ingest) for performance, the list and
 the export, and the daily closes (`price_closes`) that value them.
 
+Per-day sums come from the daily rollup `reward_days` (written with the events, see
+`RewardEventRepository.add_many`): one row per position and day instead of every hourly
+event. Only the few days a window edge cuts through are grouped from the events.
+
 Every read names the wallets it may see as (chain, address) pairs: a caller never reads
 another user's events. Days are UTC (`utc_day`: the same on PostgreSQL and SQLite)."""
 
@@ -8,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, and_, case, func, or_, select, tuple_
+from sqlalchemy import Date, DateTime, and_, case, func, or_, select, tuple_, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
@@ -23,7 +27,7 @@ from domain.rewards.daily_prices import DailyClose
 from domain.rewards.events import RewardEvent, RewardKind
 from domain.rewards.performance import DayTotal
 from domain.rewards.windows import Windows
-from infrastructure.db.models import PriceCloseRow, RewardEventRow
+from infrastructure.db.models import PriceCloseRow, RewardDayRow, RewardEventRow
 
 WalletKey = tuple[str, str]  # (chain, address)
 _CHUNK = 500
@@ -94,8 +98,22 @@ def _event(row: RewardEventRow) -> StoredEvent:
     )
 
 
-def _owned(wallets: Sequence[WalletKey]) -> Any:
-    return tuple_(RewardEventRow.chain, RewardEventRow.owner).in_(list(wallets))
+def _owned(wallets: Sequence[WalletKey], table: Any = RewardEventRow) -> Any:
+    return tuple_(table.chain, table.owner).in_(list(wallets))
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def _whole_day(moment: datetime | None, name: str) -> date | None:
+    """The day starting at `moment` (a UTC midnight: the per-day reads read whole days)."""
+    if moment is None:
+        return None
+    day = moment.astimezone(UTC).date()
+    if _midnight(day) != moment:
+        raise ValueError(f"{name} is not a UTC midnight")
+    return day
 
 
 def _span(start: datetime | None, end: datetime | None) -> list[Any]:
@@ -115,10 +133,90 @@ class RewardsReadRepository:
 
     async def day_totals(self, wallets: Sequence[WalletKey], windows: Windows) -> list[DayTotal]:
         """Every event of the wallets the windows show, summed per (position, UTC day,
-        bucket): one statement for all positions, whatever their number."""
+        bucket): whatever the number of positions and days, two statements. A day no
+        window edge (`since`, a bucket start, `now`) cuts through lies in one bucket and
+        is read whole from the rollup; the few days an edge cuts through are grouped from
+        the events themselves."""
         if not wallets:
             return []
+        edges = [windows.now, *windows.bucket_starts]
+        if windows.since is not None:
+            edges.append(windows.since)
+        cut = {e.astimezone(UTC).date() for e in edges}
+        today = windows.now.astimezone(UTC).date()
+        first = None if windows.since is None else windows.since.astimezone(UTC).date()
+        d = RewardDayRow
+        clauses = [_owned(wallets, d), d.day < today, d.day.not_in(sorted(cut))]
+        if first is not None:
+            clauses.append(d.day > first)
+        statement = select(
+            d.chain,
+            d.owner,
+            d.position_key,
+            d.day,
+            d.amount,
+            d.events,
+            d.estimated,
+            d.stake_sum,
+            d.stake_count,
+            # the driver's timestamps as they come (`_utc` below): one row per position
+            # and day adds up over a long history
+            type_coerce(d.first_start, DateTime(timezone=True)),
+            type_coerce(d.last_at, DateTime(timezone=True)),
+        ).where(*clauses)
+        buckets: dict[date, int] = {}
+        chains = {c.value: c for c in Chain}
+        out = []
+        connection = await self._session.connection()  # plain rows, no ORM layer
+        for row in (await connection.execute(statement)).all():  # fetched at once
+            chain, owner, key, stored_day, amount, n, est, stake_sum, stake_n, start, end = row
+            day = _as_date(stored_day)
+            bucket = buckets.get(day)
+            if bucket is None:  # the whole day is in one bucket: that of its start
+                bucket = buckets[day] = windows.bucket(_midnight(day))
+            out.append(
+                DayTotal(
+                    chain=chains[chain],
+                    owner=owner,
+                    position_key=key,
+                    day=day,
+                    bucket=bucket,
+                    amount=int(amount),
+                    events=int(n),
+                    estimated=int(est),
+                    stake_sum=int(stake_sum),
+                    stake_count=int(stake_n),
+                    start=_utc(start),
+                    end=_utc(end),
+                )
+            )
+        out.extend(await self._cut_day_totals(wallets, windows, sorted(cut)))
+        return out
+
+    async def _cut_day_totals(
+        self, wallets: Sequence[WalletKey], windows: Windows, days: Sequence[date]
+    ) -> list[DayTotal]:
+        """`day_totals` of the given days, grouped from the events."""
         t = RewardEventRow
+        # one index range (chain, owner, occurred_at) per wallet and run of adjacent days
+        runs: list[list[date]] = []
+        for day in sorted(days):
+            if runs and runs[-1][1] + timedelta(days=1) == day:
+                runs[-1][1] = day
+            else:
+                runs.append([day, day])
+        on_days = or_(
+            *(
+                and_(
+                    t.chain == chain,
+                    t.owner == owner,
+                    t.occurred_at >= _midnight(first),
+                    t.occurred_at < _midnight(last + timedelta(days=1)),
+                )
+                for chain, owner in wallets
+                for first, last in runs
+            )
+        )
         b0, b1, b2 = windows.bucket_starts
         each = (
             select(
@@ -138,7 +236,11 @@ class RewardsReadRepository:
                 func.coalesce(t.period_start, t.occurred_at).label("start"),
                 t.occurred_at,
             )
-            .where(_owned(wallets), *_span(windows.since, None), t.occurred_at <= windows.now)
+            .where(
+                on_days,
+                *_span(windows.since, None),
+                t.occurred_at <= windows.now,
+            )
             .subquery()
         )
         e = each.c
@@ -224,36 +326,41 @@ class RewardsReadRepository:
         after: tuple[date, str, str, str] | None = None,
     ) -> list[DayRow]:
         """Up to `limit` (day, position) sums, newest day first, then by chain, wallet and
-        position; after the keyset position `after` (day, chain, owner, position key)."""
+        position; after the keyset position `after` (day, chain, owner, position key).
+        `start` and `end` are UTC midnights (whole days: read from the rollup)."""
         if not wallets:
             return []
-        t = RewardEventRow
-        day = utc_day(t.occurred_at).label("day")
+        first, stop = _whole_day(start, "start"), _whole_day(end, "end")
+        d = RewardDayRow
+        clauses = [_owned(wallets, d)]
+        if first is not None:
+            clauses.append(d.day >= first)
+        if stop is not None:
+            clauses.append(d.day < stop)
         grouped = (
             select(
-                day,
-                t.chain,
-                t.owner,
-                t.position_key,
-                func.max(t.validator).label("validator"),
-                func.sum(t.amount).label("amount"),
-                func.count().label("events"),
-                func.sum(case((t.estimated.is_(True), 1), else_=0)).label("estimated"),
-                func.max(t.created_at).label("fetched_at"),
+                d.day,
+                d.chain,
+                d.owner,
+                d.position_key,
+                d.validator,
+                d.amount,
+                d.events,
+                d.estimated,
+                d.fetched_at,
             )
-            .where(_owned(wallets), *_span(start, end))
-            .group_by(utc_day(t.occurred_at), t.chain, t.owner, t.position_key)
+            .where(*clauses)
             .subquery()
         )
         g = grouped.c
         statement = select(grouped)
         if after is not None:
-            d, chain, owner, key = after
+            at_day, chain, owner, key = after
             statement = statement.where(
                 or_(
-                    g.day < d,
+                    g.day < at_day,
                     and_(
-                        g.day == d,
+                        g.day == at_day,
                         or_(
                             g.chain > chain,
                             and_(g.chain == chain, g.owner > owner),
@@ -338,7 +445,7 @@ class RewardsReadRepository:
 
 
 def _utc(value: Any) -> datetime:
-    from datetime import UTC
-
+    if isinstance(value, datetime) and value.tzinfo is UTC:
+        return value
     moment: datetime = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
