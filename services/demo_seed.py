@@ -26,6 +26,7 @@ from domain.models import Chain
 from domain.ports import Cache, ReadInvalidation
 from infrastructure.chains.factory import ChainSources
 from infrastructure.db.uow import SqlUnitOfWork
+from infrastructure.logging import get_logger
 from infrastructure.resources import open_resources
 from infrastructure.settings import Settings
 from services import price_closes, seed_lock, vrs
@@ -41,6 +42,7 @@ PHASES = ("fetch", "history", "store", "scores", "rewards")  # in order; progres
 HISTORY_PART_DAYS = 8  # days read by one part (a pool runs parts at once)
 SeedProgress = Callable[[str, int, int], None]  # (phase, done, total)
 T = TypeVar("T")
+log = get_logger(__name__)
 
 
 def no_progress(phase: str, done: int, total: int) -> None:
@@ -165,7 +167,12 @@ async def _rewards(
     stored = 0
     progress("rewards", 0, len(todo) + 1)
     for done, (chain, address) in enumerate(todo, 1):
-        stored += await backfill_rewards(sources, uow, chain, address, now - timedelta(days=days))
+        try:
+            stored += await backfill_rewards(
+                sources, uow, chain, address, now - timedelta(days=days)
+            )
+        except Exception as exc:  # one wallet's history never stops the seed
+            log.warning("seed_rewards_failed", chain=chain.value, error=type(exc).__name__)
         progress("rewards", done, len(todo) + 1)
     await price_closes.refresh(uow, sources.prices, now, reads)
     progress("rewards", len(todo) + 1, len(todo) + 1)

@@ -10,6 +10,7 @@ theirs are always newer than the seeds' ("latest" reads)."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -84,6 +85,10 @@ async def test_the_seed_stores_every_day_and_scores_as_the_pipeline_would(
     resources: Resources,
 ) -> None:
     now = datetime(2024, 3, 1, 12, 30, tzinfo=UTC)
+    async with SqlUnitOfWork(resources.session_factory) as uow:  # a wallet no node can read
+        user = await uow.users.create()
+        await uow.wallets.link(user.id, Chain.ATOM, f"cosmos1unreadable{uuid.uuid4().hex}")
+        await uow.commit()
     report = await _seed(resources, now)
     first, last = as_hour(now - timedelta(days=DAYS)), as_hour(now)
     for chain in Chain:
