@@ -92,6 +92,9 @@ class WindowPerformance:
     confidence: Confidence
     # Σ stake × covered seconds: what combining several positions weighs them by
     stake_seconds: Decimal = Decimal(0)
+    # rewards.fiat before rounding to cents: what combining positions and chains sums (a
+    # sum of rounded parts could be cents off the export's column total)
+    fiat_exact: FiatValue | None = None
 
     @property
     def covered_days(self) -> Decimal:
@@ -146,7 +149,13 @@ def _day_fiat(chain: Chain, rows: Iterable[DayTotal], closes: DailyPrices) -> Fi
                 )
     if seen and all(t is None for t in totals.values()):
         return None
-    usd, eur = totals["usd"], totals["eur"]
+    return FiatValue(usd=totals["usd"], eur=totals["eur"])
+
+
+def _cents(value: FiatValue | None) -> FiatValue | None:
+    if value is None:
+        return None
+    usd, eur = value.usd, value.eur
     return FiatValue(
         usd=None if usd is None else usd.quantize(CENTS),
         eur=None if eur is None else eur.quantize(CENTS),
@@ -174,13 +183,11 @@ def _window(
     if covered_from is not None and covered_to is not None and stake:
         seconds = Decimal(stake) * Decimal((covered_to - covered_from).total_seconds())
     covered = (covered_to - covered_from) if covered_from and covered_to else timedelta(0)
+    exact = _day_fiat(chain, rows, closes) if rows else FiatValue(Decimal(0), Decimal(0))
     return WindowPerformance(
         window=window,
         rewards=Valued(
-            chain=chain,
-            base_units=amount,
-            coins=coins(chain, amount),
-            fiat=_day_fiat(chain, rows, closes) if rows else FiatValue(Decimal(0), Decimal(0)),
+            chain=chain, base_units=amount, coins=coins(chain, amount), fiat=_cents(exact)
         ),
         events=events,
         estimated=estimated,
@@ -190,6 +197,7 @@ def _window(
         realised_apy=annualised(Decimal(amount), seconds) if events else None,
         confidence=confidence_of(covered, estimated),
         stake_seconds=seconds if events else Decimal(0),
+        fiat_exact=exact,
     )
 
 
@@ -232,14 +240,12 @@ def chain_performance(chain: Chain, positions: Sequence[Performance]) -> Perform
         amount = sum(p.rewards.base_units for p in parts)
         seconds = sum((p.stake_seconds for p in parts), Decimal(0))
         earned = [p for p in parts if p.events]
+        exact = _fiat_sum([p.fiat_exact for p in parts])
         windows.append(
             WindowPerformance(
                 window=window,
                 rewards=Valued(
-                    chain=chain,
-                    base_units=amount,
-                    coins=coins(chain, amount),
-                    fiat=_fiat_sum([p.rewards.fiat for p in parts]),
+                    chain=chain, base_units=amount, coins=coins(chain, amount), fiat=_cents(exact)
                 ),
                 events=sum(p.events for p in parts),
                 estimated=sum(p.estimated for p in parts),
@@ -254,6 +260,7 @@ def chain_performance(chain: Chain, positions: Sequence[Performance]) -> Perform
                 else None,
                 confidence=_weakest(parts),
                 stake_seconds=seconds,
+                fiat_exact=exact,
             )
         )
     return Performance(windows=tuple(windows))
@@ -293,7 +300,7 @@ def portfolio_performance(
         out.append(
             PortfolioWindow(
                 window=window,
-                fiat=_fiat_sum([p.rewards.fiat for p in parts.values()])
+                fiat=_cents(_fiat_sum([p.fiat_exact for p in parts.values()]))
                 if parts
                 else FiatValue(Decimal(0), Decimal(0)),
                 events=sum(p.events for p in parts.values()),

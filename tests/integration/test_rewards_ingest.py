@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from itertools import pairwise
 
 import pytest
@@ -384,3 +385,67 @@ async def test_backfilled_history_sums_to_the_demo_ledger_and_continues(
         }
     assert sums(events) == nonzero(ledger)
     assert await backfill_rewards(sources, factory, chain, whale, since) == 0
+
+
+async def test_a_demo_pro_users_csv_export_totals_equal_the_portfolios_performance(
+    resources: Resources,
+) -> None:
+    """Issue 14's check on the demo network: one user holding the demo whale's wallets of
+    all three chains, their rewards ingested hour by hour, set to pro: the CSV export read
+    back with Python's csv module sums, per chain, to the portfolio's "since first seen"
+    performance, in base units and in USD at each day's close."""
+    import csv
+    import io
+
+    from api.presenters.rewards import csv_stream
+    from domain.models import Tier
+    from domain.rewards.windows import Window
+    from infrastructure.db.models import LinkedWalletRow
+    from services import portfolio, price_closes, rewards
+
+    times = [START + timedelta(hours=h) for h in range(0, 50, 7)]  # two days, three epochs
+    for chain in Chain:
+        await drive(resources, chain, times)
+    factory = lambda: SqlUnitOfWork(resources.session_factory)  # noqa: E731
+    async with factory() as uow:  # one user holds the whale's three wallets
+        owner = await uow.wallets.owner_of(Chain.ATOM, demo_addresses(Chain.ATOM)["whale"])
+        assert owner is not None
+        user_id = owner.user_id
+    async with resources.session_factory() as session, session.begin():
+        for chain in (Chain.ETH, Chain.SOL):
+            await session.execute(
+                delete(LinkedWalletRow).where(
+                    LinkedWalletRow.chain == chain.value,
+                    LinkedWalletRow.address == demo_addresses(chain)["whale"],
+                )
+            )
+    now = times[-1] + timedelta(minutes=30)
+    async with factory() as uow:
+        for chain in (Chain.ETH, Chain.SOL):
+            await uow.wallets.link(user_id, chain, demo_addresses(chain)["whale"])
+        await uow.users.set_tier(user_id, Tier.PRO, now)
+        await uow.commit()
+    prices = resources.chains().prices
+    await price_closes.backfill(factory, prices, START.date() - timedelta(days=1), now.date(), now)
+
+    async with factory() as uow:
+        scored = await portfolio.scored(uow, user_id, Tier.PRO, None, now)
+    assert scored.rewards is not None and scored.rewards.since is None  # pro: everything
+    text = b"".join(
+        [
+            chunk
+            async for chunk in csv_stream(rewards.export_rows(factory, user_id, 2026, "usd"), "usd")
+        ]
+    ).decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert {row["chain"] for row in rows} == {"eth", "sol", "atom"}
+    for block in scored.rewards.chains:
+        everything = block.performance.get(Window.ALL)
+        mine = [row for row in rows if row["chain"] == block.chain.value]
+        assert mine and everything.events == len(mine)
+        assert sum(int(row["amount_base_units"]) for row in mine) == everything.rewards.base_units
+        assert sum(Decimal(row["amount"]) for row in mine) == everything.rewards.coins
+        assert everything.rewards.fiat is not None
+        usd = sum(Decimal(row["value_usd"]) for row in mine)
+        assert usd.quantize(Decimal("0.01")) == everything.rewards.fiat.usd
+        assert everything.realised_apy is not None and everything.realised_apy > 0
