@@ -56,7 +56,7 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
     ScheduledJob(name="prices", job="fetch_prices", minute=2, run_at_startup=True),
     # the rewards' daily closes: today's so far, yesterday's final one, and any missing day
     # of the reward events' span (issue 14)
-    ScheduledJob(name="price-closes", job="backfill_price_closes", minute=4, run_at_startup=True),
+    ScheduledJob(name="price-closes", job="backfill_price_closes", minute=4),
     *(
         ScheduledJob(
             name=f"metrics-{chain}", job="fetch_metrics", minute=15, hour=0, kwargs={"chain": chain}
