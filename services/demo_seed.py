@@ -36,7 +36,7 @@ from services.reward_ingest import backfill_rewards
 # risk scores are computed as of each of the last seeded days: the pro tier's 30-day
 # history plus the 7 days before it that its drop flag looks back on
 VRS_SEED_DAYS = 37
-# the demo wallets' rewards: the free tier's 30 days (ETH balances are read per epoch)
+# the linked wallets' rewards: the free tier's 30 days (ETH balances are read per epoch)
 REWARD_SEED_DAYS = 30
 PHASES = ("fetch", "history", "store", "scores", "rewards")  # in order; progress names them
 HISTORY_PART_DAYS = 8  # days read by one part (a pool runs parts at once)
@@ -54,7 +54,7 @@ class SeedReport:
     fetched_at: datetime
     days: int
     observations: dict[Chain, int] = field(default_factory=dict)  # stored per chain
-    rewards: int = 0  # reward events stored (the demo wallets' positions)
+    rewards: int = 0  # reward events stored (the linked wallets' positions)
     scores: int = 0  # scored (not pending) validator-hours
     score_days: int = 0  # the days scored, today included
 
