@@ -24,10 +24,11 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from domain.models import Chain
 from domain.rewards.daily_prices import DailyClose
-from domain.rewards.events import RewardEvent, RewardKind
+from domain.rewards.events import RewardEvent
 from domain.rewards.performance import DayTotal
 from domain.rewards.windows import Windows
 from infrastructure.db.models import PriceCloseRow, RewardDayRow, RewardEventRow
+from infrastructure.db.repositories.reward_events import event_from_row
 
 WalletKey = tuple[str, str]  # (chain, address)
 _CHUNK = 500
@@ -79,21 +80,7 @@ class DayRow:
 def _event(row: RewardEventRow) -> StoredEvent:
     return StoredEvent(
         id=row.id,
-        event=RewardEvent(
-            chain=Chain(row.chain),
-            owner=row.owner,
-            position_key=row.position_key,
-            validator=row.validator,
-            period=row.period,
-            kind=RewardKind(row.kind),
-            amount=row.amount,
-            occurred_at=row.occurred_at,
-            stake=row.stake,
-            period_start=row.period_start,
-            epoch=row.epoch,
-            source=row.source,
-            estimated=row.estimated,
-        ),
+        event=event_from_row(row),
         fetched_at=row.created_at,
     )
 
