@@ -37,6 +37,7 @@ from infrastructure.db.models import (
     LinkedWalletRow,
     StakingPositionRow,
     UserRow,
+    UserSubscriptionRow,
     ValidatorObservationRow,
     ValidatorRow,
     VrsScoreRow,
@@ -147,6 +148,7 @@ async def seed(factory: Any, now: datetime, rng: random.Random) -> None:
                 pg_insert(VrsScoreRow).on_conflict_do_nothing(), scores[start : start + 5000]
             )
         users, wallets, positions, rules = [], [], [], []
+        subscriptions: list[dict[str, object]] = []
         for i in range(USERS):
             user_id = uuid.uuid4()
             users.append(
@@ -154,7 +156,15 @@ async def seed(factory: Any, now: datetime, rng: random.Random) -> None:
                     "id": user_id,
                     "email": f"bench-alerts-{i}@example.com",
                     "email_verified_at": hour,
+                }
+            )
+            subscriptions.append(
+                {
+                    "user_id": user_id,
                     "tier": "pro",
+                    "started_at": hour,
+                    "source": "admin",
+                    "updated_at": hour,
                 }
             )
             wallet = f"{WALLET}{i:05d}"
@@ -197,6 +207,7 @@ async def seed(factory: Any, now: datetime, rng: random.Random) -> None:
                     }
                 )
         await chunked(session, UserRow, users)
+        await chunked(session, UserSubscriptionRow, subscriptions)
         await chunked(session, LinkedWalletRow, wallets)
         await chunked(session, StakingPositionRow, positions)
         await chunked(session, AlertRow, rules)

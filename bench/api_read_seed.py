@@ -25,7 +25,7 @@ from cosmpy.crypto.address import Address
 from solders.pubkey import Pubkey
 from sqlalchemy.engine import URL, make_url
 
-from domain.models import Chain, Tier
+from domain.models import Chain
 from infrastructure.auth.tokens import REFRESH_TTL, issue_access_token
 from infrastructure.chains.factory import build_chain_sources
 from infrastructure.db.engine import create_engine, create_session_factory
@@ -37,7 +37,7 @@ from services.ingest import Ingest
 
 CHAINS = (Chain.ETH, Chain.SOL, Chain.ATOM)
 COLUMNS = {  # COPY order: users first, the rows that reference them after
-    "users": "id email email_verified_at tier created_at updated_at",
+    "users": "id email email_verified_at created_at updated_at",
     "linked_wallets": "id user_id chain address is_primary linked_at",
     "staking_positions": "chain owner key validator kind amount status rewards completes_at "
     "fetched_at",
@@ -165,7 +165,7 @@ async def seed(
         bench_users = []
         for i in range(users):
             user_id, family = uuid.uuid4(), uuid.uuid4()
-            rows["users"].append((user_id, None, None, Tier.FREE.value, now, now))
+            rows["users"].append((user_id, None, None, now, now))  # free: no subscription
             refresh = (uuid.uuid4(), user_id, family, _digest("refresh", i), now)
             rows["refresh_tokens"].append((*refresh, now + REFRESH_TTL, None, None))
             total = heavy_positions if i >= users - heavy else rng.randint(8, 12)

@@ -19,13 +19,26 @@ class Tier(StrEnum):
     PRO = "pro"
 
 
+class Role(StrEnum):
+    """A user's role: `admin` is granted by an admin (or comes from ADMIN_WALLETS)."""
+
+    USER = "user"
+    ADMIN = "admin"
+
+
 @dataclass(frozen=True, slots=True)
 class User:
+    """A user as the server's record has it now. `tier` is the *effective* tier
+    (domain/tiers.effective_tier of the subscription at load time); `tier_expires_at`
+    is when a pro subscription ends (None: no end, or free)."""
+
     id: UUID
     tier: Tier
     created_at: datetime
     email: str | None = None
     email_verified_at: datetime | None = None
+    role: Role = Role.USER
+    tier_expires_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

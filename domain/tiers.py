@@ -8,8 +8,50 @@ when a row is missing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 
 from domain.models import Tier
+
+UPGRADE_PATH = "/settings/subscription"  # the SPA page every upgradeUrl points at
+
+
+class Feature(StrEnum):
+    """What a tier limits; the value is `details.feature` of a 403 TIER_LIMIT."""
+
+    CHAINS = "chains"  # chains with linked wallets
+    WATCHLIST = "watched_validators"
+    ALERTS = "alerts"
+    VRS_FACTORS = "vrs_factors"
+    HISTORY_DAYS = "history_days"
+    REWARD_DAYS = "reward_days"
+    REWARDS_EXPORT = "rewards_export"
+
+
+class SubscriptionSource(StrEnum):
+    ADMIN = "admin"
+    STRIPE = "stripe"
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A user's subscription record (`user_subscriptions`): the tier they bought or were
+    given, from when, until when (None: no end). No record means free."""
+
+    tier: Tier
+    started_at: datetime
+    expires_at: datetime | None
+    source: SubscriptionSource
+    external_customer_id: str | None = None
+    external_subscription_id: str | None = None
+
+
+def effective_tier(tier: Tier, expires_at: datetime | None, now: datetime) -> Tier:
+    """The tier every decision uses: a pro subscription past its expiry is free at once
+    (no job has to flip it)."""
+    if tier is Tier.PRO and expires_at is not None and expires_at <= now:
+        return Tier.FREE
+    return tier
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,11 +31,16 @@ def _render_item(kind: str, obj: object, autogen_context: object) -> str | bool:
 # created per dialect by the migration and the ETH set's bulk load, outside the models
 # (PostgreSQL: an expression index that SQLite could not reflect)
 UNMODELLED_INDEXES = {"ix_eth_validators_pubkey", "ix_eth_validators_withdrawal_address"}
+# retired on SQLite only (migration 0013: dropping it there would rebuild the table)
+RETIRED_COLUMNS = {("users", "tier")}
 
 
 def _include_object(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
+    if type_ == "column" and reflected:
+        table = getattr(getattr(obj, "table", None), "name", None)
+        return (table, name) not in RETIRED_COLUMNS
     return not (type_ == "index" and name in UNMODELLED_INDEXES)
 
 

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import orjson
 
-from domain.models import Tier, User
+from domain.models import Role, Tier, User
 from domain.ports import Cache
+from domain.tiers import effective_tier
 from infrastructure.logging import get_logger
 from services import cache_keys
 
@@ -56,14 +57,19 @@ async def load_snapshot(
     if raw is None:
         return None, peeked
     data = orjson.loads(raw)
+    expires_at = data.get("tierExpiresAt")
+    expires = datetime.fromisoformat(expires_at) if expires_at else None
     user = User(
         id=uuid.UUID(data["id"]),
-        tier=Tier(data["tier"]),
+        # a pro subscription that ends while the snapshot lives is free at once
+        tier=effective_tier(Tier(data["tier"]), expires, datetime.now(UTC)),
         created_at=datetime.fromisoformat(data["createdAt"]),
         email=data["email"],
         email_verified_at=(
             datetime.fromisoformat(data["emailVerifiedAt"]) if data["emailVerifiedAt"] else None
         ),
+        role=Role(data.get("role", Role.USER.value)),
+        tier_expires_at=expires,
     )
     return user, peeked
 
@@ -78,6 +84,8 @@ async def store_snapshot(cache: Cache, user: User, session_id: uuid.UUID) -> Non
             "emailVerifiedAt": user.email_verified_at.isoformat()
             if user.email_verified_at
             else None,
+            "role": user.role.value,
+            "tierExpiresAt": user.tier_expires_at.isoformat() if user.tier_expires_at else None,
         }
     )
     try:

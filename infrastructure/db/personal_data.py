@@ -28,6 +28,7 @@ from infrastructure.db.models import (
     RewardEventRow,
     StakingPositionRow,
     UserRow,
+    UserSubscriptionRow,
     UserWebhookRow,
     WatchedValidatorRow,
 )
@@ -43,6 +44,7 @@ PERSONAL_DATA: tuple[tuple[type, KeyedColumnElement[Any]], ...] = (
     (RefreshTokenRow, RefreshTokenRow.__table__.c.user_id),
     (MagicLinkRow, MagicLinkRow.__table__.c.user_id),
     (LinkedWalletRow, LinkedWalletRow.__table__.c.user_id),
+    (UserSubscriptionRow, UserSubscriptionRow.__table__.c.user_id),
     (UserRow, UserRow.__table__.c.id),
 )
 

@@ -17,6 +17,7 @@ from domain.models import Chain, Tier
 from infrastructure.db.models import UserRow
 from infrastructure.db.models.alerts import AlertHistoryRow, UserWebhookRow
 from infrastructure.db.repositories.chain_data import ChainDataRepository
+from infrastructure.db.uow import SqlUnitOfWork
 from tests.api.conftest import bearer, sign_in
 from tests.api.wallets import Wallet
 
@@ -48,10 +49,15 @@ async def user(app: Any, client: Any, *, pro: bool = False, email: bool = True) 
 
 
 async def set_user(app: Any, user_id: str, **values: Any) -> None:
-    async with app.state.resources.session_factory() as session, session.begin():
-        await session.execute(
-            update(UserRow).where(UserRow.id == uuid.UUID(user_id)).values(values)
-        )
+    tier = values.pop("tier", None)
+    async with SqlUnitOfWork(app.state.resources.session_factory) as uow:
+        if tier is not None:
+            await uow.users.set_tier(uuid.UUID(user_id), Tier(tier), datetime.now(UTC))
+        if values:
+            await uow.session.execute(
+                update(UserRow).where(UserRow.id == uuid.UUID(user_id)).values(values)
+            )
+        await uow.commit()
 
 
 def body(**overrides: Any) -> dict[str, Any]:

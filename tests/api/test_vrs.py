@@ -18,9 +18,10 @@ from domain.models import Chain, Tier
 from domain.vrs import FACTORS, ScoreConfidence, VrsScore, VrsStatus
 from domain.vrs.config import DEFAULT_WEIGHTS
 from domain.vrs.model import total_of
-from infrastructure.db.models import TierLimitsRow, UserRow
+from infrastructure.db.models import TierLimitsRow
 from infrastructure.db.repositories.chain_data import ChainDataRepository
 from infrastructure.db.repositories.vrs import VrsScoreRepository
+from infrastructure.db.uow import SqlUnitOfWork
 from tests.api.conftest import bearer, sign_in
 from tests.api.wallets import Wallet
 from workers.context import JobDeps
@@ -67,10 +68,9 @@ async def setup(app: Any, scores: Sequence[VrsScore], *addresses: str) -> None:
 
 
 async def make_pro(app: Any, user_id: str) -> None:
-    async with app.state.resources.session_factory() as session, session.begin():
-        await session.execute(
-            update(UserRow).where(UserRow.id == uuid.UUID(user_id)).values(tier=Tier.PRO.value)
-        )
+    async with SqlUnitOfWork(app.state.resources.session_factory) as uow:
+        await uow.users.set_tier(uuid.UUID(user_id), Tier.PRO, NOW)
+        await uow.commit()
 
 
 async def signed_in(app: Any, client: Any, *, pro: bool = False) -> dict[str, str]:

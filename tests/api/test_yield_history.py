@@ -10,14 +10,12 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import update
-
 from domain.chains import Validator, ValidatorStatus
 from domain.models import Chain, Tier
 from domain.real_yield import Confidence, RealYield
-from infrastructure.db.models import UserRow
 from infrastructure.db.repositories.chain_data import ChainDataRepository
 from infrastructure.db.repositories.real_yield import YieldSnapshotRepository
+from infrastructure.db.uow import SqlUnitOfWork
 from tests.api.conftest import bearer, sign_in
 from tests.api.wallets import Wallet
 from workers.context import JobDeps
@@ -71,12 +69,9 @@ async def seed(app: Any, days: int = 40) -> str:
 async def pro(app: Any, client: Any) -> dict[str, str]:
     wallet = Wallet.new(Chain.SOL)
     data = await sign_in(client, wallet)
-    async with app.state.resources.session_factory() as session, session.begin():
-        await session.execute(
-            update(UserRow)
-            .where(UserRow.id == uuid.UUID(data["user"]["id"]))
-            .values(tier=Tier.PRO.value)
-        )
+    async with SqlUnitOfWork(app.state.resources.session_factory) as uow:
+        await uow.users.set_tier(uuid.UUID(data["user"]["id"]), Tier.PRO, datetime.now(UTC))
+        await uow.commit()
     data = await sign_in(client, wallet)  # a new session reads the tier afresh
     client.cookies.clear()
     return bearer(data["accessToken"])

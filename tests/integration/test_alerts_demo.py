@@ -61,6 +61,8 @@ async def whale_user(resources: Resources) -> uuid.UUID:
         owner = await uow.wallets.owner_of(Chain.ATOM, demo_addresses(Chain.ATOM)["whale"])
         assert owner is not None
         user_id = owner.user_id
+        await uow.users.set_tier(user_id, Tier.PRO, datetime.now(UTC))
+        await uow.commit()
     async with resources.session_factory() as session, session.begin():
         # the shared test database keeps earlier runs' alerts: start from none
         await session.execute(delete(AlertRow).where(AlertRow.user_id == user_id))
@@ -69,7 +71,6 @@ async def whale_user(resources: Resources) -> uuid.UUID:
             update(UserRow)
             .where(UserRow.id == user_id)
             .values(
-                tier=Tier.PRO.value,
                 email=f"whale-{uuid.uuid4().hex[:8]}@example.com",
                 email_verified_at=datetime.now(UTC),
             )

@@ -1,5 +1,6 @@
 """ORM rows. Import every model module here so `Base.metadata` is complete."""
 
+from infrastructure.db.models.admin import AdminAuditLogRow, ApiErrorRow, ConfigVersionRow
 from infrastructure.db.models.alerts import (
     AlertConditionRow,
     AlertHistoryRow,
@@ -26,17 +27,20 @@ from infrastructure.db.models.real_yield import YieldConfigRow, YieldSnapshotRow
 from infrastructure.db.models.reward_days import RewardDayRow
 from infrastructure.db.models.rewards import RewardEventRow
 from infrastructure.db.models.tiers import TierLimitsRow
-from infrastructure.db.models.users import LinkedWalletRow, UserRow
+from infrastructure.db.models.users import LinkedWalletRow, UserRow, UserSubscriptionRow
 from infrastructure.db.models.vrs import VrsConfigRow, VrsLatestRow, VrsScoreRow
 
 __all__ = [
+    "AdminAuditLogRow",
     "AlertConditionRow",
     "AlertHistoryRow",
     "AlertNotificationRow",
     "AlertRow",
+    "ApiErrorRow",
     "ApiKeyRow",
     "ChainMetricsRow",
     "ChainSyncRow",
+    "ConfigVersionRow",
     "ErrorLogRow",
     "EthValidatorRow",
     "LinkedWalletRow",
@@ -50,6 +54,7 @@ __all__ = [
     "StakingPositionRow",
     "TierLimitsRow",
     "UserRow",
+    "UserSubscriptionRow",
     "UserWebhookRow",
     "ValidatorLabelRow",
     "ValidatorObservationRow",

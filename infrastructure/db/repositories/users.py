@@ -3,24 +3,47 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import EmailAlreadyUsed, WalletAlreadyLinked
-from domain.models import Chain, LinkedWallet, Tier, User
-from infrastructure.db.models import LinkedWalletRow, StakingPositionRow, UserRow
+from domain.models import Chain, LinkedWallet, Role, Tier, User
+from domain.tiers import Subscription, SubscriptionSource, effective_tier
+from infrastructure.db.base import utcnow
+from infrastructure.db.models import (
+    LinkedWalletRow,
+    StakingPositionRow,
+    UserRow,
+    UserSubscriptionRow,
+)
 
 
-def _user(row: UserRow) -> User:
+def _user(row: UserRow, now: datetime | None = None) -> User:
+    """The user with their effective tier as of `now` (default: the clock)."""
+    sub = row.subscription
+    tier, expires_at = (Tier(sub.tier), sub.expires_at) if sub else (Tier.FREE, None)
     return User(
         id=row.id,
-        tier=Tier(row.tier),
+        tier=effective_tier(tier, expires_at, now or datetime.now(UTC)),
         created_at=row.created_at,
         email=row.email,
         email_verified_at=row.email_verified_at,
+        role=Role(row.role),
+        tier_expires_at=expires_at if tier is Tier.PRO else None,
+    )
+
+
+def subscription_of(row: UserSubscriptionRow) -> Subscription:
+    return Subscription(
+        tier=Tier(row.tier),
+        started_at=row.started_at,
+        expires_at=row.expires_at,
+        source=SubscriptionSource(row.source),
+        external_customer_id=row.external_customer_id,
+        external_subscription_id=row.external_subscription_id,
     )
 
 
@@ -40,15 +63,44 @@ class UserRepository:
         self._session = session
 
     async def create(self, *, tier: Tier = Tier.FREE, email: str | None = None) -> User:
-        row = UserRow(tier=tier.value, email=email)
+        row = UserRow(email=email)
         self._session.add(row)
         await self._session.flush()
+        if tier is not Tier.FREE:
+            await self.set_subscription(
+                row.id,
+                Subscription(tier, utcnow(), None, SubscriptionSource.ADMIN),
+            )
         await self._session.refresh(row)
         return _user(row)
 
     async def get(self, user_id: uuid.UUID) -> User | None:
         row = await self._session.get(UserRow, user_id)
         return _user(row) if row else None
+
+    async def subscription(self, user_id: uuid.UUID) -> Subscription | None:
+        """The user's subscription record as stored (None: none, i.e. free)."""
+        row = await self._session.get(UserSubscriptionRow, user_id, populate_existing=True)
+        return subscription_of(row) if row else None
+
+    async def set_subscription(self, user_id: uuid.UUID, sub: Subscription) -> None:
+        """Replace the user's subscription record (one per user)."""
+        row = await self._session.get(UserSubscriptionRow, user_id)
+        if row is None:
+            row = UserSubscriptionRow(user_id=user_id)
+            self._session.add(row)
+        row.tier = sub.tier.value
+        row.started_at = sub.started_at
+        row.expires_at = sub.expires_at
+        row.source = sub.source.value
+        row.external_customer_id = sub.external_customer_id
+        row.external_subscription_id = sub.external_subscription_id
+        row.expiry_recorded_at = None
+        row.updated_at = utcnow()
+        await self._session.flush()
+        await self._session.execute(
+            update(UserRow).where(UserRow.id == user_id).values(updated_at=utcnow())
+        )
 
     async def by_email(self, email: str) -> User | None:
         row = await self._session.scalar(select(UserRow).where(UserRow.email == email))
@@ -66,10 +118,11 @@ class UserRepository:
         return _user(row)
 
     async def set_tier(self, user_id: uuid.UUID, tier: Tier, at: datetime) -> User | None:
-        """Change the user's tier; the user as now stored (None: no such user)."""
-        await self._session.execute(
-            update(UserRow).where(UserRow.id == user_id).values(tier=tier.value, updated_at=at)
-        )
+        """Give the user `tier` from `at`, without an end (an admin's grant); the user as
+        now stored (None: no such user)."""
+        if await self._session.get(UserRow, user_id) is None:
+            return None
+        await self.set_subscription(user_id, Subscription(tier, at, None, SubscriptionSource.ADMIN))
         row = await self._session.get(UserRow, user_id, populate_existing=True)
         return _user(row) if row else None
 
