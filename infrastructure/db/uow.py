@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from infrastructure.db.personal_data import PersonalDataRepository
 from infrastructure.db.repositories.alert_outbox import AlertOutboxRepository
 from infrastructure.db.repositories.alerts import AlertRepository
+from infrastructure.db.repositories.audit import AuditLogRepository
 from infrastructure.db.repositories.chain_data import ChainDataRepository
 from infrastructure.db.repositories.credentials import (
     ApiKeyRepository,
@@ -117,6 +118,11 @@ class SqlUnitOfWork:
     @cached_property
     def tier_limits(self) -> TierLimitsRepository:
         return TierLimitsRepository(self.session)
+
+    # -- the admin console (services/admin.py, services/audit.py) --
+    @cached_property
+    def audit_log(self) -> AuditLogRepository:
+        return AuditLogRepository(self.session)
 
     # -- the ingest and the jobs (services/ingest.py, services/pipeline.py) --
     @cached_property
