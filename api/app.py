@@ -5,6 +5,7 @@ Tests pass their own `resources`, `job_queue` or job table to swap any adapter.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -15,11 +16,13 @@ from fastapi_offline import FastAPIOffline
 
 from api.cors import install_cors
 from api.edge import EdgeGuardMiddleware
+from api.error_recorder import ErrorRecorder
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.interpreter import pin_recursion_limit
 from api.middleware import RequestContextMiddleware
 from api.openapi import document_responses
 from api.routers import (
+    admin,
     alert_links,
     alerts,
     auth,
@@ -77,6 +80,9 @@ def create_app(
             await scheduler.start()
         app.state.resources = res
         app.state.jobs = queue
+        # --- admin: the API's errors, counted in process, written every few seconds ---
+        recorder = app.state.error_recorder = ErrorRecorder()
+        errors_flusher = asyncio.create_task(recorder.run(res.session_factory))
         if settings.network == "demo":
             await seed_demo_labels(res, settings.demo_eth_validators)
         # start-up objects live for the process: keep them out of every full GC pass
@@ -87,6 +93,8 @@ def create_app(
         finally:  # bounded: `staketrack serve` exits within 10 s of SIGTERM
             from workers.shutdown import bounded
 
+            errors_flusher.cancel()
+            await bounded(recorder.flush(res.session_factory), "api_errors", seconds=0.5)
             if scheduler is not None:
                 await bounded(scheduler.stop(), "scheduler", seconds=1.5)
             await bounded(queue.close(), "job_queue", seconds=6.0)  # its own grace inside
@@ -136,6 +144,7 @@ def create_app(
     app.include_router(vrs.router)
     app.include_router(rewards_routes.router)
     app.include_router(alerts.router)
+    app.include_router(admin.router)
     document_responses(app)  # every status each route can answer, after all routes
     install_spa(app, settings.web_dist)  # last: it answers every GET path the API does not
     return app

@@ -16,7 +16,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.error_recorder import ErrorRecorder
 from api.schemas.common import ErrorBody
 from domain.email import EmailDeliveryFailed
 from domain.errors import (
@@ -98,7 +100,7 @@ def _domain_status(exc: DomainError) -> int:
     return 400
 
 
-async def _domain_error(_: Request, exc: Exception) -> Response:
+async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     headers = None
     if isinstance(exc, RateLimited):  # Retry-After plus the IETF RateLimit fields
@@ -111,7 +113,9 @@ async def _domain_error(_: Request, exc: Exception) -> Response:
     elif isinstance(exc, DependencyUnavailable):
         headers = {"Retry-After": str(exc.retry_after)}
     details = _input_details(exc) if isinstance(exc, InvalidInput) else exc.details
-    return error_response(_domain_status(exc), exc.message, exc.code, details, headers)
+    status = _domain_status(exc)
+    _record(request, status, exc.code)
+    return error_response(status, exc.message, exc.code, details, headers)
 
 
 def _input_details(exc: InvalidInput) -> dict[str, Any]:
@@ -147,6 +151,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
             "allowed": [m.strip() for m in allowed.split(",") if m],
         }
         message = f"Method {request.method} is not allowed on {request.url.path}."
+    _record(request, exc.status_code, code)
     return error_response(exc.status_code, message, code, details, dict(exc.headers or {}))
 
 
@@ -154,7 +159,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 _GENERIC = {"Not Found", "Method Not Allowed", "Unauthorized", "Forbidden", "Bad Request"}
 
 
-async def _validation_error(_: Request, exc: Exception) -> Response:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     details: list[dict[str, Any]] = []
     for error in exc.errors():
@@ -183,6 +188,7 @@ async def _validation_error(_: Request, exc: Exception) -> Response:
             }
         )
     summary = "; ".join(f"{d['field']}: {d['message']}" for d in details[:3])
+    _record(request, 422, "VALIDATION_ERROR")
     return error_response(
         422,
         f"Request validation failed — {summary}",
@@ -213,7 +219,38 @@ async def _dependency_error(request: Request, exc: Exception) -> Response:
     return await _domain_error(request, DependencyUnavailable(dependency=dependency))
 
 
+# --- counting errors for the admins' view (api/error_recorder.py) ---------------------------
+
+
+def _record(request: Request, status: int, code: str) -> None:
+    recorder: ErrorRecorder | None = getattr(request.app.state, "error_recorder", None)
+    if recorder is not None:
+        recorder.record(request.scope, status, code)
+
+
+class _UnhandledErrorCounter:
+    """Innermost ASGI layer: counts an exception no handler turned into a response (the
+    request context middleware answers it with a 500) and lets it go on unchanged."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        except Exception:
+            recorder: ErrorRecorder | None = getattr(scope["app"].state, "error_recorder", None)
+            if recorder is not None:
+                recorder.record(scope, 500, "INTERNAL_ERROR")
+            raise
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    """Call before any `add_middleware`: the unhandled-error counter must be innermost."""
+    app.add_middleware(_UnhandledErrorCounter)
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

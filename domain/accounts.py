@@ -9,7 +9,7 @@ from uuid import UUID
 
 from domain.credentials import IssuedSession
 from domain.errors import LastLoginMethod, NotFound
-from domain.models import Chain, LinkedWallet, User
+from domain.models import Chain, LinkedWallet, Role, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,12 @@ def _same_address(chain: Chain, a: str, b: str) -> bool:
     return a.lower() == b.lower() if chain is Chain.ETH else a == b
 
 
-def is_admin(wallets: Sequence[LinkedWallet], admin_wallets: Collection[str]) -> bool:
+def is_admin(
+    wallets: Sequence[LinkedWallet], admin_wallets: Collection[str], role: Role = Role.USER
+) -> bool:
+    """Admins: the `admin` role (granted by an admin), or a wallet in ADMIN_WALLETS."""
+    if role is Role.ADMIN:
+        return True
     return any(_same_address(w.chain, w.address, admin) for w in wallets for admin in admin_wallets)
 
 

@@ -104,6 +104,8 @@ class Settings(BaseSettings):
     cache_ttl_yield: int = Field(default=86_400, ge=1)
     # failed sign-ins (bad wallet proof, unknown email link) per client IP; then 429
     rate_limit_sign_in_failures: str = "20/hour"
+    # every /api/admin/* request, per admin (on top of RATE_LIMIT_DEFAULT)
+    rate_limit_admin: str = "120/minute"
     # proxies whose X-Forwarded-For/-Proto are believed (IPs, CIDRs or "*"); empty: none
     forwarded_allow_ips: CsvList = []
     # request edge: bodies over this many bytes answer 413 before they are read
@@ -187,7 +189,11 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "rate_limit_default", "rate_limit_auth", "rate_limit_email", "rate_limit_sign_in_failures"
+        "rate_limit_default",
+        "rate_limit_auth",
+        "rate_limit_email",
+        "rate_limit_sign_in_failures",
+        "rate_limit_admin",
     )
     @classmethod
     def _rate_limit(cls, value: str) -> str:

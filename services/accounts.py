@@ -15,6 +15,7 @@ from typing import Literal
 from urllib.parse import urlencode
 
 from domain.accounts import AccountView, WalletSignIn, is_admin
+from domain.audit import pseudonym
 from domain.credentials import IssuedSession
 from domain.email import EmailSender
 from domain.errors import InvalidToken, NotFound, TokenReused
@@ -43,7 +44,8 @@ async def account_view(
     uow: SqlUnitOfWork, admin_wallets: Collection[str], user: User
 ) -> AccountView:
     wallets = tuple(await uow.wallets.list_for_user(user.id))
-    return AccountView(user=user, wallets=wallets, is_admin=is_admin(wallets, admin_wallets))
+    admin = is_admin(wallets, admin_wallets, user.role)
+    return AccountView(user=user, wallets=wallets, is_admin=admin)
 
 
 async def user_for_wallet(
@@ -89,10 +91,13 @@ async def set_tier(uow: SqlUnitOfWork, cache: Cache, user_id: uuid.UUID, tier: T
     return user
 
 
-async def delete_account(uow: SqlUnitOfWork, cache: Cache, user: User) -> None:
+async def delete_account(uow: SqlUnitOfWork, cache: Cache, user: User, *, audit_key: bytes) -> None:
     """Delete the user and every personal row (GDPR) in one transaction; commits, then
-    ends every session and drops every cached read of the user at once."""
+    ends every session and drops every cached read of the user at once. The audit trail
+    is kept: in the same transaction the user's id there (as actor or target) becomes
+    `pseudonym(user_id, audit_key)` (`services.audit.pseudonym_key(SECRET_KEY)`)."""
     await uow.personal_data.delete_user(user.id, user.email)
+    await uow.audit_log.pseudonymise(str(user.id), pseudonym(user.id, audit_key))
     await uow.commit()
     await user_cache.user_changed(cache, user.id)
 
@@ -109,6 +114,7 @@ async def _issue(
     uow: SqlUnitOfWork, settings: Settings, user: User, family: uuid.UUID, now: datetime
 ) -> IssuedSession:
     refresh = new_opaque_token()
+    await uow.users.touch(user.id, now)  # last seen: on sign-in and refresh, not per request
     await uow.refresh_tokens.add(
         user_id=user.id,
         family_id=family,

@@ -39,6 +39,7 @@ from api.wallet_proofs import to_wallet_proof
 from domain.models import Chain
 from infrastructure.logging import get_logger
 from services import accounts, api_keys, wallets
+from services.audit import pseudonym_key
 from services.wallet_proofs import verify_proof
 
 router = APIRouter(prefix="/api/me", tags=["account"])  # limited per user at authentication
@@ -182,7 +183,10 @@ async def delete_account(
     response: Response,
 ) -> MetaEnvelope[DeletedOut, NoMeta]:
     user = principal.user
-    await accounts.delete_account(uow, resources.cache, user)
+    secret = resources.settings.secret_key
+    assert secret is not None  # load_settings() always fills it
+    audit_key = pseudonym_key(secret.get_secret_value())
+    await accounts.delete_account(uow, resources.cache, user, audit_key=audit_key)
     clear_session_cookies(response, resources.settings)
     log.info("account_deleted", user_id=str(user.id))
     return one(DeletedOut(id=user.id))

@@ -15,6 +15,12 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from infrastructure.db.personal_data import PersonalDataRepository
+from infrastructure.db.repositories.admin import (
+    AdminTierLimitsRepository,
+    AdminUsersRepository,
+    ApiErrorRepository,
+    ConfigVersionRepository,
+)
 from infrastructure.db.repositories.alert_outbox import AlertOutboxRepository
 from infrastructure.db.repositories.alerts import AlertRepository
 from infrastructure.db.repositories.audit import AuditLogRepository
@@ -123,6 +129,22 @@ class SqlUnitOfWork:
     @cached_property
     def audit_log(self) -> AuditLogRepository:
         return AuditLogRepository(self.session)
+
+    @cached_property
+    def admin_users(self) -> AdminUsersRepository:
+        return AdminUsersRepository(self.session)
+
+    @cached_property
+    def admin_tier_limits(self) -> AdminTierLimitsRepository:
+        return AdminTierLimitsRepository(self.session)
+
+    @cached_property
+    def config_versions(self) -> ConfigVersionRepository:
+        return ConfigVersionRepository(self.session)
+
+    @cached_property
+    def api_errors(self) -> ApiErrorRepository:
+        return ApiErrorRepository(self.session)
 
     # -- the ingest and the jobs (services/ingest.py, services/pipeline.py) --
     @cached_property

@@ -126,6 +126,15 @@ class UserRepository:
         row = await self._session.get(UserRow, user_id, populate_existing=True)
         return _user(row) if row else None
 
+    async def touch(self, user_id: uuid.UUID, at: datetime) -> None:
+        """Record that the user was seen (sign-in, session refresh)."""
+        await self._session.execute(
+            update(UserRow)
+            .where(UserRow.id == user_id)
+            .values(last_seen_at=at)
+            .execution_options(synchronize_session=False)
+        )
+
     async def set_verified_email(self, user_id: uuid.UUID, email: str, at: datetime) -> None:
         try:
             async with self._session.begin_nested():
