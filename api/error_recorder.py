@@ -12,14 +12,15 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import Scope
 
+from domain.admin import ApiErrorCount
 from infrastructure.db.base import utcnow
-from infrastructure.db.repositories.admin import ApiErrorCount
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger
+from services import admin
 
 FLUSH_EVERY_SECONDS = 5.0
 UNMATCHED_ROUTE = "(unmatched)"  # any path no route matched: one name, not the path
@@ -27,6 +28,7 @@ MAX_KEYS = 1_000  # distinct keys buffered between flushes (bounded by the route
 log = get_logger(__name__)
 
 Key = tuple[str, str, int, str]
+SessionFactory = Any  # Resources.session_factory (api/ names no SQLAlchemy type)
 
 
 @dataclass(slots=True)
@@ -91,14 +93,14 @@ class ErrorRecorder:
                 tally.count += item.count
                 tally.first_seen_at = min(tally.first_seen_at, item.first_seen_at)
 
-    async def flush(self, session_factory: async_sessionmaker[AsyncSession]) -> int:
+    async def flush(self, session_factory: SessionFactory) -> int:
         """Write what was counted since the last flush; the number of errors written."""
         counts = self._take()
         if not counts:
             return 0
         try:
             async with SqlUnitOfWork(session_factory) as uow:
-                await uow.api_errors.add_counts(counts)
+                await admin.record_errors(uow, counts)
                 await uow.commit()
         except Exception as exc:  # the database is down: keep the counts for next time
             self._put_back(counts)
@@ -108,7 +110,7 @@ class ErrorRecorder:
 
     async def run(
         self,
-        session_factory: async_sessionmaker[AsyncSession],
+        session_factory: SessionFactory,
         every_seconds: float = FLUSH_EVERY_SECONDS,
     ) -> None:
         while True:

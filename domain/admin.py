@@ -88,3 +88,17 @@ def validate_limits(limits: TierLimits) -> TierLimits:
     if limits.vrs_factors not in (3, 5):
         raise _invalid("vrs_factors", "vrs_factors must be 3 or 5")
     return limits
+
+
+@dataclass(frozen=True, slots=True)
+class ApiErrorCount:
+    """Errors of one (method, route template, status, code) since the last flush."""
+
+    method: str
+    route: str
+    status: int
+    code: str
+    count: int
+    first_seen_at: datetime
+    last_seen_at: datetime
+    last_request_id: str | None

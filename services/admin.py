@@ -15,6 +15,7 @@ from typing import Any
 
 from domain.accounts import is_admin
 from domain.admin import (
+    ApiErrorCount,
     ConfigKind,
     ConfigVersion,
     OwnAdminRole,
@@ -30,7 +31,6 @@ from domain.ports import Cache
 from domain.real_yield.parameters import parameters_from_rows
 from domain.tiers import Subscription, SubscriptionSource, TierLimits
 from domain.vrs.config import VrsConfig
-from infrastructure.db.repositories.admin import ApiErrorCount
 from infrastructure.db.repositories.audit import AuditFilter
 from infrastructure.db.uow import SqlUnitOfWork
 from services import audit, user_cache
@@ -88,6 +88,14 @@ async def require_admin(
 
 
 # --- users -------------------------------------------------------------------------------
+
+
+async def get_user(uow: SqlUnitOfWork, user_id: uuid.UUID) -> UserSummary:
+    found = await uow.admin_users.search(UserQuery(user_id.hex), after=None, limit=50)
+    user = next((u for u in found if u.id == user_id), None)
+    if user is None:
+        raise NotFound("No such user.")
+    return user
 
 
 async def list_users(
@@ -312,9 +320,23 @@ async def set_config(
 
 
 async def audit_log(
-    uow: SqlUnitOfWork, where: AuditFilter, *, before_id: int | None, limit: int
+    uow: SqlUnitOfWork,
+    *,
+    actor: str | None = None,
+    target_type: str | None = None,
+    target: str | None = None,
+    action: str | None = None,
+    before_id: int | None,
+    limit: int,
 ) -> Sequence[AuditEntry]:
+    """Newest first; `before_id`: the keyset position (the last id of the page before)."""
+    where = AuditFilter(actor_id=actor, target_type=target_type, target_id=target, action=action)
     return await uow.audit_log.page(where, before_id=before_id, limit=limit)
+
+
+async def record_errors(uow: SqlUnitOfWork, counts: Sequence[ApiErrorCount]) -> None:
+    """Add counted error responses to `api_errors` (the caller commits)."""
+    await uow.api_errors.add_counts(counts)
 
 
 async def last_errors(uow: SqlUnitOfWork, *, limit: int) -> list[ApiErrorCount]:

@@ -3,23 +3,26 @@ listings' signed cursors."""
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from api.cursors import CursorSigner
 from api.schemas.admin import (
     AdminUserOut,
     ApiErrorOut,
     AuditEntryOut,
+    AuditValue,
     ConfigOut,
     SubscriptionOut,
     TierLimitsBody,
 )
-from domain.admin import ConfigVersion, UserSummary
+from domain.admin import ApiErrorCount, ConfigVersion, UserSummary
 from domain.audit import AuditEntry
 from domain.errors import InvalidCursor
 from domain.tiers import TierLimits
-from infrastructure.db.repositories.admin import ApiErrorCount
 
 
 def user_out(user: UserSummary) -> AdminUserOut:
@@ -90,11 +93,22 @@ def audit_out(entry: AuditEntry) -> AuditEntryOut:
         action=entry.action,
         target_type=entry.target_type,
         target_id=entry.target_id,
-        before=entry.before,
-        after=entry.after,
+        before=_fields(entry.before),
+        after=_fields(entry.after),
         reason=entry.reason,
         request_id=entry.request_id,
     )
+
+
+def _fields(values: Mapping[str, Any] | None) -> dict[str, AuditValue] | None:
+    if values is None:
+        return None
+    return {
+        name: value
+        if value is None or isinstance(value, str | int | bool)
+        else json.dumps(value, sort_keys=True, default=str)
+        for name, value in values.items()
+    }
 
 
 def error_out(item: ApiErrorCount) -> ApiErrorOut:

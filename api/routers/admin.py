@@ -30,7 +30,6 @@ from api.schemas.admin import (
 from api.schemas.common import ErrorBody, ListMeta, MetaEnvelope, NoMeta, one, whole_list
 from api.security import Principal, SessionPrincipal
 from domain.admin import ConfigKind
-from infrastructure.db.repositories.audit import AuditFilter
 from infrastructure.resources import Resources
 from services import admin as service
 
@@ -162,10 +161,7 @@ async def set_role(
 
 
 async def _one_user(uow: UowDep, user_id: uuid.UUID) -> AdminUserOut:
-    from domain.admin import UserQuery
-
-    found = await uow.admin_users.search(UserQuery(user_id.hex), after=None, limit=50)
-    return present.user_out(next(u for u in found if u.id == user_id))
+    return present.user_out(await service.get_user(uow, user_id))
 
 
 # --- tier limits -------------------------------------------------------------------------
@@ -264,8 +260,17 @@ async def audit_log(
 ) -> MetaEnvelope[list[AuditEntryOut], ListMeta]:
     signer = _signer(resources)
     before = present.audit_position(signer, cursor) if cursor else None
-    where = AuditFilter(actor_id=actor, target_type=target_type, target_id=target, action=action)
-    entries = list(await service.audit_log(uow, where, before_id=before, limit=limit + 1))
+    entries = list(
+        await service.audit_log(
+            uow,
+            actor=actor,
+            target_type=target_type,
+            target=target,
+            action=action,
+            before_id=before,
+            limit=limit + 1,
+        )
+    )
     more, entries = len(entries) > limit, entries[:limit]
     return MetaEnvelope[list[AuditEntryOut], ListMeta](
         data=[present.audit_out(e) for e in entries],

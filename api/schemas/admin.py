@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
 from api.schemas.common import ApiModel, RequestModel, UtcDatetime
 from domain.models import Chain, Role, Tier
 
+AuditValue = str | int | bool | None  # nested values are shown as JSON text
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 
@@ -86,8 +87,8 @@ class AuditEntryOut(ApiModel):
     action: str
     target_type: str
     target_id: str | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
+    before: dict[str, AuditValue] | None = Field(description="The changed fields before")
+    after: dict[str, AuditValue] | None = Field(description="The changed fields after")
     reason: str | None
     request_id: str | None
 

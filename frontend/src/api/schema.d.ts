@@ -5,6 +5,162 @@
  */
 
 export interface paths {
+    "/api/admin/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail, newest first; filter by actor, target or action */
+        get: operations["getAdminAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The API's last errors per route and code: count, first and last seen, the last correlation id (no personal data) */
+        get: operations["getAdminErrors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users with a pro subscription record (expired ones too), newest first */
+        get: operations["getAdminSubscriptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/tier-limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The limits of each tier, as the gate reads them */
+        get: operations["getAdminTierLimits"];
+        /** Replace the limits of the tiers given (validated; audited); the next request is decided on them */
+        put: operations["replaceAdminTierLimits"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users, newest first: search by wallet address (exact or prefix), email (prefix, any case) or user id prefix */
+        get: operations["getAdminUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{user_id}/role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Grant or remove the admin role (reason required; not one's own removal) */
+        put: operations["replaceAdminUsersByUserIdRole"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{user_id}/subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a user's tier and expiry (reason required); effective on their next request */
+        put: operations["replaceAdminUsersByUserIdSubscription"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/vrs-config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The VRS config in force and its version */
+        get: operations["getAdminVrsConfig"];
+        /** Replace the VRS config (the full set, based on `version`: 409 when stale); stored as the next version, read by the next VRS computation */
+        put: operations["replaceAdminVrsConfig"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/yield-config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The real-yield parameters in force and their version */
+        get: operations["getAdminYieldConfig"];
+        /** Replace the real-yield parameters (the full set, based on `version`: 409 when stale); stored as the next version, read by the next yield computation */
+        put: operations["replaceAdminYieldConfig"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/alerts": {
         parameters: {
             query?: never;
@@ -741,6 +897,34 @@ export interface components {
              */
             email: string;
         };
+        /** AdminUserOut */
+        AdminUserOut: {
+            /** Createdat */
+            createdAt: string;
+            /** Email */
+            email: string | null;
+            /** Emailverified */
+            emailVerified: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Lastseenat
+             * @description Last sign-in or session refresh
+             */
+            lastSeenAt: string | null;
+            role: components["schemas"]["Role"];
+            subscription: components["schemas"]["SubscriptionOut"] | null;
+            /** @description Effective tier now (an expired pro is free) */
+            tier: components["schemas"]["Tier"];
+            /**
+             * Walletchains
+             * @description Chains of the linked wallets (sign-in)
+             */
+            walletChains: components["schemas"]["Chain"][];
+        };
         /**
          * AlertChannel
          * @enum {string}
@@ -934,6 +1118,31 @@ export interface components {
             display: string;
             fiat?: components["schemas"]["Fiat"] | null;
         };
+        /** ApiErrorOut */
+        ApiErrorOut: {
+            /** Code */
+            code: string;
+            /** Count */
+            count: number;
+            /** Firstseenat */
+            firstSeenAt: string;
+            /**
+             * Lastrequestid
+             * @description Correlation id (X-Request-ID)
+             */
+            lastRequestId: string | null;
+            /** Lastseenat */
+            lastSeenAt: string;
+            /** Method */
+            method: string;
+            /**
+             * Route
+             * @description The route template, never the path
+             */
+            route: string;
+            /** Status */
+            status: number;
+        };
         /** ApiKeyIn */
         ApiKeyIn: {
             /** Name */
@@ -954,6 +1163,44 @@ export interface components {
             name: string;
             /** Prefix */
             prefix: string;
+        };
+        /** AuditEntryOut */
+        AuditEntryOut: {
+            /** Action */
+            action: string;
+            /** Actorid */
+            actorId: string;
+            /**
+             * Actortype
+             * @enum {string}
+             */
+            actorType: "admin" | "system";
+            /**
+             * After
+             * @description The changed fields after
+             */
+            after: {
+                [key: string]: string | number | boolean | null;
+            } | null;
+            /** At */
+            at: string;
+            /**
+             * Before
+             * @description The changed fields before
+             */
+            before: {
+                [key: string]: string | number | boolean | null;
+            } | null;
+            /** Id */
+            id: number;
+            /** Reason */
+            reason: string | null;
+            /** Requestid */
+            requestId: string | null;
+            /** Targetid */
+            targetId: string | null;
+            /** Targettype */
+            targetType: string;
         };
         /**
          * Band
@@ -1132,6 +1379,47 @@ export interface components {
              * @constant
              */
             weighting: "native";
+        };
+        /** ConfigIn */
+        ConfigIn: {
+            /** Reason */
+            reason: string;
+            /**
+             * Values
+             * @description The full set of values (every name of GET)
+             */
+            values: {
+                [key: string]: number | string;
+            };
+            /**
+             * Version
+             * @description The version this change is based on
+             */
+            version: number;
+        };
+        /** ConfigOut */
+        ConfigOut: {
+            /**
+             * Changedat
+             * @description null: never changed (version 1)
+             */
+            changedAt: string | null;
+            /** Changedby */
+            changedBy: string | null;
+            /** Reason */
+            reason: string | null;
+            /**
+             * Values
+             * @description vrs: `weight.<factor>`, `window.*` …; yield: `<chain>/<name>`
+             */
+            values: {
+                [key: string]: string;
+            };
+            /**
+             * Version
+             * @description Send it back with a change: 409 when it is stale
+             */
+            version: number;
         };
         /**
          * CosmosProof
@@ -1449,6 +1737,11 @@ export interface components {
             data: components["schemas"]["AcceptedOut"];
             meta: components["schemas"]["NoMeta"];
         };
+        /** MetaEnvelope[AdminUserOut, NoMeta] */
+        MetaEnvelope_AdminUserOut_NoMeta_: {
+            data: components["schemas"]["AdminUserOut"];
+            meta: components["schemas"]["NoMeta"];
+        };
         /** MetaEnvelope[AlertOut, NoMeta] */
         MetaEnvelope_AlertOut_NoMeta_: {
             data: components["schemas"]["AlertOut"];
@@ -1457,6 +1750,11 @@ export interface components {
         /** MetaEnvelope[CalculateOut, NoMeta] */
         MetaEnvelope_CalculateOut_NoMeta_: {
             data: components["schemas"]["CalculateOut"];
+            meta: components["schemas"]["NoMeta"];
+        };
+        /** MetaEnvelope[ConfigOut, NoMeta] */
+        MetaEnvelope_ConfigOut_NoMeta_: {
+            data: components["schemas"]["ConfigOut"];
             meta: components["schemas"]["NoMeta"];
         };
         /** MetaEnvelope[CronOut, NoMeta] */
@@ -1489,6 +1787,12 @@ export interface components {
             data: components["schemas"]["LinkedWalletOut"];
             meta: components["schemas"]["NoMeta"];
         };
+        /** MetaEnvelope[list[AdminUserOut], ListMeta] */
+        MetaEnvelope_list_AdminUserOut__ListMeta_: {
+            /** Data */
+            data: components["schemas"]["AdminUserOut"][];
+            meta: components["schemas"]["ListMeta"];
+        };
         /** MetaEnvelope[list[AlertHistoryOut], ListMeta] */
         MetaEnvelope_list_AlertHistoryOut__ListMeta_: {
             /** Data */
@@ -1501,10 +1805,22 @@ export interface components {
             data: components["schemas"]["AlertOut"][];
             meta: components["schemas"]["AlertsMeta"];
         };
+        /** MetaEnvelope[list[ApiErrorOut], ListMeta] */
+        MetaEnvelope_list_ApiErrorOut__ListMeta_: {
+            /** Data */
+            data: components["schemas"]["ApiErrorOut"][];
+            meta: components["schemas"]["ListMeta"];
+        };
         /** MetaEnvelope[list[ApiKeyOut], ListMeta] */
         MetaEnvelope_list_ApiKeyOut__ListMeta_: {
             /** Data */
             data: components["schemas"]["ApiKeyOut"][];
+            meta: components["schemas"]["ListMeta"];
+        };
+        /** MetaEnvelope[list[AuditEntryOut], ListMeta] */
+        MetaEnvelope_list_AuditEntryOut__ListMeta_: {
+            /** Data */
+            data: components["schemas"]["AuditEntryOut"][];
             meta: components["schemas"]["ListMeta"];
         };
         /** MetaEnvelope[list[RewardOut], RewardsMeta] */
@@ -1512,6 +1828,12 @@ export interface components {
             /** Data */
             data: components["schemas"]["RewardOut"][];
             meta: components["schemas"]["RewardsMeta"];
+        };
+        /** MetaEnvelope[list[TierLimitsBody], ListMeta] */
+        MetaEnvelope_list_TierLimitsBody__ListMeta_: {
+            /** Data */
+            data: components["schemas"]["TierLimitsBody"][];
+            meta: components["schemas"]["ListMeta"];
         };
         /** MetaEnvelope[list[ValidatorOut], ValidatorListMeta] */
         MetaEnvelope_list_ValidatorOut__ValidatorListMeta_: {
@@ -2141,6 +2463,18 @@ export interface components {
             upgradeUrl?: string | null;
         };
         /**
+         * Role
+         * @description A user's role: `admin` is granted by an admin (or comes from ADMIN_WALLETS).
+         * @enum {string}
+         */
+        Role: "user" | "admin";
+        /** RoleIn */
+        RoleIn: {
+            /** Reason */
+            reason: string;
+            role: components["schemas"]["Role"];
+        };
+        /**
          * ScoreConfidence
          * @enum {string}
          */
@@ -2171,11 +2505,70 @@ export interface components {
             /** Signature */
             signature: string;
         };
+        /** SubscriptionIn */
+        SubscriptionIn: {
+            /**
+             * Expiresat
+             * @description null: no end
+             */
+            expiresAt: string | null;
+            /** Reason */
+            reason: string;
+            tier: components["schemas"]["Tier"];
+        };
+        /** SubscriptionOut */
+        SubscriptionOut: {
+            /** Expiresat */
+            expiresAt: string | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "admin" | "stripe";
+            /** Startedat */
+            startedAt: string;
+            /** @description The tier of the record (the effective tier is `tier` above) */
+            tier: components["schemas"]["Tier"];
+        };
         /**
          * Tier
          * @enum {string}
          */
         Tier: "free" | "pro";
+        /** TierLimitsBody */
+        TierLimitsBody: {
+            /** Alerts */
+            alerts: number;
+            /** Chains */
+            chains: number;
+            /** Historydays */
+            historyDays: number;
+            /**
+             * Rewarddays
+             * @description null: all rewards
+             */
+            rewardDays: number | null;
+            /** Rewardsexport */
+            rewardsExport: boolean;
+            tier: components["schemas"]["Tier"];
+            /**
+             * Vrsfactors
+             * @enum {integer}
+             */
+            vrsFactors: 3 | 5;
+            /**
+             * Watchedvalidators
+             * @description null: unlimited
+             */
+            watchedValidators: number | null;
+        };
+        /** TierLimitsIn */
+        TierLimitsIn: {
+            /** Limits */
+            limits: components["schemas"]["TierLimitsBody"][];
+            /** Reason */
+            reason: string;
+        };
         /** TokenIn */
         TokenIn: {
             /** Token */
@@ -2815,6 +3208,7 @@ export interface components {
 }
 export type SchemaAcceptedOut = components['schemas']['AcceptedOut'];
 export type SchemaAddEmailIn = components['schemas']['AddEmailIn'];
+export type SchemaAdminUserOut = components['schemas']['AdminUserOut'];
 export type SchemaAlertChannel = components['schemas']['AlertChannel'];
 export type SchemaAlertFiguresOut = components['schemas']['AlertFiguresOut'];
 export type SchemaAlertHistoryOut = components['schemas']['AlertHistoryOut'];
@@ -2824,8 +3218,10 @@ export type SchemaAlertPatch = components['schemas']['AlertPatch'];
 export type SchemaAlertsMeta = components['schemas']['AlertsMeta'];
 export type SchemaAlertType = components['schemas']['AlertType'];
 export type SchemaAmount = components['schemas']['Amount'];
+export type SchemaApiErrorOut = components['schemas']['ApiErrorOut'];
 export type SchemaApiKeyIn = components['schemas']['ApiKeyIn'];
 export type SchemaApiKeyOut = components['schemas']['ApiKeyOut'];
+export type SchemaAuditEntryOut = components['schemas']['AuditEntryOut'];
 export type SchemaBand = components['schemas']['Band'];
 export type SchemaCalculateIn = components['schemas']['CalculateIn'];
 export type SchemaCalculateOut = components['schemas']['CalculateOut'];
@@ -2834,6 +3230,8 @@ export type SchemaChainBlock = components['schemas']['ChainBlock'];
 export type SchemaChainPerformanceOut = components['schemas']['ChainPerformanceOut'];
 export type SchemaChainReadinessOut = components['schemas']['ChainReadinessOut'];
 export type SchemaChainYield = components['schemas']['ChainYield'];
+export type SchemaConfigIn = components['schemas']['ConfigIn'];
+export type SchemaConfigOut = components['schemas']['ConfigOut'];
 export type SchemaCosmosProof = components['schemas']['CosmosProof'];
 export type SchemaCronOut = components['schemas']['CronOut'];
 export type SchemaCronTriggerIn = components['schemas']['CronTriggerIn'];
@@ -2860,18 +3258,24 @@ export type SchemaListMeta = components['schemas']['ListMeta'];
 export type SchemaLoggedOutOut = components['schemas']['LoggedOutOut'];
 export type SchemaMessageChainIds = components['schemas']['MessageChainIds'];
 export type SchemaMetaEnvelopeAcceptedOutNoMeta = components['schemas']['MetaEnvelope_AcceptedOut_NoMeta_'];
+export type SchemaMetaEnvelopeAdminUserOutNoMeta = components['schemas']['MetaEnvelope_AdminUserOut_NoMeta_'];
 export type SchemaMetaEnvelopeAlertOutNoMeta = components['schemas']['MetaEnvelope_AlertOut_NoMeta_'];
 export type SchemaMetaEnvelopeCalculateOutNoMeta = components['schemas']['MetaEnvelope_CalculateOut_NoMeta_'];
+export type SchemaMetaEnvelopeConfigOutNoMeta = components['schemas']['MetaEnvelope_ConfigOut_NoMeta_'];
 export type SchemaMetaEnvelopeCronOutNoMeta = components['schemas']['MetaEnvelope_CronOut_NoMeta_'];
 export type SchemaMetaEnvelopeDeletedAlertOutNoMeta = components['schemas']['MetaEnvelope_DeletedAlertOut_NoMeta_'];
 export type SchemaMetaEnvelopeDeletedOutNoMeta = components['schemas']['MetaEnvelope_DeletedOut_NoMeta_'];
 export type SchemaMetaEnvelopeHealthNoMeta = components['schemas']['MetaEnvelope_Health_NoMeta_'];
 export type SchemaMetaEnvelopeJobOutNoMeta = components['schemas']['MetaEnvelope_JobOut_NoMeta_'];
 export type SchemaMetaEnvelopeLinkedWalletOutNoMeta = components['schemas']['MetaEnvelope_LinkedWalletOut_NoMeta_'];
+export type SchemaMetaEnvelopeListAdminUserOutListMeta = components['schemas']['MetaEnvelope_list_AdminUserOut__ListMeta_'];
 export type SchemaMetaEnvelopeListAlertHistoryOutListMeta = components['schemas']['MetaEnvelope_list_AlertHistoryOut__ListMeta_'];
 export type SchemaMetaEnvelopeListAlertOutAlertsMeta = components['schemas']['MetaEnvelope_list_AlertOut__AlertsMeta_'];
+export type SchemaMetaEnvelopeListApiErrorOutListMeta = components['schemas']['MetaEnvelope_list_ApiErrorOut__ListMeta_'];
 export type SchemaMetaEnvelopeListApiKeyOutListMeta = components['schemas']['MetaEnvelope_list_ApiKeyOut__ListMeta_'];
+export type SchemaMetaEnvelopeListAuditEntryOutListMeta = components['schemas']['MetaEnvelope_list_AuditEntryOut__ListMeta_'];
 export type SchemaMetaEnvelopeListRewardOutRewardsMeta = components['schemas']['MetaEnvelope_list_RewardOut__RewardsMeta_'];
+export type SchemaMetaEnvelopeListTierLimitsBodyListMeta = components['schemas']['MetaEnvelope_list_TierLimitsBody__ListMeta_'];
 export type SchemaMetaEnvelopeListValidatorOutValidatorListMeta = components['schemas']['MetaEnvelope_list_ValidatorOut__ValidatorListMeta_'];
 export type SchemaMetaEnvelopeListWalletOutListMeta = components['schemas']['MetaEnvelope_list_WalletOut__ListMeta_'];
 export type SchemaMetaEnvelopeLoggedOutOutNoMeta = components['schemas']['MetaEnvelope_LoggedOutOut_NoMeta_'];
@@ -2914,11 +3318,17 @@ export type SchemaReadiness = components['schemas']['Readiness'];
 export type SchemaRealYieldSummaryOut = components['schemas']['RealYieldSummaryOut'];
 export type SchemaRewardOut = components['schemas']['RewardOut'];
 export type SchemaRewardsMeta = components['schemas']['RewardsMeta'];
+export type SchemaRole = components['schemas']['Role'];
+export type SchemaRoleIn = components['schemas']['RoleIn'];
 export type SchemaScoreConfidence = components['schemas']['ScoreConfidence'];
 export type SchemaSessionOut = components['schemas']['SessionOut'];
 export type SchemaSignInOptionsOut = components['schemas']['SignInOptionsOut'];
 export type SchemaSolanaProof = components['schemas']['SolanaProof'];
+export type SchemaSubscriptionIn = components['schemas']['SubscriptionIn'];
+export type SchemaSubscriptionOut = components['schemas']['SubscriptionOut'];
 export type SchemaTier = components['schemas']['Tier'];
+export type SchemaTierLimitsBody = components['schemas']['TierLimitsBody'];
+export type SchemaTierLimitsIn = components['schemas']['TierLimitsIn'];
 export type SchemaTokenIn = components['schemas']['TokenIn'];
 export type SchemaUnsubscribedOut = components['schemas']['UnsubscribedOut'];
 export type SchemaUserOut = components['schemas']['UserOut'];
@@ -2949,6 +3359,1261 @@ export type SchemaYieldPointOut = components['schemas']['YieldPointOut'];
 export type SchemaYieldPortfolioOut = components['schemas']['YieldPortfolioOut'];
 export type $defs = Record<string, never>;
 export interface operations {
+    getAdminAuditLog: {
+        parameters: {
+            query?: {
+                action?: string | null;
+                actor?: string | null;
+                cursor?: string | null;
+                limit?: number;
+                target?: string | null;
+                targetType?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_list_AuditEntryOut__ListMeta_"];
+                };
+            };
+            /** @description Invalid cursor (`INVALID_CURSOR`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getAdminErrors: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_list_ApiErrorOut__ListMeta_"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getAdminSubscriptions: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_list_AdminUserOut__ListMeta_"];
+                };
+            };
+            /** @description Invalid cursor (`INVALID_CURSOR`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getAdminTierLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_list_TierLimitsBody__ListMeta_"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    replaceAdminTierLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TierLimitsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_list_TierLimitsBody__ListMeta_"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read, or a paging cursor this API did not issue (`INVALID_CURSOR`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body must be JSON (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getAdminUsers: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_list_AdminUserOut__ListMeta_"];
+                };
+            };
+            /** @description Invalid cursor (`INVALID_CURSOR`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    replaceAdminUsersByUserIdRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_AdminUserOut_NoMeta_"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read, or a paging cursor this API did not issue (`INVALID_CURSOR`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such user (`NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Removing one's own admin role (`OWN_ADMIN_ROLE`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body must be JSON (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    replaceAdminUsersByUserIdSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_AdminUserOut_NoMeta_"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read, or a paging cursor this API did not issue (`INVALID_CURSOR`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such user (`NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body must be JSON (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getAdminVrsConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_ConfigOut_NoMeta_"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    replaceAdminVrsConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfigIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_ConfigOut_NoMeta_"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read, or a paging cursor this API did not issue (`INVALID_CURSOR`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Stale config version (`STALE_VERSION`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body must be JSON (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getAdminYieldConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_ConfigOut_NoMeta_"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    replaceAdminYieldConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfigIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_ConfigOut_NoMeta_"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read, or a paging cursor this API did not issue (`INVALID_CURSOR`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Stale config version (`STALE_VERSION`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body must be JSON (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     getAlerts: {
         parameters: {
             query?: never;

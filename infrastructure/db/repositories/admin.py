@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -15,7 +14,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.admin import ConfigKind, ConfigVersion, StaleConfigVersion, UserQuery, UserSummary
+from domain.admin import (
+    ApiErrorCount,
+    ConfigKind,
+    ConfigVersion,
+    StaleConfigVersion,
+    UserQuery,
+    UserSummary,
+)
 from domain.models import Chain, Role, Tier
 from domain.real_yield.parameters import default_rows
 from domain.tiers import TierLimits
@@ -36,20 +42,6 @@ from infrastructure.db.repositories.users import _user, subscription_of
 def _like_prefix(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return escaped + "%"
-
-
-@dataclass(frozen=True, slots=True)
-class ApiErrorCount:
-    """Errors of one (method, route template, status, code) since the last flush."""
-
-    method: str
-    route: str
-    status: int
-    code: str
-    count: int
-    first_seen_at: datetime
-    last_seen_at: datetime
-    last_request_id: str | None
 
 
 class AdminUsersRepository:
