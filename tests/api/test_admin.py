@@ -365,3 +365,31 @@ async def test_errors_are_counted_per_route_template_without_personal_data(
         assert internal["lastRequestId"] == boom.headers["x-request-id"]
         assert rows[("GET", "/api/alerts/{alert_id}", 404, "NOT_FOUND")]["count"] == 1
         assert "alice" not in listed.text and "example.com" not in listed.text
+
+
+def test_the_domain_refuses_limits_the_wire_schema_would_also_refuse() -> None:
+    """validate_limits guards every caller of services.admin (the CLI, a job), not only
+    the route, whose schema refuses the same values first."""
+    from dataclasses import replace
+
+    from domain.admin import UserQuery, validate_limits
+    from domain.errors import InvalidInput
+    from domain.tiers import DEFAULT_LIMITS
+
+    free = DEFAULT_LIMITS[Tier.FREE]
+    assert validate_limits(free) is free
+    for bad in (
+        {"vrs_factors": 4},
+        {"chains": 0},
+        {"chains": 4},
+        {"alerts": 0},
+        {"history_days": 0},
+        {"watched_validators": 0},
+        {"reward_days": -1},
+    ):
+        with pytest.raises(InvalidInput):
+            validate_limits(replace(free, **bad))
+    assert validate_limits(replace(free, watched_validators=None, reward_days=None))
+    assert UserQuery("3F2A-9b").id_prefix == "3f2a9b"
+    assert UserQuery("abc").id_prefix is None  # too short to mean an id
+    assert UserQuery("alice@").id_prefix is None
