@@ -138,7 +138,9 @@ async def set_subscription(
     if await uow.users.get(user_id) is None:
         raise NotFound("No such user.")
     before = await uow.users.subscription(user_id)
-    after = Subscription(tier, now, expires_at, SubscriptionSource.ADMIN)
+    # an extension or a shortening keeps the plan's start ("pro since")
+    since = before.started_at if before is not None and before.tier is tier else now
+    after = Subscription(tier, since, expires_at, SubscriptionSource.ADMIN)
     await uow.users.set_subscription(user_id, after)
     await audit.record(
         uow,
