@@ -92,7 +92,7 @@ DEFAULT_LIMITS: dict[Tier, TierLimits] = {
 }
 
 
-# the counted features a gate refuses beyond the limit, and the yes/no one
+# the counted features: a gate counts them, the subscription page shows their usage
 COUNTED = (Feature.CHAINS, Feature.WATCHLIST, Feature.ALERTS)
 
 
