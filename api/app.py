@@ -32,8 +32,10 @@ from api.routers import (
     metrics,
     portfolio,
     real_yield,
+    subscription,
     validators,
     vrs,
+    watchlist,
     webhooks,
 )
 from api.routers import jobs as job_status
@@ -145,6 +147,8 @@ def create_app(
     app.include_router(rewards_routes.router)
     app.include_router(alerts.router)
     app.include_router(admin.router)
+    app.include_router(watchlist.router)
+    app.include_router(subscription.router)
     document_responses(app)  # every status each route can answer, after all routes
     install_spa(app, settings.web_dist)  # last: it answers every GET path the API does not
     return app

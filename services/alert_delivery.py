@@ -40,6 +40,8 @@ from infrastructure.email.alert_templates import alert_email
 from infrastructure.email.unsubscribe import InvalidUnsubscribeToken, UnsubscribeTokens
 from infrastructure.logging import get_logger
 from infrastructure.webhooks.sender import WebhookDeliveryFailed, WebhookUrlRefused
+from services import alerts
+from services.alerts import UNSUBSCRIBED
 
 JOB_NAME = "deliver_alerts"
 MAILS_PER_SECOND = 10.0
@@ -379,8 +381,11 @@ async def unsubscribe(
 ) -> None:
     """Switch off the one alert the token names (idempotent); the caller commits."""
     claim = _claim_of(tokens, token, now)
-    if not await uow.alert_outbox.unsubscribe(claim.alert_id, claim.user_id, now):
+    state = await uow.alert_outbox.alert_state(claim.alert_id, claim.user_id)
+    if state is None or not await uow.alert_outbox.unsubscribe(claim.alert_id, claim.user_id, now):
         raise NotFound("This alert no longer exists.")
+    if state[1]:  # it was on: switched off by the link, not in the app — audited
+        await alerts.record_deactivation(uow, claim.alert_id, UNSUBSCRIBED, now)
     log.info("alert.unsubscribed", alert=str(claim.alert_id))
 
 

@@ -15,7 +15,12 @@ Decisions where the issue is silent:
   409 EMAIL_NOT_VERIFIED. A webhook channel needs a verified webhook (409
   WEBHOOK_NOT_VERIFIED).
 - A user switching an alert off records `deactivated_reason = "user"`; A2's unsubscribe
-  records its own reason.
+  records its own reason, and (switched off without the app) an audit entry: actor
+  system `alert_unsubscribe`, target the alert, before/after `active`.
+- After a downgrade the alerts beyond the tier's number (oldest first stay) are kept but
+  over the limit: they are not evaluated (do not fire), and any change to them is 403
+  TIER_LIMIT until they are within the limit again (an upgrade, or deleting older ones);
+  deleting is always allowed. Their `active` flag is left as the user set it.
 """
 
 from __future__ import annotations
@@ -28,15 +33,18 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from domain.alerts.errors import AlertLimitReached, EmailNotVerified, WebhookNotVerified
+from domain.alerts.errors import EmailNotVerified, WebhookNotVerified
 from domain.alerts.evaluation import ConditionState, Transition, facts_from, step
 from domain.alerts.model import AlertChannel, AlertRule, NoticeKind
 from domain.alerts.records import EMAIL_UNVERIFIED, Firing, HistoryEntry, StoredAlert
 from domain.alerts.rules import check_channels, check_rule, check_threshold
+from domain.audit import Actor, AuditEntry
 from domain.errors import InvalidInput, NotFound
-from domain.models import Chain, User
+from domain.models import Chain, Tier, User
+from domain.tiers import Feature, check
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger
+from services import audit, tiers
 from services.validators import observe_viewed
 
 log = get_logger(__name__)
@@ -50,6 +58,7 @@ NEAR = timedelta(hours=3)
 FAR = (timedelta(hours=26), timedelta(hours=23))
 WINDOW = timedelta(hours=25)
 USER_OFF = "user"
+UNSUBSCRIBED = "unsubscribed"  # switched off by the one-click link in an alert email
 NOT_FOUND = "No such alert."
 
 _UNSET: Any = object()
@@ -112,18 +121,16 @@ def _email_pending(user: User, channels: tuple[AlertChannel, ...]) -> bool:
 
 
 async def create_alert(
-    uow: SqlUnitOfWork, user: User, new: NewAlert, upgrade_url: str
+    uow: SqlUnitOfWork, user: User, new: NewAlert, app_origin: str
 ) -> StoredAlert:
     chain, validator = new.chain, None
     if new.validator_id is not None:
         chain, validator = await _validator(uow, new.validator_id, new.chain)
     spec = check_rule(new.type, chain, validator, new.threshold, new.channels)
     await _check_webhook(uow, user.id, spec.channels)
-    await uow.alerts.lock_user(user.id)  # held until commit: the count cannot go stale
-    limit = (await uow.tier_limits.get(user.tier)).alerts
+    await uow.tier_usage.lock_user(user.id)  # held until commit: the count cannot go stale
     current = await uow.alerts.count_for_user(user.id)
-    if current >= limit:
-        raise AlertLimitReached(limit, current, upgrade_url)
+    await tiers.gate(uow, user, Feature.ALERTS, current, app_origin)
     pending = _email_pending(user, spec.channels)
     stored = await uow.alerts.add(
         user.id,
@@ -149,6 +156,40 @@ async def list_alerts(uow: SqlUnitOfWork, user_id: UUID) -> list[StoredAlert]:
     return await uow.alerts.list_for_user(user_id)
 
 
+async def over_limit_ids(uow: SqlUnitOfWork, user: User) -> set[UUID]:
+    """The user's alerts beyond the tier's number (the oldest stay within it)."""
+    limit = (await tiers.limits_for(uow, user)).alerts
+    ids = (await uow.tier_usage.alert_ids([user.id])).get(user.id, [])
+    return set(ids[max(limit, 0) :])
+
+
+async def _refuse_over_limit(
+    uow: SqlUnitOfWork, user: User, alert_id: UUID, app_origin: str
+) -> None:
+    if alert_id in await over_limit_ids(uow, user):
+        limits = await tiers.limits_for(uow, user)
+        current = await uow.alerts.count_for_user(user.id)
+        check(limits, Feature.ALERTS, current, tiers.upgrade_url(app_origin))
+
+
+async def record_deactivation(
+    uow: SqlUnitOfWork, alert_id: UUID, reason: str, at: datetime
+) -> None:
+    """Audit an alert switched off by the system (not by its user in the app)."""
+    await audit.record(
+        uow,
+        AuditEntry(
+            actor=Actor.system(f"alert_{reason}"),
+            action="alert.deactivate",
+            target_type="alert",
+            target_id=str(alert_id),
+            before={"active": True},
+            after={"active": False, "reason": reason},
+            at=at,
+        ),
+    )
+
+
 async def get_alert(uow: SqlUnitOfWork, user_id: UUID, alert_id: UUID) -> StoredAlert:
     await uow.alerts.activate_verified(user_id)
     stored = await uow.alerts.get(user_id, alert_id)
@@ -158,9 +199,10 @@ async def get_alert(uow: SqlUnitOfWork, user_id: UUID, alert_id: UUID) -> Stored
 
 
 async def change_alert(
-    uow: SqlUnitOfWork, user: User, alert_id: UUID, change: AlertChange
+    uow: SqlUnitOfWork, user: User, alert_id: UUID, change: AlertChange, app_origin: str
 ) -> StoredAlert:
     stored = await get_alert(uow, user.id, alert_id)
+    await _refuse_over_limit(uow, user, alert_id, app_origin)
     rule = stored.rule
     values: dict[str, Any] = {}
     channels = rule.channels
@@ -230,6 +272,18 @@ class EvaluationRun:
         }
 
 
+async def within_limits(uow: SqlUnitOfWork, rules: list[AlertRule]) -> list[AlertRule]:
+    """The rules within their user's alert limit (the oldest N of the user's alerts, in
+    the tier they have now); the others are over the limit and do not fire. Three
+    queries whatever the number of users."""
+    users = {r.user_id for r in rules}
+    ranks = await uow.tier_usage.alert_ids(users)
+    tier_of = await uow.tier_usage.tiers(users, datetime.now(UTC))
+    limit = {t: (await tiers.limits_for(uow, t)).alerts for t in Tier}
+    allowed = {a for u, ids in ranks.items() for a in ids[: max(limit[tier_of[u]], 0)]}
+    return [r for r in rules if r.id in allowed]
+
+
 def _subjects(
     rules: list[AlertRule], chain: Chain, positions: dict[UUID, set[str]]
 ) -> dict[UUID, set[str]]:
@@ -249,7 +303,7 @@ async def evaluate_chain(uow: UnitOfWorkFactory, chain: Chain, now: datetime) ->
     async with uow() as work:
         repo = work.alerts
         await repo.activate_verified()
-        rules = await repo.active_rules(chain)
+        rules = await within_limits(work, await repo.active_rules(chain))
         run.alerts = len(rules)
         if not rules:
             await work.commit()

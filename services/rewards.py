@@ -24,10 +24,11 @@ from domain.portfolio.performance import PortfolioRewards, portfolio_rewards
 from domain.real_yield import RealYield
 from domain.rewards.daily_prices import day_start
 from domain.rewards.export import ExportRow, export_row
-from domain.rewards.tiers import RewardsExportNotAllowed
 from domain.rewards.windows import Windows, tier_first_day, tier_since
+from domain.tiers import Feature, check
 from infrastructure.db.repositories.rewards_read import DayRow, StoredEvent, WalletKey
 from infrastructure.db.uow import SqlUnitOfWork
+from services import tiers
 
 EXPORT_BATCH = 1000  # events read per statement while streaming the export
 
@@ -128,7 +129,7 @@ async def list_rewards(
     if query.first is not None and query.last is not None and query.first > query.last:
         raise InvalidInput("`from` is after `to`.", details={"field": "from"})
     wallets = await _wallets(uow, user_id, query.chain, query.wallet_id)
-    limits = await uow.tier_limits.get(tier)
+    limits = await tiers.limits_for(uow, tier)
     earliest = tier_first_day(today, limits.reward_days)
     first = query.first
     clamped = earliest is not None and (first is None or first < earliest)
@@ -194,9 +195,9 @@ def _day(item: ListedEvent | ListedDay) -> date:
 
 
 async def check_export(uow: SqlUnitOfWork, tier: Tier, upgrade_url: str) -> None:
-    """403 TIER_LIMIT (with the upgrade link) unless the tier may export."""
-    if not (await uow.tier_limits.get(tier)).rewards_export:
-        raise RewardsExportNotAllowed(upgrade_url)
+    """403 TIER_LIMIT (with the upgrade link) unless the tier may export (the one gate:
+    domain.tiers.check of `rewards_export`)."""
+    check(await tiers.limits_for(uow, tier), Feature.REWARDS_EXPORT, 0, upgrade_url)
 
 
 async def export_rows(

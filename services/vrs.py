@@ -24,7 +24,7 @@ from domain.vrs.windows import sample_memo
 from infrastructure.cache import vrs_context
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger
-from services import cache_keys, seed_lock
+from services import cache_keys, seed_lock, tiers
 
 log = get_logger(__name__)
 
@@ -56,7 +56,7 @@ async def read_score(
         if index is None:
             raise NotFound("No such validator.")
         address = str(index)
-    limits = await uow.tier_limits.get(tier)
+    limits = await tiers.limits_for(uow, tier)
     score = await uow.vrs_scores.latest(chain, address)
     if score is None and not await exists(uow, chain, address):
         raise NotFound("No such validator.")
@@ -86,7 +86,7 @@ async def read_history(
 ) -> HistoryRead:
     """The last score of each of the last `days` days up to `today` (default and cap:
     the tier's history days; more is clamped, not refused), oldest first."""
-    limits = await uow.tier_limits.get(tier)
+    limits = await tiers.limits_for(uow, tier)
     cap = limits.history_days
     shown = min(days or cap, cap)
     first_day = today - timedelta(days=shown - 1)

@@ -14,9 +14,10 @@ from domain.accounts import WalletLinked, plan_unlink
 from domain.errors import DependencyUnavailable, WalletAlreadyLinked
 from domain.models import Chain, LinkedWallet, User
 from domain.ports import Cache, JobQueue
+from domain.tiers import Feature, allowed_chains
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger
-from services import job_ids, user_cache
+from services import job_ids, tiers, user_cache
 
 log = get_logger(__name__)
 
@@ -24,6 +25,14 @@ log = get_logger(__name__)
 async def list_wallets(uow: SqlUnitOfWork, user_id: uuid.UUID) -> list[LinkedWallet]:
     """The user's wallets, oldest first (the first is primary unless email is)."""
     return await uow.wallets.list_for_user(user_id)
+
+
+async def list_with_limits(uow: SqlUnitOfWork, user: User) -> list[tuple[LinkedWallet, bool]]:
+    """The user's wallets, oldest first, each with whether it is over the tier's chain
+    limit (after a downgrade: read-only, kept; domain.tiers.allowed_chains)."""
+    wallets = await uow.wallets.list_for_user(user.id)
+    allowed = allowed_chains(wallets, (await tiers.limits_for(uow, user)).chains)
+    return [(w, w.chain not in allowed) for w in wallets]
 
 
 async def start_positions_fetch(
@@ -49,15 +58,31 @@ async def link_wallet(
     uow: SqlUnitOfWork,
     cache: Cache,
     jobs: JobQueue,
-    user_id: uuid.UUID,
+    user: User,
     chain: Chain,
     address: str,
     now: datetime,
+    app_origin: str,
 ) -> WalletLinked:
-    """Link a proven wallet to the user (409 when any account has it). Commits, drops
-    the user's cached reads, then starts the positions fetch."""
+    """Link a proven wallet to the user (409 when any account has it; 403 TIER_LIMIT
+    when it is on a chain beyond the tier's number of chains). Commits, drops the user's
+    cached reads, then starts the positions fetch.
+
+    The chains are counted under the user's row lock, held until the commit: two links
+    of new chains at once at the limit give one 201 and one 403. A wallet on a chain the
+    user has within the limit is never refused; on a chain over the limit (after a
+    downgrade) it is."""
+    user_id = user.id
     if await uow.wallets.owner_of(chain, address) is not None:
         raise WalletAlreadyLinked()
+    await uow.tier_usage.lock_user(user_id)
+    wallets = await uow.wallets.list_for_user(user_id)
+    limits = await tiers.limits_for(uow, user)
+    # more wallets on a chain within the limit are not gated; a new chain, or one over
+    # the limit after a downgrade (read-only), is counted
+    if chain not in allowed_chains(wallets, limits.chains):
+        current = len({w.chain for w in wallets})
+        await tiers.gate(uow, user, Feature.CHAINS, current, app_origin)
     wallet = await uow.wallets.link(user_id, chain, address)
     await uow.commit()  # the fetch job must see the committed wallet
     await user_cache.drop_reads(cache, user_id)

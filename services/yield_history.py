@@ -15,6 +15,7 @@ from domain.models import Chain, Tier
 from domain.real_yield.calculation import parse_chain
 from domain.real_yield.history import YieldHistoryRead, history_window
 from infrastructure.db.uow import SqlUnitOfWork
+from services import tiers
 
 
 def parse_target(chain: str | None, validator_id: str | None) -> tuple[Chain, str | None]:
@@ -58,7 +59,7 @@ async def read_history(
     validator we do not know (one we know without snapshots has an empty history)."""
     if validator is not None and not await uow.validators.known(chain, validator):
         raise NotFound(f"No such {chain.value} validator.", details={"field": "validatorId"})
-    limits = await uow.tier_limits.get(tier)
+    limits = await tiers.limits_for(uow, tier)
     window = history_window(days, limits.history_days, today)
     points = await uow.yield_snapshots.history(chain, validator, window.first_day, today)
     return YieldHistoryRead(

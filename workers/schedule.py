@@ -64,6 +64,8 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         for chain in ("eth", "sol", "atom")
     ),
     ScheduledJob(name="prune-observations", job="prune_observations", minute=30, hour=3),
+    # hourly: expired pro subscriptions into the audit trail (the tier flips without it)
+    ScheduledJob(name="subscription-expiries", job="record_subscription_expiries", minute=7),
     # monthly: alert history older than 90 days (a separate job, not in the alert check)
     ScheduledJob(name="prune-alert-history", job="prune_alert_history", minute=40, hour=3, day=1),
     # the hourly pipeline's yield step writes each day's snapshots on its first success; this

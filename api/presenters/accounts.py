@@ -35,7 +35,7 @@ def session_out(session: IssuedSession, view: AccountView) -> SessionOut:
     )
 
 
-def wallet_out(wallet: LinkedWallet) -> WalletOut:
+def wallet_out(wallet: LinkedWallet, over_limit: bool = False) -> WalletOut:
     return WalletOut(
         id=wallet.id,
         chain=wallet.chain,
@@ -43,6 +43,7 @@ def wallet_out(wallet: LinkedWallet) -> WalletOut:
         short_address=shorten(wallet.address),
         linked_at=wallet.linked_at,
         is_primary=wallet.is_primary,
+        over_limit=over_limit,
     )
 
 

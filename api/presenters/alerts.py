@@ -15,7 +15,7 @@ from domain.models import Chain
 _LISTING = "alert-history"
 
 
-def alert_out(stored: StoredAlert) -> AlertOut:
+def alert_out(stored: StoredAlert, over_limit: bool = False) -> AlertOut:
     rule = stored.rule
     return AlertOut(
         id=rule.id,
@@ -29,6 +29,7 @@ def alert_out(stored: StoredAlert) -> AlertOut:
         channels=list(rule.channels),
         active=rule.active,
         inactive_reason=None if rule.active else stored.deactivated_reason,
+        over_limit=over_limit,
         created_at=rule.created_at,
         updated_at=stored.updated_at,
     )

@@ -28,9 +28,9 @@ from api.schemas.common import ErrorBody, ListMeta, MetaEnvelope, NoMeta, one
 from api.security import CurrentPrincipal
 from infrastructure.settings import Settings
 from services import alerts as service
+from services import tiers
 
 router = APIRouter(prefix="/api/alerts", tags=["alerts"])  # limited per user at authentication
-UPGRADE_PATH = "/upgrade"  # the SPA's upgrade page, under APP_ORIGIN
 MAX_PAGE = 100
 
 _TIER_LIMIT = {
@@ -43,12 +43,17 @@ _CONFLICT = {
     "description": "The webhook channel needs a verified webhook (`WEBHOOK_NOT_VERIFIED`); "
     "switching on an email alert needs a verified email (`EMAIL_NOT_VERIFIED`).",
 }
+_OVER_LIMIT = {
+    "model": ErrorBody,
+    "description": "The alert is over the tier's limit (after a downgrade): read-only "
+    "(`TIER_LIMIT`), or CSRF / API-key read-only.",
+}
 _NOT_FOUND = {"model": ErrorBody, "description": "No such alert of this user."}
 _BAD_CURSOR = {"model": ErrorBody, "description": "The cursor is invalid (INVALID_CURSOR)."}
 
 
 def _upgrade_url(settings: Settings) -> str:
-    return settings.effective_app_origin + UPGRADE_PATH
+    return tiers.upgrade_url(settings.effective_app_origin)
 
 
 def _signer(resources: ResourcesDep) -> CursorSigner:
@@ -61,9 +66,10 @@ async def list_alerts(
     principal: CurrentPrincipal, uow: UowDep, resources: ResourcesDep
 ) -> MetaEnvelope[list[AlertOut], AlertsMeta]:
     stored = await service.list_alerts(uow, principal.user.id)
-    limit = (await uow.tier_limits.get(principal.user.tier)).alerts
+    limit = (await tiers.limits_for(uow, principal.user)).alerts
+    over = await service.over_limit_ids(uow, principal.user)
     return MetaEnvelope[list[AlertOut], AlertsMeta](
-        data=[present.alert_out(s) for s in stored],
+        data=[present.alert_out(s, s.rule.id in over) for s in stored],
         meta=AlertsMeta(
             next_cursor=None,
             limit=len(stored),
@@ -91,7 +97,8 @@ async def create_alert(
         notify_resolved=body.notify_resolved,
         channels=[c.value for c in body.channels],
     )
-    stored = await service.create_alert(uow, principal.user, new, _upgrade_url(resources.settings))
+    origin = resources.settings.effective_app_origin
+    stored = await service.create_alert(uow, principal.user, new, origin)
     return one(present.alert_out(stored))
 
 
@@ -124,16 +131,22 @@ async def alert_history(
 async def get_alert(
     alert_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep
 ) -> MetaEnvelope[AlertOut, NoMeta]:
-    return one(present.alert_out(await service.get_alert(uow, principal.user.id, alert_id)))
+    stored = await service.get_alert(uow, principal.user.id, alert_id)
+    over = await service.over_limit_ids(uow, principal.user)
+    return one(present.alert_out(stored, alert_id in over))
 
 
 @router.patch(
     "/{alert_id}",
     summary="Switch an alert on or off, or change its threshold, resolved notice or channels",
-    responses={404: _NOT_FOUND, 409: _CONFLICT},
+    responses={403: _OVER_LIMIT, 404: _NOT_FOUND, 409: _CONFLICT},
 )
 async def change_alert(
-    alert_id: uuid.UUID, body: AlertPatch, principal: CurrentPrincipal, uow: UowDep
+    alert_id: uuid.UUID,
+    body: AlertPatch,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    resources: ResourcesDep,
 ) -> MetaEnvelope[AlertOut, NoMeta]:
     sent: dict[str, Any] = {
         name: getattr(body, name)
@@ -143,7 +156,8 @@ async def change_alert(
     if "channels" in sent and sent["channels"] is not None:
         sent["channels"] = [c.value for c in sent["channels"]]
     change = service.AlertChange(**sent)
-    stored = await service.change_alert(uow, principal.user, alert_id, change)
+    origin = resources.settings.effective_app_origin
+    stored = await service.change_alert(uow, principal.user, alert_id, change, origin)
     return one(present.alert_out(stored))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi import APIRouter, Depends, Response
 
@@ -32,7 +33,7 @@ from api.schemas.auth import (
     UserOut,
     WalletOut,
 )
-from api.schemas.common import ListMeta, MetaEnvelope, NoMeta, one, whole_list
+from api.schemas.common import ErrorBody, ListMeta, MetaEnvelope, NoMeta, one, whole_list
 from api.security import CurrentPrincipal, SessionPrincipal, auth_rate_limit
 from api.sessions import clear_session_cookies
 from api.wallet_proofs import to_wallet_proof
@@ -85,11 +86,16 @@ async def add_email(
 # --- wallets ---------------------------------------------------------------------------
 
 
-@router.get("/wallets", summary="Linked wallets, oldest first (the whole list in one page)")
+@router.get(
+    "/wallets",
+    summary="Linked wallets, oldest first (the whole list in one page); those on chains "
+    "beyond the tier's limit say overLimit",
+)
 async def list_wallets(
     principal: CurrentPrincipal, uow: UowDep
 ) -> MetaEnvelope[list[WalletOut], ListMeta]:
-    return whole_list([wallet_out(w) for w in await wallets.list_wallets(uow, principal.user.id)])
+    listed = await wallets.list_with_limits(uow, principal.user)
+    return whole_list([wallet_out(w, over) for w, over in listed])
 
 
 async def _link(
@@ -104,7 +110,14 @@ async def _link(
         chain, to_wallet_proof(proof), resources.settings, resources.keystore
     )
     linked = await wallets.link_wallet(
-        uow, resources.cache, jobs, principal.user.id, chain, address, datetime.now(UTC)
+        uow,
+        resources.cache,
+        jobs,
+        principal.user,
+        chain,
+        address,
+        datetime.now(UTC),
+        resources.settings.effective_app_origin,
     )
     # the caller polls GET /api/jobs/{handle}: a handle bound to this user, not the job id
     job_id = linked.positions_job_id
@@ -115,21 +128,30 @@ async def _link(
 _LINK_DOC = "Link another wallet: the same body as that chain's sign-in, over a fresh nonce"
 
 
-@router.post("/wallets/eth", status_code=201, summary=_LINK_DOC)
+_TIER_LIMIT: dict[int | str, dict[str, Any]] = {
+    403: {
+        "model": ErrorBody,
+        "description": "A wallet on a chain beyond the tier's number of chains (`TIER_LIMIT`, "
+        "details `{feature: chains, limit, current, upgradeUrl}`), or CSRF / API-key read-only.",
+    }
+}
+
+
+@router.post("/wallets/eth", status_code=201, summary=_LINK_DOC, responses=_TIER_LIMIT)
 async def link_eth(
     proof: EthereumProof, p: CurrentPrincipal, uow: UowDep, r: ResourcesDep, jobs: JobQueueDep
 ) -> MetaEnvelope[LinkedWalletOut, NoMeta]:
     return await _link(Chain.ETH, proof, p, uow, r, jobs)
 
 
-@router.post("/wallets/sol", status_code=201, summary=_LINK_DOC)
+@router.post("/wallets/sol", status_code=201, summary=_LINK_DOC, responses=_TIER_LIMIT)
 async def link_sol(
     proof: SolanaProof, p: CurrentPrincipal, uow: UowDep, r: ResourcesDep, jobs: JobQueueDep
 ) -> MetaEnvelope[LinkedWalletOut, NoMeta]:
     return await _link(Chain.SOL, proof, p, uow, r, jobs)
 
 
-@router.post("/wallets/atom", status_code=201, summary=_LINK_DOC)
+@router.post("/wallets/atom", status_code=201, summary=_LINK_DOC, responses=_TIER_LIMIT)
 async def link_atom(
     proof: CosmosProof, p: CurrentPrincipal, uow: UowDep, r: ResourcesDep, jobs: JobQueueDep
 ) -> MetaEnvelope[LinkedWalletOut, NoMeta]:

@@ -15,7 +15,6 @@ from starlette.responses import Response
 
 from api.deps import RateLimitedRoute, ResourcesDep, SettingsDep, UowDep
 from api.presenters.real_yield import calculation_response, history_json, portfolio_yield_json
-from api.routers.vrs import UPGRADE_PATH
 from api.schemas.common import ErrorBody
 from api.schemas.real_yield import (
     CalculateIn,
@@ -25,7 +24,7 @@ from api.schemas.real_yield import (
 )
 from api.security import OptionalPrincipal, Principal, cached_user_read
 from domain.models import Chain, Tier
-from services import cache_keys, real_yield, yield_history
+from services import cache_keys, real_yield, tiers, yield_history
 
 router = APIRouter(prefix="/api/yield", tags=["yield"])
 
@@ -125,7 +124,7 @@ async def history(
 
     async def build() -> bytes:
         read = await yield_history.read_history(uow, c, address, tier, days, today)
-        return history_json(read, settings.effective_app_origin + UPGRADE_PATH)
+        return history_json(read, tiers.upgrade_url(settings.effective_app_origin))
 
     key = cache_keys.yield_history(c.value, address, tier.value, days, today.isoformat())
     body = await resources.reads.get_or_build("yield", key, settings.cache_ttl_yield, build)

@@ -16,13 +16,13 @@ from starlette.responses import Response, StreamingResponse
 from api.cursors import CursorSigner
 from api.deps import ResourcesDep, SettingsDep, UowDep
 from api.presenters import rewards as present
-from api.routers.vrs import UPGRADE_PATH
 from api.schemas.common import ErrorBody
 from api.schemas.rewards import RewardsResponse
 from api.security import CurrentPrincipal
 from domain.models import Chain
 from infrastructure.db.uow import SqlUnitOfWork
 from services import rewards as service
+from services import tiers
 
 router = APIRouter(prefix="/api/rewards", tags=["rewards"])  # limited per user at authentication
 DEFAULT_LIMIT = 100
@@ -92,7 +92,7 @@ async def list_rewards(
         uow, principal.user.id, principal.user.tier, query, today, after
     )
     body = present.page_json(
-        page, granularity, limit, signer, settings.effective_app_origin + UPGRADE_PATH
+        page, granularity, limit, signer, tiers.upgrade_url(settings.effective_app_origin)
     )
     return Response(body, media_type="application/json")
 
@@ -118,7 +118,7 @@ async def export(
     currency: Annotated[Literal["usd", "eur"], Query()] = "usd",
 ) -> StreamingResponse:
     user = principal.user
-    await service.check_export(uow, user.tier, settings.effective_app_origin + UPGRADE_PATH)
+    await service.check_export(uow, user.tier, tiers.upgrade_url(settings.effective_app_origin))
 
     def unit_of_work() -> SqlUnitOfWork:
         return SqlUnitOfWork(resources.session_factory)

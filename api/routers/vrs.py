@@ -24,11 +24,10 @@ from api.security import OptionalPrincipal
 from domain.models import Tier
 from domain.validators import parse_validator_id
 from infrastructure.settings import Settings
-from services import cache_keys, validators
+from services import cache_keys, tiers, validators
 from services import vrs as service
 
 router = APIRouter(prefix="/api/vrs", tags=["vrs"], dependencies=[RateLimitedRoute])
-UPGRADE_PATH = "/upgrade"  # the SPA's upgrade page, under APP_ORIGIN
 MAX_HISTORY_DAYS = 366
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "Unknown validator or malformed id."}
@@ -43,7 +42,7 @@ def _tier(principal: OptionalPrincipal) -> Tier:
 
 
 def _upgrade_url(settings: Settings) -> str:
-    return settings.effective_app_origin + UPGRADE_PATH
+    return tiers.upgrade_url(settings.effective_app_origin)
 
 
 def _bytes(body: bytes) -> Response:

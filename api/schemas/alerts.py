@@ -63,6 +63,12 @@ class AlertOut(ApiModel):
         description="Why it is inactive: email_unverified (becomes active once the account's "
         "email is verified), user, unsubscribed"
     )
+    over_limit: bool = Field(
+        default=False,
+        description="Beyond the tier's number of alerts (after a downgrade; the oldest stay "
+        "within it): kept, but it does not fire and cannot be changed (403 TIER_LIMIT) "
+        "until it is within the limit; it can always be deleted",
+    )
     created_at: UtcDatetime
     updated_at: UtcDatetime
 

@@ -103,6 +103,12 @@ class WalletOut(ApiModel):
     short_address: str
     linked_at: UtcDatetime
     is_primary: bool
+    over_limit: bool = Field(
+        default=False,
+        description="On a chain beyond the tier's number of chains (after a downgrade): "
+        "kept and shown, read-only; the primary wallet's chain and then the earliest "
+        "linked chains stay within the limit",
+    )
 
 
 class LinkedWalletOut(WalletOut):

@@ -12,4 +12,4 @@ class RewardsExportNotAllowed(TierLimitExceeded):
     message = "Exporting rewards needs the pro tier."
 
     def __init__(self, upgrade_url: str) -> None:
-        super().__init__("rewardsExport", upgrade_url)
+        super().__init__("rewards_export", upgrade_url, limit=0, current=0)

@@ -46,6 +46,7 @@ from infrastructure.db.repositories.users import UserRepository, WalletRepositor
 from infrastructure.db.repositories.validators import ValidatorRepository
 from infrastructure.db.repositories.vrs import VrsConfigRepository, VrsScoreRepository
 from infrastructure.db.repositories.vrs_inputs import VrsInputs
+from infrastructure.db.repositories.watchlist import TierUsageRepository, WatchlistRepository
 from infrastructure.db.repositories.webhooks import WebhookRepository
 
 
@@ -124,6 +125,15 @@ class SqlUnitOfWork:
     @cached_property
     def tier_limits(self) -> TierLimitsRepository:
         return TierLimitsRepository(self.session)
+
+    # -- the tier gates and the watchlist (services/tiers.py, services/watchlist.py) --
+    @cached_property
+    def tier_usage(self) -> TierUsageRepository:
+        return TierUsageRepository(self.session)
+
+    @cached_property
+    def watchlist(self) -> WatchlistRepository:
+        return WatchlistRepository(self.session)
 
     # -- the admin console (services/admin.py, services/audit.py) --
     @cached_property

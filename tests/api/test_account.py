@@ -15,6 +15,7 @@ from sqlalchemy import text
 from domain.models import Chain
 from infrastructure.auth.turnstile import TurnstileVerifier
 from tests.api.conftest import Logs, bearer, get_nonce, sign_in
+from tests.api.tiers_setup import set_state, user_id_of
 from tests.api.wallets import Wallet
 
 EMAIL = "Alice.Staker@Example.org"
@@ -43,9 +44,10 @@ def _outbox_token(data_dir: Path) -> str:
 
 
 async def test_link_a_wallet_of_each_other_chain_then_list_them(start_app: Any) -> None:
-    async with start_app() as (_, client):
+    async with start_app() as (app, client):
         first, auth = await _session(client, Chain.ETH)
         sol, atom = Wallet.new(Chain.SOL), Wallet.new(Chain.ATOM)
+        await set_state(app, await user_id_of(client, auth), "pro", email=False)  # 3 chains
         linked = [await _link(client, auth, w) for w in (sol, atom)]
         listed = (await client.get("/api/me/wallets", headers=auth)).json()["data"]
         handle = linked[0].json()["data"]["positionsJobId"]
@@ -95,7 +97,7 @@ async def test_the_last_way_to_sign_in_cannot_be_removed(start_app: Any) -> None
 async def test_removing_the_primary_wallet_promotes_the_next_one(start_app: Any) -> None:
     async with start_app() as (_, client):
         _, auth = await _session(client)
-        second = Wallet.new(Chain.ATOM)
+        second = Wallet.new(Chain.ETH)  # the same chain: within the free tier's one chain
         await _link(client, auth, second)
         primary, _ = (await client.get("/api/me/wallets", headers=auth)).json()["data"]
         removed = await client.delete(f"/api/me/wallets/{primary['id']}", headers=auth)
@@ -128,7 +130,7 @@ async def test_removing_the_primary_wallet_with_a_verified_email_makes_email_pri
 async def test_ids_of_other_users_are_not_found(start_app: Any) -> None:
     async with start_app() as (_, client):
         _, alice = await _session(client)
-        await _link(client, alice, Wallet.new(Chain.SOL))
+        await _link(client, alice, Wallet.new(Chain.ETH))
         alice_wallets = (await client.get("/api/me/wallets", headers=alice)).json()["data"]
         key = (await client.post("/api/me/api-keys", json={"name": "bot"}, headers=alice)).json()
         _, mallory = await _session(client)

@@ -139,7 +139,7 @@ async def test_the_free_tier_has_one_alert(start_app: Any) -> None:
     assert second.json()["code"] == "TIER_LIMIT"
     details = second.json()["details"]
     assert details["limit"] == 1 and details["current"] == 1
-    assert details["upgradeUrl"].endswith("/upgrade")
+    assert details["upgradeUrl"].endswith("/settings/subscription")
 
 
 async def test_concurrent_creates_at_the_limit_give_one_201_and_one_403(

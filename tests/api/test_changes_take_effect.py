@@ -16,6 +16,7 @@ from infrastructure.db.uow import SqlUnitOfWork
 from services import accounts, cache_keys, job_ids
 from tests.api.conftest import bearer, get_nonce, sign_in
 from tests.api.test_portfolio import ingest
+from tests.api.tiers_setup import set_state
 from tests.api.wallets import Wallet
 from tests.readiness import eventually
 from workers.inprocess import InProcessJobQueue
@@ -88,6 +89,7 @@ async def test_an_unlinked_wallets_positions_vanish_from_the_next_read(
     async with start_app(**backend) as (app, client):
         await _free_staker_wallet(app)
         user_id, auth = await _signed_in(app, client)
+        await set_state(app, user_id, "pro", email=False)  # a second chain: pro
         linked = await _link(client, auth, STAKER_SOL)
         assert linked.status_code == 201, linked.text
         await ingest(app).run(Chain.SOL)
@@ -110,7 +112,7 @@ async def test_a_linked_wallet_shows_in_the_next_read(
         before = (await client.get("/api/portfolio", headers=auth)).json()["data"]["wallets"]
         await client.get("/api/yield", headers=auth)
         assert await _cached_reads(app, user_id)
-        linked = await _link(client, auth, Wallet.new(Chain.ATOM))
+        linked = await _link(client, auth, Wallet.new(Chain.ETH))  # free: its one chain
         cached_after_link = await _cached_reads(app, user_id)
         after = (await client.get("/api/portfolio", headers=auth)).json()["data"]["wallets"]
     assert linked.status_code == 201

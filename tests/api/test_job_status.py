@@ -27,7 +27,8 @@ async def _link(client: httpx.AsyncClient, auth: dict[str, str]) -> dict[str, An
 
 
 async def _user(client: httpx.AsyncClient) -> dict[str, str]:
-    data = await sign_in(client, Wallet.new(Chain.ETH))
+    # an ATOM wallet first: the free tier links more wallets on its one chain
+    data = await sign_in(client, Wallet.new(Chain.ATOM))
     client.cookies.clear()
     return bearer(data["accessToken"])
 

@@ -23,6 +23,7 @@ from infrastructure.resources import open_redis
 from services import vrs
 from services.ingest import Ingest
 from tests.api.conftest import bearer, get_nonce, sign_in
+from tests.api.tiers_setup import as_pro
 from tests.api.wallets import Wallet
 from workers.context import JobDeps
 
@@ -38,12 +39,14 @@ async def _whale(start_app: Any, **settings: Any) -> AsyncIterator[tuple[Any, An
         data = await sign_in(client, Wallet.demo(Chain.ETH, "whale"))
         client.cookies.clear()
         auth = bearer(data["accessToken"])
-        for chain in (Chain.SOL, Chain.ATOM):
-            wallet = Wallet.demo(chain, "whale")
-            body = wallet.proof(await get_nonce(client))
-            assert (
-                await client.post(f"/api/me/wallets/{chain.value}", json=body, headers=auth)
-            ).status_code == 201
+        # three chains: linked as pro, then free again (over the chain limit, shown all the same)
+        async with as_pro(app, client, auth):
+            for chain in (Chain.SOL, Chain.ATOM):
+                wallet = Wallet.demo(chain, "whale")
+                body = wallet.proof(await get_nonce(client))
+                assert (
+                    await client.post(f"/api/me/wallets/{chain.value}", json=body, headers=auth)
+                ).status_code == 201
         runner = ingest(app)
         for chain in Chain:
             await runner.run(chain)

@@ -24,6 +24,7 @@ from services import price_closes
 from tests.api.conftest import bearer, get_nonce, sign_in
 from tests.api.rewards_events import event_row, forget_rewards, store_events
 from tests.api.test_vrs import make_pro
+from tests.api.tiers_setup import as_pro
 from tests.api.wallets import Wallet
 
 NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
@@ -100,7 +101,8 @@ async def rewarded(start_app: Any, backend: dict[str, str]) -> AsyncIterator[Rew
         data = await sign_in(client, sol)
         client.cookies.clear()
         auth = bearer(data["accessToken"])
-        await _link(client, auth, eth)
+        async with as_pro(app, client, auth):  # two chains: linked as pro, then free again
+            await _link(client, auth, eth)
         other = Wallet.new(Chain.SOL)
         other_data = await sign_in(client, other)
         client.cookies.clear()
@@ -227,11 +229,13 @@ async def test_free_sees_30_days_and_cannot_export(rewarded: Rewarded) -> None:
     oldest = min(row["day"] for row in body["data"])
     assert oldest >= (NOW - timedelta(days=29)).date().isoformat()
     assert len(body["data"]) == 20 - 5 + 71 + 1  # no SOL epoch beyond 30 days, no 50-day ETH
-    assert body["meta"]["clamped"] is True and body["meta"]["upgradeUrl"].endswith("/upgrade")
+    assert body["meta"]["clamped"] is True and body["meta"]["upgradeUrl"].endswith(
+        "/settings/subscription"
+    )
     export = await r.client.get("/api/rewards/export", params={"year": NOW.year}, headers=r.auth)
     assert export.status_code == 403
     assert export.json()["code"] == "TIER_LIMIT"
-    assert export.json()["details"]["upgradeUrl"].endswith("/upgrade")
+    assert export.json()["details"]["upgradeUrl"].endswith("/settings/subscription")
     portfolio = (await r.client.get("/api/portfolio", headers=r.auth)).json()["data"]
     assert portfolio["performance"]["since"] is not None
     # the limits are rows read at run time: a free tier with export allowed exports

@@ -118,7 +118,9 @@ async def test_anonymous_callers_get_the_free_three_factor_view(start_app: Any) 
             "locked": True,
         }
     assert factors["uptime"]["score"] == 90 and factors["uptime"]["band"] == "green"
-    assert body["meta"]["tier"] == "free" and body["meta"]["upgradeUrl"].endswith("/upgrade")
+    assert body["meta"]["tier"] == "free" and body["meta"]["upgradeUrl"].endswith(
+        "/settings/subscription"
+    )
 
 
 async def test_free_users_get_the_free_view_and_pro_users_all_five(start_app: Any) -> None:

@@ -14,6 +14,7 @@ from domain.models import Chain
 from services import cache_keys
 from services.ingest import Ingest
 from tests.api.conftest import bearer, get_nonce, sign_in
+from tests.api.tiers_setup import as_pro
 from tests.api.wallets import Wallet
 from workers.context import JobDeps
 from workers.jobs.real_yield import compute_yield
@@ -33,11 +34,15 @@ async def whale(start_app: Any) -> AsyncIterator[tuple[Any, Any, dict[str, str]]
         data = await sign_in(client, Wallet.demo(Chain.ETH, "whale"))
         client.cookies.clear()
         auth = bearer(data["accessToken"])
-        for chain in (Chain.SOL, Chain.ATOM):
-            wallet = Wallet.demo(chain, "whale")
-            body = wallet.proof(await get_nonce(client))
-            linked = await client.post(f"/api/me/wallets/{chain.value}", json=body, headers=auth)
-            assert linked.status_code == 201
+        # three chains: linked as pro, then free again (over the chain limit, shown all the same)
+        async with as_pro(app, client, auth):
+            for chain in (Chain.SOL, Chain.ATOM):
+                wallet = Wallet.demo(chain, "whale")
+                body = wallet.proof(await get_nonce(client))
+                linked = await client.post(
+                    f"/api/me/wallets/{chain.value}", json=body, headers=auth
+                )
+                assert linked.status_code == 201
         runner = ingest(app)
         for chain in Chain:
             await runner.run(chain)

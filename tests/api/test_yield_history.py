@@ -126,7 +126,10 @@ async def test_a_validators_history_is_capped_per_tier(
         assert point["fetchedAt"].endswith("Z")
     clamped = asked.json()["meta"]
     assert clamped["days"] == 7 and clamped["requestedDays"] == 30 and clamped["clamped"]
-    assert clamped["upgradeUrl"].endswith("/upgrade") and len(asked.json()["data"]["points"]) == 7
+    assert (
+        clamped["upgradeUrl"].endswith("/settings/subscription")
+        and len(asked.json()["data"]["points"]) == 7
+    )
     assert len(short.json()["data"]["points"]) == 3
     assert full.json()["meta"]["tier"] == "pro" and not full.json()["meta"]["clamped"]
     assert len(full.json()["data"]["points"]) == 30

@@ -45,7 +45,7 @@ async def test_a_create_at_the_limit_waits_for_the_other_and_is_refused(
 
     async def second() -> Any:
         async with SqlUnitOfWork(resources.session_factory) as uow:
-            stored = await alerts.create_alert(uow, user, NEW, "https://app/upgrade")
+            stored = await alerts.create_alert(uow, user, NEW, "https://app")
             await uow.commit()
             return stored
 
@@ -60,7 +60,7 @@ async def test_a_create_at_the_limit_waits_for_the_other_and_is_refused(
             return bool(count)
 
     async with SqlUnitOfWork(resources.session_factory) as first:
-        await alerts.create_alert(first, user, NEW, "https://app/upgrade")  # not committed yet
+        await alerts.create_alert(first, user, NEW, "https://app")  # not committed yet
         task = asyncio.create_task(second())
         await eventually(waiting_on_a_lock, "the second create waiting on the user's row")
         assert not task.done()

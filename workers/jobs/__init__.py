@@ -14,6 +14,7 @@ from workers.jobs.heartbeat import heartbeat
 from workers.jobs.pipeline import catch_up, prune_observations, run_pipeline, schedule_pipeline
 from workers.jobs.price_closes import backfill_price_closes
 from workers.jobs.real_yield import compute_yield
+from workers.jobs.subscriptions import record_subscription_expiries
 from workers.jobs.vrs import compute_vrs
 
 JOBS: dict[str, JobFunction] = {
@@ -32,4 +33,5 @@ JOBS: dict[str, JobFunction] = {
     "check_alerts": check_alerts,
     "prune_alert_history": prune_alert_history,
     "deliver_alerts": deliver_alerts,
+    "record_subscription_expiries": record_subscription_expiries,
 }

@@ -520,7 +520,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Linked wallets, oldest first (the whole list in one page) */
+        /** Linked wallets, oldest first (the whole list in one page); those on chains beyond the tier's limit say overLimit */
         get: operations["listWallets"];
         put?: never;
         post?: never;
@@ -729,6 +729,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My plan, its limits and usage, and how Pro compares */
+        get: operations["getSubscription"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/validators": {
         parameters: {
             query?: never;
@@ -816,6 +833,41 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/watchlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My watched validators, oldest first (the whole list in one page) */
+        get: operations["getWatchlist"];
+        put?: never;
+        /** Watch a validator of any chain (observed and scored hourly from now on) */
+        post: operations["createWatchlist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/watchlist/{validator_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stop watching a validator (always allowed) */
+        delete: operations["deleteWatchlistByValidatorId"];
         options?: never;
         head?: never;
         patch?: never;
@@ -916,7 +968,7 @@ export interface components {
              */
             lastSeenAt: string | null;
             role: components["schemas"]["Role"];
-            subscription: components["schemas"]["SubscriptionOut"] | null;
+            subscription: components["schemas"]["api__schemas__admin__SubscriptionOut"] | null;
             /** @description Effective tier now (an expired pro is free) */
             tier: components["schemas"]["Tier"];
             /**
@@ -1045,6 +1097,12 @@ export interface components {
             /** Notifyresolved */
             notifyResolved: boolean;
             /**
+             * Overlimit
+             * @description Beyond the tier's number of alerts (after a downgrade; the oldest stay within it): kept, but it does not fire and cannot be changed (403 TIER_LIMIT) until it is within the limit; it can always be deleted
+             * @default false
+             */
+            overLimit: boolean;
+            /**
              * Threshold
              * @description Decimal as text; see the create body
              */
@@ -1117,6 +1175,51 @@ export interface components {
              */
             display: string;
             fiat?: components["schemas"]["Fiat"] | null;
+        };
+        /** SubscriptionOut */
+        api__schemas__admin__SubscriptionOut: {
+            /** Expiresat */
+            expiresAt: string | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "admin" | "stripe";
+            /** Startedat */
+            startedAt: string;
+            /** @description The tier of the record (the effective tier is `tier` above) */
+            tier: components["schemas"]["Tier"];
+        };
+        /** SubscriptionOut */
+        api__schemas__subscription__SubscriptionOut: {
+            /** Comparison */
+            comparison: components["schemas"]["ComparisonRowOut"][];
+            /**
+             * Expiresat
+             * @description When pro ends (null: no end, or free)
+             */
+            expiresAt: string | null;
+            /**
+             * Limits
+             * @description Counted features: limit and usage
+             */
+            limits: components["schemas"]["FeatureUsageOut"][];
+            price: components["schemas"]["PriceOut"];
+            /**
+             * Since
+             * @description Since when this tier applies: the subscription's start; for free without a subscription the account's creation; for an expired pro its expiry
+             */
+            since: string;
+            /** @description Who gave the current pro tier (admin | stripe); null for free */
+            source: components["schemas"]["SubscriptionSource"] | null;
+            /** @description The effective tier (an expired pro is free) */
+            tier: components["schemas"]["Tier"];
+            upgrade: components["schemas"]["UpgradeContactOut"];
+            /**
+             * Upgradeurl
+             * @description The SPA's subscription page; null for pro
+             */
+            upgradeUrl: string | null;
         };
         /** ApiErrorOut */
         ApiErrorOut: {
@@ -1380,6 +1483,18 @@ export interface components {
              */
             weighting: "native";
         };
+        /**
+         * ComparisonRowOut
+         * @description One feature's limit per tier, from the `tier_limits` rows. Counts and days: null is
+         *     unlimited; yes/no features (rewards_export): 1 yes, 0 no.
+         */
+        ComparisonRowOut: {
+            feature: components["schemas"]["Feature"];
+            /** Free */
+            free: number | null;
+            /** Pro */
+            pro: number | null;
+        };
         /** ConfigIn */
         ConfigIn: {
             /** Reason */
@@ -1606,6 +1721,28 @@ export interface components {
              */
             valueBefore?: string | null;
         };
+        /**
+         * Feature
+         * @description What a tier limits; the value is `details.feature` of a 403 TIER_LIMIT.
+         * @enum {string}
+         */
+        Feature: "chains" | "watched_validators" | "alerts" | "vrs_factors" | "history_days" | "reward_days" | "rewards_export";
+        /** FeatureUsageOut */
+        FeatureUsageOut: {
+            /** Current */
+            current: number;
+            feature: components["schemas"]["Feature"];
+            /**
+             * Limit
+             * @description null: unlimited
+             */
+            limit: number | null;
+            /**
+             * Overlimit
+             * @description More than the limit is in use (after a downgrade): the rest is kept, read-only
+             */
+            overLimit: boolean;
+        };
         /** Fiat */
         Fiat: {
             /** Eur */
@@ -1688,6 +1825,12 @@ export interface components {
             isPrimary: boolean;
             /** Linkedat */
             linkedAt: string;
+            /**
+             * Overlimit
+             * @description On a chain beyond the tier's number of chains (after a downgrade): kept and shown, read-only; the primary wallet's chain and then the earliest linked chains stay within the limit
+             * @default false
+             */
+            overLimit: boolean;
             /**
              * Positionsfetch
              * @description `started`: the wallet's positions are being fetched now (poll `positionsJobId`); `not_started`: the job queue was unavailable — the wallet is linked all the same and the hourly pipeline fetches its positions
@@ -1847,6 +1990,12 @@ export interface components {
             data: components["schemas"]["WalletOut"][];
             meta: components["schemas"]["ListMeta"];
         };
+        /** MetaEnvelope[list[WatchedOut], WatchlistMeta] */
+        MetaEnvelope_list_WatchedOut__WatchlistMeta_: {
+            /** Data */
+            data: components["schemas"]["WatchedOut"][];
+            meta: components["schemas"]["WatchlistMeta"];
+        };
         /** MetaEnvelope[LoggedOutOut, NoMeta] */
         MetaEnvelope_LoggedOutOut_NoMeta_: {
             data: components["schemas"]["LoggedOutOut"];
@@ -1892,9 +2041,19 @@ export interface components {
             data: components["schemas"]["SignInOptionsOut"];
             meta: components["schemas"]["NoMeta"];
         };
+        /** MetaEnvelope[SubscriptionOut, NoMeta] */
+        MetaEnvelope_SubscriptionOut_NoMeta_: {
+            data: components["schemas"]["api__schemas__subscription__SubscriptionOut"];
+            meta: components["schemas"]["NoMeta"];
+        };
         /** MetaEnvelope[UnsubscribedOut, NoMeta] */
         MetaEnvelope_UnsubscribedOut_NoMeta_: {
             data: components["schemas"]["UnsubscribedOut"];
+            meta: components["schemas"]["NoMeta"];
+        };
+        /** MetaEnvelope[UnwatchedOut, NoMeta] */
+        MetaEnvelope_UnwatchedOut_NoMeta_: {
+            data: components["schemas"]["UnwatchedOut"];
             meta: components["schemas"]["NoMeta"];
         };
         /** MetaEnvelope[UserOut, NoMeta] */
@@ -1916,6 +2075,11 @@ export interface components {
         MetaEnvelope_VrsOut_VrsScoreMeta_: {
             data: components["schemas"]["VrsOut"];
             meta: components["schemas"]["VrsScoreMeta"];
+        };
+        /** MetaEnvelope[WatchedOut, NoMeta] */
+        MetaEnvelope_WatchedOut_NoMeta_: {
+            data: components["schemas"]["WatchedOut"];
+            meta: components["schemas"]["NoMeta"];
         };
         /** MetaEnvelope[WebhookDeletedOut, NoMeta] */
         MetaEnvelope_WebhookDeletedOut_NoMeta_: {
@@ -2291,6 +2455,24 @@ export interface components {
             /** @description amount × realYield, per year */
             yearlyReal: components["schemas"]["Amount"] | null;
         };
+        /** PriceOut */
+        PriceOut: {
+            /**
+             * Amount
+             * @description Decimal as text
+             */
+            amount: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Displayonly
+             * @description Shown for information; nothing is charged through the app
+             * @default true
+             */
+            displayOnly: boolean;
+            /** Period */
+            period: string;
+        };
         /** Readiness */
         Readiness: {
             /**
@@ -2516,20 +2698,11 @@ export interface components {
             reason: string;
             tier: components["schemas"]["Tier"];
         };
-        /** SubscriptionOut */
-        SubscriptionOut: {
-            /** Expiresat */
-            expiresAt: string | null;
-            /**
-             * Source
-             * @enum {string}
-             */
-            source: "admin" | "stripe";
-            /** Startedat */
-            startedAt: string;
-            /** @description The tier of the record (the effective tier is `tier` above) */
-            tier: components["schemas"]["Tier"];
-        };
+        /**
+         * SubscriptionSource
+         * @enum {string}
+         */
+        SubscriptionSource: "admin" | "stripe";
         /**
          * Tier
          * @enum {string}
@@ -2586,6 +2759,28 @@ export interface components {
              * Format: uuid
              */
             alertId: string;
+        };
+        /** UnwatchedOut */
+        UnwatchedOut: {
+            /**
+             * Deleted
+             * @default true
+             */
+            deleted: boolean;
+            /** Validatorid */
+            validatorId: string;
+        };
+        /** UpgradeContactOut */
+        UpgradeContactOut: {
+            /** Email */
+            email: string;
+            /**
+             * Mailto
+             * @description A ready mailto: link with the subject filled in
+             */
+            mailto: string;
+            /** Subject */
+            subject: string;
         };
         /** UserOut */
         UserOut: {
@@ -2937,8 +3132,79 @@ export interface components {
             isPrimary: boolean;
             /** Linkedat */
             linkedAt: string;
+            /**
+             * Overlimit
+             * @description On a chain beyond the tier's number of chains (after a downgrade): kept and shown, read-only; the primary wallet's chain and then the earliest linked chains stay within the limit
+             * @default false
+             */
+            overLimit: boolean;
             /** Shortaddress */
             shortAddress: string;
+        };
+        /** WatchedOut */
+        WatchedOut: {
+            /** Addedat */
+            addedAt: string;
+            chain: components["schemas"]["Chain"];
+            /** Name */
+            name: string | null;
+            /**
+             * Overlimit
+             * @description Beyond the tier's number of watched validators (after a downgrade; the oldest stay within it): kept and still observed, read-only; it can be removed
+             */
+            overLimit: boolean;
+            /**
+             * Validatorid
+             * @description "<chain>:<address>" (ETH: by index)
+             */
+            validatorId: string;
+            /** @description null: not scored yet */
+            vrs: components["schemas"]["WatchedVrsOut"] | null;
+        };
+        /**
+         * WatchedVrsOut
+         * @description The validator's latest score in the caller's tier view.
+         */
+        WatchedVrsOut: {
+            band: components["schemas"]["Band"] | null;
+            /** Calculatedat */
+            calculatedAt: string;
+            /** Factorsshown */
+            factorsShown: number;
+            status: components["schemas"]["VrsStatus"];
+            /**
+             * Total
+             * @description 0-100 over the factors this tier sees; null: pending
+             */
+            total: number | null;
+        };
+        /** WatchIn */
+        WatchIn: {
+            /**
+             * Validatorid
+             * @description "<chain>:<address>" as in the VRS routes, e.g. "sol:<vote account>", "atom:<valoper>", "eth:<index>" or "eth:0x<pubkey>"
+             */
+            validatorId: string;
+        };
+        /**
+         * WatchlistMeta
+         * @description The whole list in one page, with the tier's limit.
+         */
+        WatchlistMeta: {
+            /** Limit */
+            limit: number;
+            /** Nextcursor */
+            nextCursor?: string | null;
+            /**
+             * Upgradeurl
+             * @description Where to upgrade, when the limit is reached
+             */
+            upgradeUrl: string | null;
+            /**
+             * Watchlimit
+             * @description Validators this tier may watch (null: no limit)
+             */
+            watchLimit: number | null;
         };
         /** WebhookDeletedOut */
         WebhookDeletedOut: {
@@ -3218,6 +3484,8 @@ export type SchemaAlertPatch = components['schemas']['AlertPatch'];
 export type SchemaAlertsMeta = components['schemas']['AlertsMeta'];
 export type SchemaAlertType = components['schemas']['AlertType'];
 export type SchemaAmount = components['schemas']['Amount'];
+export type SchemaApiSchemasAdminSubscriptionOut = components['schemas']['api__schemas__admin__SubscriptionOut'];
+export type SchemaApiSchemasSubscriptionSubscriptionOut = components['schemas']['api__schemas__subscription__SubscriptionOut'];
 export type SchemaApiErrorOut = components['schemas']['ApiErrorOut'];
 export type SchemaApiKeyIn = components['schemas']['ApiKeyIn'];
 export type SchemaApiKeyOut = components['schemas']['ApiKeyOut'];
@@ -3230,6 +3498,7 @@ export type SchemaChainBlock = components['schemas']['ChainBlock'];
 export type SchemaChainPerformanceOut = components['schemas']['ChainPerformanceOut'];
 export type SchemaChainReadinessOut = components['schemas']['ChainReadinessOut'];
 export type SchemaChainYield = components['schemas']['ChainYield'];
+export type SchemaComparisonRowOut = components['schemas']['ComparisonRowOut'];
 export type SchemaConfigIn = components['schemas']['ConfigIn'];
 export type SchemaConfigOut = components['schemas']['ConfigOut'];
 export type SchemaCosmosProof = components['schemas']['CosmosProof'];
@@ -3244,6 +3513,8 @@ export type SchemaEthereumProof = components['schemas']['EthereumProof'];
 export type SchemaEthValidatorOut = components['schemas']['EthValidatorOut'];
 export type SchemaFactor = components['schemas']['Factor'];
 export type SchemaFactorChangeOut = components['schemas']['FactorChangeOut'];
+export type SchemaFeature = components['schemas']['Feature'];
+export type SchemaFeatureUsageOut = components['schemas']['FeatureUsageOut'];
 export type SchemaFiat = components['schemas']['Fiat'];
 export type SchemaFieldError = components['schemas']['FieldError'];
 export type SchemaFreshness = components['schemas']['Freshness'];
@@ -3278,6 +3549,7 @@ export type SchemaMetaEnvelopeListRewardOutRewardsMeta = components['schemas']['
 export type SchemaMetaEnvelopeListTierLimitsBodyListMeta = components['schemas']['MetaEnvelope_list_TierLimitsBody__ListMeta_'];
 export type SchemaMetaEnvelopeListValidatorOutValidatorListMeta = components['schemas']['MetaEnvelope_list_ValidatorOut__ValidatorListMeta_'];
 export type SchemaMetaEnvelopeListWalletOutListMeta = components['schemas']['MetaEnvelope_list_WalletOut__ListMeta_'];
+export type SchemaMetaEnvelopeListWatchedOutWatchlistMeta = components['schemas']['MetaEnvelope_list_WatchedOut__WatchlistMeta_'];
 export type SchemaMetaEnvelopeLoggedOutOutNoMeta = components['schemas']['MetaEnvelope_LoggedOutOut_NoMeta_'];
 export type SchemaMetaEnvelopeMethodologyOutNoMeta = components['schemas']['MetaEnvelope_MethodologyOut_NoMeta_'];
 export type SchemaMetaEnvelopeNewApiKeyOutNoMeta = components['schemas']['MetaEnvelope_NewApiKeyOut_NoMeta_'];
@@ -3287,11 +3559,14 @@ export type SchemaMetaEnvelopePortfolioOutNoMeta = components['schemas']['MetaEn
 export type SchemaMetaEnvelopeReadinessNoMeta = components['schemas']['MetaEnvelope_Readiness_NoMeta_'];
 export type SchemaMetaEnvelopeSessionOutNoMeta = components['schemas']['MetaEnvelope_SessionOut_NoMeta_'];
 export type SchemaMetaEnvelopeSignInOptionsOutNoMeta = components['schemas']['MetaEnvelope_SignInOptionsOut_NoMeta_'];
+export type SchemaMetaEnvelopeSubscriptionOutNoMeta = components['schemas']['MetaEnvelope_SubscriptionOut_NoMeta_'];
 export type SchemaMetaEnvelopeUnsubscribedOutNoMeta = components['schemas']['MetaEnvelope_UnsubscribedOut_NoMeta_'];
+export type SchemaMetaEnvelopeUnwatchedOutNoMeta = components['schemas']['MetaEnvelope_UnwatchedOut_NoMeta_'];
 export type SchemaMetaEnvelopeUserOutNoMeta = components['schemas']['MetaEnvelope_UserOut_NoMeta_'];
 export type SchemaMetaEnvelopeValidatorDetailOutFreshness = components['schemas']['MetaEnvelope_ValidatorDetailOut_Freshness_'];
 export type SchemaMetaEnvelopeVrsHistoryOutVrsHistoryMeta = components['schemas']['MetaEnvelope_VrsHistoryOut_VrsHistoryMeta_'];
 export type SchemaMetaEnvelopeVrsOutVrsScoreMeta = components['schemas']['MetaEnvelope_VrsOut_VrsScoreMeta_'];
+export type SchemaMetaEnvelopeWatchedOutNoMeta = components['schemas']['MetaEnvelope_WatchedOut_NoMeta_'];
 export type SchemaMetaEnvelopeWebhookDeletedOutNoMeta = components['schemas']['MetaEnvelope_WebhookDeletedOut_NoMeta_'];
 export type SchemaMetaEnvelopeWebhookOutNoMeta = components['schemas']['MetaEnvelope_WebhookOut_NoMeta_'];
 export type SchemaMetaEnvelopeYieldHistoryOutYieldHistoryMeta = components['schemas']['MetaEnvelope_YieldHistoryOut_YieldHistoryMeta_'];
@@ -3314,6 +3589,7 @@ export type SchemaPortfolioWindowOut = components['schemas']['PortfolioWindowOut
 export type SchemaPositionOut = components['schemas']['PositionOut'];
 export type SchemaPositionPerformanceOut = components['schemas']['PositionPerformanceOut'];
 export type SchemaPositionYield = components['schemas']['PositionYield'];
+export type SchemaPriceOut = components['schemas']['PriceOut'];
 export type SchemaReadiness = components['schemas']['Readiness'];
 export type SchemaRealYieldSummaryOut = components['schemas']['RealYieldSummaryOut'];
 export type SchemaRewardOut = components['schemas']['RewardOut'];
@@ -3325,12 +3601,14 @@ export type SchemaSessionOut = components['schemas']['SessionOut'];
 export type SchemaSignInOptionsOut = components['schemas']['SignInOptionsOut'];
 export type SchemaSolanaProof = components['schemas']['SolanaProof'];
 export type SchemaSubscriptionIn = components['schemas']['SubscriptionIn'];
-export type SchemaSubscriptionOut = components['schemas']['SubscriptionOut'];
+export type SchemaSubscriptionSource = components['schemas']['SubscriptionSource'];
 export type SchemaTier = components['schemas']['Tier'];
 export type SchemaTierLimitsBody = components['schemas']['TierLimitsBody'];
 export type SchemaTierLimitsIn = components['schemas']['TierLimitsIn'];
 export type SchemaTokenIn = components['schemas']['TokenIn'];
 export type SchemaUnsubscribedOut = components['schemas']['UnsubscribedOut'];
+export type SchemaUnwatchedOut = components['schemas']['UnwatchedOut'];
+export type SchemaUpgradeContactOut = components['schemas']['UpgradeContactOut'];
 export type SchemaUserOut = components['schemas']['UserOut'];
 export type SchemaValidatorDetailOut = components['schemas']['ValidatorDetailOut'];
 export type SchemaValidatorListMeta = components['schemas']['ValidatorListMeta'];
@@ -3347,6 +3625,10 @@ export type SchemaVrsScoreMeta = components['schemas']['VrsScoreMeta'];
 export type SchemaVrsStatus = components['schemas']['VrsStatus'];
 export type SchemaVrsSummaryOut = components['schemas']['VrsSummaryOut'];
 export type SchemaWalletOut = components['schemas']['WalletOut'];
+export type SchemaWatchedOut = components['schemas']['WatchedOut'];
+export type SchemaWatchedVrsOut = components['schemas']['WatchedVrsOut'];
+export type SchemaWatchIn = components['schemas']['WatchIn'];
+export type SchemaWatchlistMeta = components['schemas']['WatchlistMeta'];
 export type SchemaWebhookDeletedOut = components['schemas']['WebhookDeletedOut'];
 export type SchemaWebhookIn = components['schemas']['WebhookIn'];
 export type SchemaWebhookOut = components['schemas']['WebhookOut'];
@@ -5036,7 +5318,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            /** @description The alert is over the tier's limit (after a downgrade): read-only (`TIER_LIMIT`), or CSRF / API-key read-only. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7260,7 +7542,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            /** @description A wallet on a chain beyond the tier's number of chains (`TIER_LIMIT`, details `{feature: chains, limit, current, upgradeUrl}`), or CSRF / API-key read-only. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7384,7 +7666,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            /** @description A wallet on a chain beyond the tier's number of chains (`TIER_LIMIT`, details `{feature: chains, limit, current, upgradeUrl}`), or CSRF / API-key read-only. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7508,7 +7790,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            /** @description A wallet on a chain beyond the tier's number of chains (`TIER_LIMIT`, details `{feature: chains, limit, current, upgradeUrl}`), or CSRF / API-key read-only. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8362,6 +8644,81 @@ export interface operations {
             };
         };
     };
+    getSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_SubscriptionOut_NoMeta_"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     listValidators: {
         parameters: {
             query: {
@@ -8733,6 +9090,309 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MetaEnvelope_MethodologyOut_NoMeta_"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getWatchlist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_list_WatchedOut__WatchlistMeta_"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createWatchlist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WatchIn"];
+            };
+        };
+        responses: {
+            /** @description Already on the watchlist: the entry, unchanged (idempotent) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_WatchedOut_NoMeta_"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_WatchedOut_NoMeta_"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read, or a paging cursor this API did not issue (`INVALID_CURSOR`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The tier's number of watched validators is reached (`TIER_LIMIT`, details `{feature: watched_validators, limit, current, upgradeUrl}`), or CSRF / API-key read-only. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown validator or malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body must be JSON (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteWatchlistByValidatorId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                validator_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_UnwatchedOut_NoMeta_"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: the cookie call lacks its `X-CSRF-Token`, an API key was used for a change (`API_KEY_READ_ONLY`: keys are read-only), or the action needs a signed-in session. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not on the watchlist (or a malformed id). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The request is invalid. */
