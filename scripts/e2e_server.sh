@@ -12,6 +12,9 @@ export APP_DOMAIN="127.0.0.1:$PORT"
 # Every test signs in from the same IP: the default 10/minute on /api/auth/* (nonce and
 # refresh included) would refuse a suite's sign-ins. The limit itself is tested in tests/api.
 export RATE_LIMIT_AUTH="${RATE_LIMIT_AUTH:-600/minute}"
+# The admin of the suite: the demo "empty" wallet's ETH address (its key derives from a
+# public seed, frontend/e2e/demo.ts), never an admin outside this throwaway server.
+export ADMIN_WALLETS=0x8C00BFfd3561397CcE4c74C7C7Fbd15F2537e880
 unset DATABASE_URL REDIS_URL
 rm -rf "$DATA_DIR"
 mkdir -p "$DATA_DIR"

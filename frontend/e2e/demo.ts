@@ -2,7 +2,7 @@
 // infrastructure/chains/demo/wallets.py) and a sign-in through the API for tests whose
 // subject is not the sign-in page itself. Never send funds to these addresses.
 import { createHash } from "node:crypto";
-import type { APIRequestContext } from "@playwright/test";
+import type { APIRequestContext, Browser } from "@playwright/test";
 import { privateKeyToAccount } from "viem/accounts";
 
 export const DEMO_WALLETS = { whale: 1, staker: 2, empty: 3 } as const;
@@ -58,4 +58,29 @@ export async function signInWithEthViaApi(request: APIRequestContext, wallet: De
   const signature = await account.signMessage({ message });
   const response = await request.post("/api/auth/siwe", { data: { message, signature } });
   if (!response.ok()) throw new Error(`siwe: ${response.status()} ${await response.text()}`);
+}
+
+/** As the e2e server's admin (the demo "empty" wallet is its ADMIN_WALLETS, see
+ *  scripts/e2e_server.sh), in a context of its own: give the user pro (an admin's grant,
+ *  through PUT /api/admin/users/{id}/subscription with its required reason). */
+export async function makePro(browser: Browser, baseURL: string, userId: string): Promise<void> {
+  const admin = await browser.newContext({ baseURL });
+  try {
+    await signInWithEthViaApi(admin.request, "empty");
+    const csrf = (await admin.cookies()).find((cookie) => cookie.name === "st_csrf")?.value ?? "";
+    const response = await admin.request.put(`/api/admin/users/${userId}/subscription`, {
+      data: { tier: "pro", expiresAt: null, reason: "e2e: a staker on every chain" },
+      headers: { "X-CSRF-Token": csrf },
+    });
+    if (!response.ok()) throw new Error(`admin: ${response.status()} ${await response.text()}`);
+  } finally {
+    await admin.close();
+  }
+}
+
+/** The signed-in user's id (the page's session). */
+export async function myId(request: APIRequestContext): Promise<string> {
+  const response = await request.get("/api/me");
+  if (!response.ok()) throw new Error(`me: ${response.status()}`);
+  return ((await response.json()) as { data: { id: string } }).data.id;
 }

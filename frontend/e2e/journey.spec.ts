@@ -4,6 +4,7 @@
 // linked these wallets already (the e2e server keeps one database for the whole run).
 import { expect, test } from "@playwright/test";
 import { CHAIN_SYMBOL, formatAmount } from "../src/lib/format";
+import { makePro, myId } from "./demo";
 import { installFakeWallets } from "./wallets/fakes";
 
 type Position = { chain: string; validator: { id: string }; amount: { display: string } };
@@ -14,7 +15,7 @@ async function portfolio(page: import("@playwright/test").Page): Promise<Positio
   return ((await response.json()) as { data: { positions: Position[] } }).data.positions;
 }
 
-test("sign in with ETH, link SOL and ATOM from the dashboard, see every position, sign out", async ({ page }) => {
+test("sign in with ETH, link SOL and ATOM from the dashboard, see every position, sign out", async ({ page, browser, baseURL }) => {
   await installFakeWallets(page, "staker"); // not the whale: signin.spec links the whale's wallets itself
   await page.goto("/");
   await expect(page).toHaveURL(/\/signin/);
@@ -22,6 +23,8 @@ test("sign in with ETH, link SOL and ATOM from the dashboard, see every position
   await page.getByRole("dialog").getByRole("button", { name: /StakeTrack Test Wallet/ }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  // three chains are pro (free links one: signin.spec shows the refusal): an admin grants it
+  await makePro(browser, baseURL ?? "", await myId(page.request));
 
   for (const [tab, chain] of [["SOL", "sol"], ["ATOM", "atom"]] as const) {
     await page.getByRole("tab", { name: tab, exact: true }).click();

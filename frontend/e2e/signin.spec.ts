@@ -5,6 +5,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
+import { makePro, myId } from "./demo";
 import { lookAt, setTheme } from "./look";
 import { installFakeWallets } from "./wallets/fakes";
 
@@ -17,7 +18,7 @@ async function connectEthInModal(page: Page) {
   await dialog.getByRole("button", { name: /StakeTrack Test Wallet/ }).click();
 }
 
-test("Ethereum: the whale signs in, then links its SOL and ATOM wallets from /signin", async ({ page }) => {
+test("Ethereum: the whale signs in; free, a second chain is refused; made pro by an admin, it links SOL and ATOM from /signin", async ({ page, browser, baseURL }) => {
   await installFakeWallets(page, "whale");
   await page.goto("/signin?next=%2Fdashboard");
   await connectEthInModal(page);
@@ -25,6 +26,11 @@ test("Ethereum: the whale signs in, then links its SOL and ATOM wallets from /si
 
   await page.goto("/signin");
   await expect(page.getByRole("heading", { name: "You are signed in" })).toBeVisible();
+  // Free covers one chain: the API answers 403 TIER_LIMIT and the panel says how to upgrade.
+  await page.getByRole("button", { name: "Add SOL wallet" }).click();
+  await expect(page.getByText(/Your plan allows wallets on 1 chain.*upgrade@staketrack\.ai/)).toBeVisible();
+  await makePro(browser, baseURL ?? "", await myId(page.request));
+
   await page.getByRole("button", { name: "Add SOL wallet" }).click();
   await expect(page.getByText("SOL wallet linked.")).toBeVisible();
   await page.getByRole("button", { name: "Add ATOM wallet" }).click();

@@ -19,6 +19,11 @@ describe("sign flow errors", () => {
     expect(toFlowError(new ApiError(400, "CHAIN_ID_MISMATCH", "x")).kind).toBe("wrong-network");
     expect(explain(new FlowError("wrong-network"), "eth")).toMatch(/Switch it to Ethereum mainnet/);
     expect(toFlowError(new ApiError(409, "WALLET_ALREADY_LINKED", "x")).kind).toBe("already-linked");
+    const limited = toFlowError(
+      new ApiError(403, "TIER_LIMIT", "Your plan allows wallets on 1 chain(s); upgrade to Pro for more."),
+    );
+    expect(limited.kind).toBe("tier-limit");
+    expect(explain(limited, "sol")).toMatch(/^Your plan allows wallets on 1 chain\(s\).*upgrade@staketrack\.ai/);
     expect(explain(new FlowError("already-linked"), "sol")).toBe("This wallet is already linked.");
     expect(toFlowError(new ApiError(429, "RATE_LIMITED", "x")).kind).toBe("rate-limited");
     const rejected = toFlowError(Object.assign(new Error("User rejected"), { code: 4001 }));

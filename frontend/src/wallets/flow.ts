@@ -17,6 +17,7 @@ export type FlowErrorKind =
   | "not-installed"
   | "connect-failed"
   | "already-linked"
+  | "tier-limit"
   | "rate-limited"
   | "failed";
 
@@ -76,6 +77,7 @@ export function toFlowError(error: unknown): FlowError {
     if (error.code === "NONCE_EXPIRED" || error.code === "MESSAGE_EXPIRED") return new FlowError("nonce-expired", error.message);
     if (error.code === "CHAIN_ID_MISMATCH") return new FlowError("wrong-network", error.message);
     if (error.code === "WALLET_ALREADY_LINKED" || error.status === 409) return new FlowError("already-linked", error.message);
+    if (error.code === "TIER_LIMIT") return new FlowError("tier-limit", error.message);
     if (error.code === "RATE_LIMITED" || error.status === 429) return new FlowError("rate-limited", error.message);
     return new FlowError("failed", error.message);
   }
@@ -99,6 +101,8 @@ export function explain(error: FlowError, chain: Chain): string {
       return `Could not connect to your ${label.name} wallet. Unlock it and try again.`;
     case "already-linked":
       return "This wallet is already linked.";
+    case "tier-limit":
+      return `${error.message} Write to upgrade@staketrack.ai to upgrade.`;
     case "rate-limited":
       return "Too many attempts. Wait a minute and try again.";
     case "failed":
