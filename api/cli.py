@@ -112,7 +112,7 @@ def _quiet_logging(settings: Settings) -> None:
 
 
 CHAIN_CHOICES = ["eth", "sol", "atom", "all"]
-NEEDS_DATABASE = {"serve", "worker", "fetch", "positions", "demo"}
+NEEDS_DATABASE = {"serve", "worker", "fetch", "positions", "demo", "storage"}
 
 
 def seed_workers() -> int:
@@ -175,6 +175,9 @@ def parser() -> argparse.ArgumentParser:
         "at most 4)",
     )
     seed.add_argument("--json", action="store_true", help="print the summary as JSON")
+    from api.cli_storage import add_command
+
+    add_command(sub, command)
     return root
 
 
@@ -184,7 +187,9 @@ def main(argv: list[str] | None = None) -> int:
 
     pin_recursion_limit()  # the worker parses remote JSON too: no 100,000 limit from py_ecc
     simple = {"serve": _serve, "worker": _worker, "migrate": _migrate}
-    with_args = {"fetch": _fetch, "positions": _positions, "demo": _demo}
+    from api.cli_storage import run as _storage
+
+    with_args = {"fetch": _fetch, "positions": _positions, "demo": _demo, "storage": _storage}
     try:
         settings = load_settings()
         if args.command == "demo" and settings.network is not Network.DEMO:

@@ -41,6 +41,7 @@ from infrastructure.db.repositories.real_yield import (
 )
 from infrastructure.db.repositories.reward_events import RewardEventRepository
 from infrastructure.db.repositories.rewards_read import RewardsReadRepository
+from infrastructure.db.repositories.storage import StorageRepository
 from infrastructure.db.repositories.tiers import TierLimitsRepository
 from infrastructure.db.repositories.users import UserRepository, WalletRepository
 from infrastructure.db.repositories.validators import ValidatorRepository
@@ -63,6 +64,10 @@ class SqlUnitOfWork:
         if self._session is None:
             self._session = self._session_factory()
         return self._session
+
+    @cached_property
+    def storage(self) -> StorageRepository:
+        return StorageRepository(self.session)
 
     @cached_property
     def users(self) -> UserRepository:

@@ -1,6 +1,7 @@
 """The VRS step on SQLite and PostgreSQL: the pipeline scores every observed validator,
-re-runs add nothing, scores are read back in batches, the config rows drive the score,
-and stored scores cannot be changed (PostgreSQL trigger; no such path in the repository).
+re-runs add nothing, a score is stored only when it changed or is the day's first,
+scores are read back in batches, the config rows drive the score, and stored scores
+cannot be changed (PostgreSQL trigger; no such path in the repository).
 
 Each test works at its own far-future hour, so the shared PostgreSQL database's rows from
 other tests never fall inside its 90-day horizon."""
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.chains import Observation, ValidatorStatus
 from domain.models import Chain
-from domain.vrs import Factor, HourStats, VrsConfig, VrsStatus
+from domain.vrs import Factor, HourStats, ScoreConfidence, VrsConfig, VrsScore, VrsStatus
 from infrastructure.cache import vrs_context
 from infrastructure.db.models import ValidatorObservationRow, VrsConfigRow, VrsScoreRow
 from infrastructure.db.repositories.chain_data import ChainDataRepository
@@ -60,6 +61,8 @@ async def test_the_pipeline_scores_every_observed_validator_once_per_hour(
         again = await run_pipeline(deps, "atom")  # a retried or duplicated run
         clock.fixed = hour + timedelta(hours=1, minutes=5)
         later = await run_pipeline(deps, "atom")
+        clock.fixed = hour + timedelta(days=1, minutes=5)
+        next_day = await run_pipeline(deps, "atom")
     finally:
         clock.fixed = None
     observed = await scalar(
@@ -73,8 +76,12 @@ async def test_the_pipeline_scores_every_observed_validator_once_per_hour(
     assert first["vrs"] == {"scored": 0, "pending": observed, "inserted": observed}
     assert again["vrs"]["inserted"] == 0
     assert await scalar(resources, rows_at("atom", hour)) == observed
-    assert later["vrs"]["inserted"] == observed
-    assert await scalar(resources, rows_at("atom", hour + timedelta(hours=1))) == observed
+    # an hour later every score is as it was (pending, the same day): no rows ...
+    assert later["vrs"]["pending"] == observed and later["vrs"]["inserted"] == 0
+    assert await scalar(resources, rows_at("atom", hour + timedelta(hours=1))) == 0
+    # ... but every validator gets its row of the next day
+    assert next_day["vrs"]["inserted"] >= observed
+    assert await scalar(resources, rows_at("atom", hour + timedelta(days=1))) >= observed
 
 
 def _samples(validator: str, days: int, end: datetime, **fields: Any) -> list[Observation]:
@@ -147,13 +154,65 @@ async def test_history_holds_the_last_score_of_each_day(resources: Resources) ->
     await _observe(resources, _samples("vrs-daily", 20, end))
     moments = [end - timedelta(days=d, hours=h) for d in range(5) for h in (0, 6)]
     counts = await score_chain(JobDeps.from_resources(resources), Chain.SOL, moments)
-    assert counts["inserted"] == 10
+    # daily samples: both moments of a day give the same score, only the first is stored
+    assert counts == {"scored": 10, "pending": 0, "inserted": 5}
     async with resources.session_factory() as session:
         repo = VrsScoreRepository(session)
         daily = await repo.daily(Chain.SOL, "vrs-daily", end - timedelta(days=3, hours=12))
         first = await repo.first_calculated_at(Chain.SOL, "vrs-daily")
-    assert [s.calculated_at for s in daily] == [end - timedelta(days=d) for d in (3, 2, 1, 0)]
+    start = timedelta(hours=6)
+    assert [s.calculated_at for s in daily] == [
+        end - timedelta(days=d) - start for d in (3, 2, 1, 0)
+    ]
     assert first == end - timedelta(days=4, hours=6)
+
+
+async def test_a_score_is_stored_when_it_changes_and_once_a_day(resources: Resources) -> None:
+    day = datetime(2035, 7, 1, tzinfo=UTC)
+    base = VrsScore(
+        chain=Chain.SOL,
+        validator="vrs-bounded",
+        calculated_at=day,
+        status=VrsStatus.SCORED,
+        total=90,
+        scores={f: 90 for f in Factor},
+        weights=VrsConfig().weights,
+        data_days=60,
+        confidence=ScoreConfidence.HIGH,
+    )
+    dip = {**base.scores, Factor.UPTIME: 70}
+    hours = [
+        replace(base, calculated_at=day + timedelta(hours=h), data_days=60 + h // 24)
+        for h in range(30)
+    ]
+    hours[3] = replace(hours[3], scores=dip)  # a factor changes: stored, and stored back
+    hours[5] = replace(hours[5], confidence=ScoreConfidence.MEDIUM)
+    hours[6] = replace(hours[6], confidence=ScoreConfidence.MEDIUM, total=89)
+    async with resources.session_factory() as session, session.begin():
+        repo = VrsScoreRepository(session)
+        first = await repo.add(hours[:10])
+        rest = await repo.add(hours[10:])
+        again = await repo.add(hours[20:])  # a re-run adds nothing
+    async with resources.session_factory() as session:
+        stored = await session.scalars(
+            select(VrsScoreRow.calculated_at)
+            .where(VrsScoreRow.validator == "vrs-bounded")
+            .order_by(VrsScoreRow.calculated_at)
+        )
+        kept = [(at - day) // timedelta(hours=1) for at in stored]
+        repo = VrsScoreRepository(session)
+        # the score as of any hour is still the newest row at or before it
+        for hour in (2, 4, 9, 23, 29):
+            as_of = day + timedelta(hours=hour)
+            got = (await repo.latest_scores(Chain.SOL, ["vrs-bounded"], as_of=as_of))["vrs-bounded"]
+            want = hours[hour]
+            assert (got.total, got.scores, got.confidence) == (
+                want.total,
+                want.scores,
+                want.confidence,
+            )
+    assert kept == [0, 3, 4, 5, 6, 7, 24]
+    assert (first, rest, again) == (6, 1, 0)
 
 
 async def test_config_rows_are_seeded_with_the_defaults_and_read_at_run_time(

@@ -2,6 +2,10 @@
 
 Scores are append-only: `add` inserts (a score already stored for the same validator and
 hour is left as it is — re-runs are no-ops) and there is deliberately no update or delete.
+Storage is bounded (issue 18): a score is stored only when it differs from the
+validator's previous one (status, total, a factor, confidence, weights or methodology)
+or is its first of the UTC day; the score as of any moment is still the newest row at or
+before it, and the last row of each day still holds that day's last score.
 Reads are batched: the latest score of many validators in one query, a validator's
 history in one query.
 """
@@ -9,7 +13,7 @@ history in one query.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
@@ -27,6 +31,7 @@ from infrastructure.db.models.vrs import VIEW_TOTALS
 
 _CHUNK = 5000  # parameter sets per execution (SQLAlchemy batches them into INSERTs)
 _LATEST_CHUNK = 500  # rows per multi-row upsert: far below both drivers' parameter limits
+_NAMED_PREVIOUS = 1_000  # up to this many validators the previous scores are read by name
 LATEST_WITHIN = timedelta(days=7)  # a validator's "latest" score is at most this stale
 
 
@@ -73,6 +78,37 @@ def _latest_row(score: VrsScore) -> dict[str, Any]:
     }
 
 
+def _same(a: VrsScore, b: VrsScore) -> bool:
+    """Would storing `b` after `a` tell a reader anything new (data_days aside)?"""
+    return (
+        a.status is b.status
+        and a.total == b.total
+        and a.confidence is b.confidence
+        and a.methodology_version == b.methodology_version
+        and all(a.scores.get(f) == b.scores.get(f) for f in FACTORS)
+        and all(a.weights.get(f) == b.weights.get(f) for f in FACTORS)
+    )
+
+
+def _day(score: VrsScore) -> object:
+    return score.calculated_at.astimezone(UTC).date()
+
+
+def changed(previous: dict[str, VrsScore], scores: Iterable[VrsScore]) -> list[VrsScore]:
+    """The scores worth a row: per validator (oldest first), one that differs from the
+    validator's last kept score (`previous`: its newest stored one) or is its first of a
+    UTC day."""
+    kept: list[VrsScore] = []
+    last = dict(previous)
+    for score in sorted(scores, key=lambda s: (s.validator, s.calculated_at)):
+        before = last.get(score.validator)
+        if before is not None and _day(before) == _day(score) and _same(before, score):
+            continue
+        kept.append(score)
+        last[score.validator] = score
+    return kept
+
+
 def _score(row: Any) -> VrsScore:
     return VrsScore(
         chain=Chain(row.chain),
@@ -95,10 +131,12 @@ class VrsScoreRepository:
         self._insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
 
     async def add(self, scores: Sequence[VrsScore]) -> int:
-        """Insert the scores; one per (chain, validator, calculated_at) — an existing one
-        wins. Returns how many were new."""
-        rows = [_row(s) for s in scores]
+        """Insert the scores that changed (see the module docstring); one per (chain,
+        validator, calculated_at) — an existing one wins. `vrs_latest` takes every score.
+        Returns how many rows were new."""
+        rows = [_row(s) for s in await self._changed(scores)]
         if not rows:
+            await self._update_latest(scores)
             return 0
         table = cast(Table, VrsScoreRow.__table__)
         # executed with many parameter sets: compiled once, sent in batches; RETURNING
@@ -114,6 +152,19 @@ class VrsScoreRepository:
             added += len(result.all())
         await self._update_latest(scores)
         return added
+
+    async def _changed(self, scores: Sequence[VrsScore]) -> list[VrsScore]:
+        kept: list[VrsScore] = []
+        for chain in {s.chain for s in scores}:
+            mine = [s for s in scores if s.chain is chain]
+            names = {s.validator for s in mine}
+            previous = await self.latest_scores(
+                chain,
+                names if len(names) <= _NAMED_PREVIOUS else None,
+                as_of=min(s.calculated_at for s in mine),
+            )
+            kept.extend(changed(previous, mine))
+        return kept
 
     async def _update_latest(self, scores: Sequence[VrsScore]) -> None:
         """Keep `vrs_latest` (the newest score of each validator, with every view's total)
