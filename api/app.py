@@ -90,6 +90,7 @@ def create_app(
         # start-up objects live for the process: keep them out of every full GC pass
         # (measured: ~100 ms pauses down to a few ms under load)
         gc.freeze()
+        gc.enable()  # `staketrack` turns it off for the start-up (api/cli.py)
         try:
             yield
         finally:  # bounded: `staketrack serve` exits within 10 s of SIGTERM

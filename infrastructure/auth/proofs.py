@@ -8,6 +8,10 @@ One verifier per chain, each returning the canonical address on success:
 
 Every bad input (wrong encoding or length, off-curve key, other signer) maps to
 a domain error, so the HTTP layer answers 401 and never 500.
+
+The crypto libraries are imported by the verifier that needs them, on its first call:
+eth-account alone costs ~1 s of start-up (py_ecc builds its curve tables on import), and
+every process imports this module through the auth router (issue 18, NFR6 cold start).
 """
 
 from __future__ import annotations
@@ -17,14 +21,6 @@ import binascii
 import json
 import re
 from typing import Any
-
-from cosmpy.crypto.address import Address  # type: ignore[import-untyped]
-from cosmpy.crypto.keypairs import PublicKey  # type: ignore[import-untyped]
-from eth_account import Account
-from eth_account.messages import encode_defunct
-from eth_utils.address import is_checksum_address
-from solders.pubkey import Pubkey
-from solders.signature import Signature
 
 from domain.auth.message import COSMOS_HRP, SignInMessage
 from domain.errors import AddressNotChecksummed, InvalidSignature, MalformedMessage
@@ -42,6 +38,10 @@ _AMINO_ESCAPES = {"&": "\\u0026", "<": "\\u003c", ">": "\\u003e"}
 
 def verify_ethereum(message: SignInMessage, signature: str) -> str:
     """Check an EIP-191 signature (0x-hex, 65 bytes) by the message's checksummed address."""
+    from eth_account import Account
+    from eth_account.messages import encode_defunct
+    from eth_utils.address import is_checksum_address
+
     _require_chain(message, Chain.ETH)
     if not is_checksum_address(message.address):
         raise AddressNotChecksummed()
@@ -61,6 +61,9 @@ def verify_ethereum(message: SignInMessage, signature: str) -> str:
 
 def verify_solana(message: SignInMessage, signature: str) -> str:
     """Check a base58 ed25519 signature (64 bytes) by the message's address."""
+    from solders.pubkey import Pubkey
+    from solders.signature import Signature
+
     _require_chain(message, Chain.SOL)
     try:
         pubkey = Pubkey.from_string(message.address)
@@ -94,6 +97,9 @@ def verify_cosmos(
     sign doc's chain id; ADR-036 requires it empty, so anything else is refused
     (a signature over a chain-bound doc could be a transaction signature).
     """
+    from cosmpy.crypto.address import Address  # type: ignore[import-untyped]
+    from cosmpy.crypto.keypairs import PublicKey  # type: ignore[import-untyped]
+
     _require_chain(message, Chain.ATOM)
     if signer != message.address:
         raise InvalidSignature("The signer is not the address in the message.")

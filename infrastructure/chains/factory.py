@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-
-from sqlalchemy.ext.asyncio import AsyncEngine
+from typing import TYPE_CHECKING
 
 from domain.models import Chain
 from domain.ports import ChainAdapter, PriceSource
-from infrastructure.chains.http import ChainHttp
 from infrastructure.settings import Network, Settings
+
+if TYPE_CHECKING:  # the HTTP stack (httpx, tenacity) loads with the adapters, on first use
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from infrastructure.chains.http import ChainHttp
 
 
 class Clock:
@@ -41,6 +44,7 @@ def build_chain_sources(
 ) -> ChainSources:
     from infrastructure.chains.cosmos.adapter import CosmosAdapter
     from infrastructure.chains.ethereum.adapter import EthereumAdapter
+    from infrastructure.chains.http import ChainHttp
     from infrastructure.chains.solana.adapter import SolanaAdapter
     from infrastructure.db.eth_validator_set import SqlWithdrawalIndex
     from infrastructure.prices.coingecko import CoinGeckoPrices

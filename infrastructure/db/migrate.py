@@ -1,21 +1,31 @@
 """Run Alembic migrations programmatically (the `staketrack migrate` command), and make
-sure the schema is current before any other command uses the database."""
+sure the schema is current before any other command uses the database.
+
+Alembic is imported only when it has work to do: an embedded SQLite file already at the
+head revision is recognised with the standard library (`sqlite_at_head`), which saves
+~0.4 s of every `staketrack serve` start (NFR6)."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import sqlite3
+from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+SQLITE_TIMEOUT_SECONDS = 30.0  # as the engine's: a writer may hold the file a moment
 
 
 def alembic_config(url: str | None = None, connection: Any = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if url is not None:
@@ -26,12 +36,77 @@ def alembic_config(url: str | None = None, connection: Any = None) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(url), revision)
 
 
 def check(url: str) -> None:
     """Raise when the models and the migrations disagree (`alembic check`)."""
+    from alembic import command
+
     command.check(alembic_config(url))
+
+
+def script_heads() -> set[str] | None:
+    """The head revisions of migrations/versions, from each script's literal `revision`
+    and `down_revision` (what Alembic's ScriptDirectory reads, without importing it).
+    None when a script does not have that plain shape (or uses `depends_on`): the caller
+    then leaves the answer to Alembic."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        literals = _module_literals(path.read_text(encoding="utf-8"))
+        revision, down = literals.get("revision"), literals.get("down_revision")
+        if not isinstance(revision, str) or literals.get("depends_on") is not None:
+            return None
+        if isinstance(down, str):
+            down = (down,)
+        if down is not None and not (
+            isinstance(down, tuple | list) and all(isinstance(d, str) for d in down)
+        ):
+            return None
+        revisions.add(revision)
+        parents.update(down or ())
+    heads = revisions - parents
+    return heads or None
+
+
+def _module_literals(source: str) -> dict[str, Any]:
+    """Top-level `name = <literal>` / `name: T = <literal>` assignments of a module."""
+    found: dict[str, Any] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name):
+            try:
+                found[target.id] = ast.literal_eval(value)
+            except ValueError:
+                found[target.id] = value  # not a literal: never equal to what we look for
+    return found
+
+
+def sqlite_at_head(url: str) -> bool:
+    """Whether an existing SQLite file's `alembic_version` holds exactly the scripts'
+    heads (read with sqlite3). False for anything else — no file, no table, another
+    revision, a script of an unusual shape — and Alembic decides as before."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or not Path(database).is_file():
+        return False
+    heads = script_heads()
+    if heads is None:
+        return False
+    try:
+        connection = sqlite3.connect(database, timeout=SQLITE_TIMEOUT_SECONDS)
+        with closing(connection):
+            rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    except sqlite3.Error:
+        return False
+    return {row[0] for row in rows} == heads
 
 
 class NotMigrated(Exception):
@@ -72,15 +147,18 @@ def is_sqlite(url: str) -> bool:
 def prepare(url: str) -> None:
     """`ensure_migrated` with its failures as this module's errors: NotMigrated,
     MigrationFailed, DatabaseUnreachable (the driver's error class name only)."""
-    from alembic.util import CommandError
     from sqlalchemy.exc import DBAPIError
 
     try:
         ensure_migrated(url)
-    except CommandError as exc:
-        raise MigrationFailed(str(exc)) from exc
     except (DBAPIError, OSError) as exc:
         raise DatabaseUnreachable(type(getattr(exc, "orig", None) or exc).__name__) from exc
+    except Exception as exc:
+        from alembic.util import CommandError  # imported by then: Alembic raised it
+
+        if isinstance(exc, CommandError):
+            raise MigrationFailed(str(exc)) from exc
+        raise
 
 
 def ensure_migrated(url: str) -> None:
@@ -90,8 +168,11 @@ def ensure_migrated(url: str) -> None:
     `staketrack migrate`, once per deploy, not from whichever process starts first —
     and NotMigrated says how far behind it is."""
     if is_sqlite(url):
-        upgrade(url)
+        if not sqlite_at_head(url):
+            upgrade(url)
         return
+    from alembic.script import ScriptDirectory
+
     heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
     current = _current(url)
     if current != heads:

@@ -20,17 +20,18 @@ import socket
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import httpx
 
 from domain.errors import DomainError, InvalidInput
 from infrastructure.webhooks.signing import signature
 
+if TYPE_CHECKING:  # httpx loads with the first sender (every API process imports this)
+    import httpx
+
 MAX_URL_LENGTH = 2048
 MAX_RESPONSE_BYTES = 64 * 1024
-TIMEOUT = httpx.Timeout(5.0, connect=3.0)
+TIMEOUT_SECONDS, CONNECT_TIMEOUT_SECONDS = 5.0, 3.0
 DNS_TIMEOUT_SECONDS = 3.0
 USER_AGENT = "StakeTrack-Webhooks/1"
 
@@ -97,11 +98,14 @@ class WebhookSender:
         allow_http: bool,
         allow_networks: Sequence[str] = (),
         resolver: Resolver = system_resolver,
-        timeout: httpx.Timeout = TIMEOUT,
+        timeout: httpx.Timeout | None = None,
     ) -> None:
+        import httpx
+
         self._allow_http = allow_http
         self._allowed = [ipaddress.ip_network(net, strict=False) for net in allow_networks]
         self._resolve = resolver
+        timeout = timeout or httpx.Timeout(TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS)
         # no proxy from the environment, no redirects, no cookies kept between users
         self._client = httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False)
 
@@ -177,6 +181,8 @@ class WebhookSender:
     ) -> int:
         """Deliver once; the receiver's status (2xx). Raises WebhookDeliveryFailed
         (retryable: network, timeouts, 429, 5xx) or WebhookUrlRefused (never retry)."""
+        import httpx  # loaded by __init__ already
+
         target = self.parse(url)
         ip = await self.resolve(target)
         raw = json.dumps(body, separators=(",", ":"), sort_keys=True).encode()

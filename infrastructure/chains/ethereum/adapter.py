@@ -40,7 +40,6 @@ from domain.rewards.derive import RewardBasis
 from domain.rewards.events import RewardEvent
 from infrastructure.chains.ethereum.rewards import EthRewards
 from infrastructure.chains.ethereum.schemas import (
-    ACTIVE_STATUSES,
     AttestationsRewards,
     AttestationsRewardsResponse,
     BlockHeaderResponse,
@@ -53,6 +52,7 @@ from infrastructure.chains.ethereum.schemas import (
     ValidatorResponse,
     ValidatorsResponse,
 )
+from infrastructure.chains.ethereum.statuses import ACTIVE_STATUSES, STATUS
 from infrastructure.chains.ethereum.validator_set import (
     DEFAULT_BATCH_BYTES,
     SetSummary,
@@ -78,17 +78,6 @@ _ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 _PUBKEY = re.compile(r"0x[0-9a-fA-F]{96}")
 _RATE = Decimal("1e-10")
 
-STATUS = {
-    "pending_initialized": ValidatorStatus.PENDING,
-    "pending_queued": ValidatorStatus.PENDING,
-    "active_ongoing": ValidatorStatus.ACTIVE,
-    "active_exiting": ValidatorStatus.EXITING,
-    "active_slashed": ValidatorStatus.SLASHED,
-    "exited_slashed": ValidatorStatus.SLASHED,
-    "exited_unslashed": ValidatorStatus.EXITED,
-    "withdrawal_possible": ValidatorStatus.EXITED,
-    "withdrawal_done": ValidatorStatus.EXITED,
-}
 # Position.status vocabulary (shared by all chains)
 POSITION_STATUS = {
     ValidatorStatus.PENDING: "pending",

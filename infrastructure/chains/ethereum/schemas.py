@@ -11,26 +11,15 @@ not set are FAR_FUTURE_EPOCH (2**64 - 1); hex values are 0x-prefixed.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import msgspec
 from pydantic import BaseModel, Field
 
+from infrastructure.chains.ethereum.statuses import BeaconStatus
+
 FAR_FUTURE_EPOCH = 2**64 - 1
 MAX_INT64 = 2**63 - 1  # BigInteger columns: values above (other than FAR) are invalid
-
-BeaconStatus = Literal[
-    "pending_initialized",
-    "pending_queued",
-    "active_ongoing",
-    "active_exiting",
-    "active_slashed",
-    "exited_unslashed",
-    "exited_slashed",
-    "withdrawal_possible",
-    "withdrawal_done",
-]
-ACTIVE_STATUSES = frozenset({"active_ongoing", "active_exiting", "active_slashed"})
 
 Uint64 = Annotated[int, Field(ge=0, le=FAR_FUTURE_EPOCH)]
 Int64 = Annotated[int, Field(ge=-(2**63), le=MAX_INT64)]

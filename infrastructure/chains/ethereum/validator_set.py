@@ -21,12 +21,12 @@ import msgspec
 
 from domain.errors import ChainDataInvalid
 from infrastructure.chains.ethereum.schemas import (
-    ACTIVE_STATUSES,
     FAR_FUTURE_EPOCH,
     MAX_INT64,
     StreamedEntry,
     StreamedEnvelope,
 )
+from infrastructure.chains.ethereum.statuses import ACTIVE_STATUSES
 
 # one stored validator, in the column order of `eth_validators`
 ValidatorRecord = tuple[int, str, int, str | None, str, bool, int, int, int | None, int | None]

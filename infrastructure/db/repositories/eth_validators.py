@@ -47,8 +47,7 @@ from domain.validators import (
     ValidatorSort,
 )
 from domain.vrs.model import ScoreConfidence, VrsStatus
-from infrastructure.chains.ethereum.adapter import STATUS
-from infrastructure.chains.ethereum.schemas import BeaconStatus
+from infrastructure.chains.ethereum.statuses import STATUS, BeaconStatus
 from infrastructure.db.models import EthValidatorRow, ValidatorLabelRow, VrsLatestRow
 from infrastructure.db.models.chain_data import (
     ADDRESS_KEY_SQL,
