@@ -4,12 +4,12 @@ sizes (services/storage.py), as a table or as JSON ({data, meta})."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from infrastructure.settings import Settings
+if TYPE_CHECKING:  # `staketrack --help` imports this module: nothing heavy at the top
+    from infrastructure.settings import Settings
 
 MIB = 1024**2
 
@@ -35,6 +35,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                 return await storage_report(uow)
         finally:
             await resources.close()
+
+    import asyncio
 
     report = asyncio.run(work())
     if args.json:
