@@ -1,5 +1,8 @@
 """Request context (pure ASGI): request id, one access-log line per request, and the
-last-resort 500 in the error envelope — never a traceback in the body."""
+last-resort 500 in the error envelope — never a traceback in the body.
+
+The access line goes through `log_request` (infrastructure/logging.py), which redacts the
+fields a client controls instead of every rendered line."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import internal_error_body
-from infrastructure.logging import get_logger
+from infrastructure.logging import get_logger, log_request
 
 log = get_logger("staketrack.request")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
@@ -52,22 +55,18 @@ class RequestContextMiddleware:
                 ]
             await send(message)
 
-        with structlog.contextvars.bound_contextvars(request_id=request_id):
-            try:
-                await self.app(scope, receive, send_with_id)
-            except Exception:
-                log.exception("unhandled_error", method=scope["method"], path=scope["path"])
-                status = 500
-                if not response_started:
-                    await _send_500(send, request_id)
-            finally:
-                log.info(
-                    "request",
-                    method=scope["method"],
-                    path=scope["path"],
-                    status=status,
-                    duration_ms=round((time.perf_counter() - started) * 1000, 2),
-                )
+        bound = structlog.contextvars.bind_contextvars(request_id=request_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            log.exception("unhandled_error", method=scope["method"], path=scope["path"])
+            status = 500
+            if not response_started:
+                await _send_500(send, request_id)
+        finally:
+            duration_ms = round((time.perf_counter() - started) * 1000, 2)
+            log_request(scope["method"], scope["path"], status, duration_ms)
+            structlog.contextvars.reset_contextvars(**bound)
 
 
 async def _send_500(send: Send, request_id: str) -> None:

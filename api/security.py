@@ -32,6 +32,7 @@ from domain.errors import (
     RateLimited,
 )
 from domain.models import User
+from domain.ports import RateLimitResult
 from infrastructure.auth.tokens import API_KEY_PREFIX, decode_access_token, parse_api_key
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.resources import Resources
@@ -60,11 +61,31 @@ async def _from_api_key(uow: SqlUnitOfWork, key: str, method: str) -> Principal:
     return Principal(user, "api_key", api_key_id=stored.id)
 
 
+def _user_limit_key(user_id: uuid.UUID) -> str:
+    return f"api:user:{user_id}"
+
+
+# (the caller, the entry peeked at, the rate-limit decision when already counted)
+Authenticated = tuple[Principal, Peeked | None, RateLimitResult | None]
+
+
 async def _from_access_token(
     uow: SqlUnitOfWork, resources: Resources, token: str, peek: Peek | None
-) -> tuple[Principal, Peeked | None]:
+) -> Authenticated:
     assert resources.settings.secret_key is not None
     claims = decode_access_token(resources.settings.secret_key.get_secret_value(), token)
+    counted: list[RateLimitResult] = []
+
+    async def fetch(*keys: str) -> list[bytes | None]:
+        """The snapshot (and peeked entry) with the user's rate-limit hit, one round trip
+        on Redis (the token's signature is checked, so only its user is counted)."""
+        rule, limit_key = resources.settings.rate_limit_default, _user_limit_key(claims.user_id)
+        combined = await resources.rate_limiter.hit_and_get(rule, limit_key, keys)
+        if combined is None:  # in memory, or Redis is down: each falls back on its own
+            return await resources.cache.get_many(*keys)
+        counted.append(combined[0])
+        return combined[1]
+
     # the user (tier included) is the server's record: the session snapshot, which every
     # change to the user drops at once, or the database — never a token claim
     user, peeked = await load_snapshot(
@@ -72,15 +93,17 @@ async def _from_access_token(
         claims.user_id,
         claims.session_id,
         peek=peek(claims.user_id) if peek else None,
+        fetch=fetch,
     )
     if user is None:
         user = await session_user(uow, resources.cache, claims.user_id, claims.session_id)
-    return Principal(user, "session", session_id=claims.session_id), peeked
+    principal = Principal(user, "session", session_id=claims.session_id)
+    return principal, peeked, counted[0] if counted else None
 
 
 async def _authenticate(
     request: Request, uow: SqlUnitOfWork, resources: Resources, peek: Peek | None
-) -> tuple[Principal, Peeked | None]:
+) -> Authenticated:
     authorization = request.headers.get("authorization")
     if authorization:
         scheme, _, credential = authorization.partition(" ")
@@ -88,7 +111,7 @@ async def _authenticate(
         if scheme.lower() != "bearer" or not credential:
             raise InvalidToken("Use 'Authorization: Bearer <token or API key>'.")
         if credential.startswith(API_KEY_PREFIX):
-            return await _from_api_key(uow, credential, request.method), None
+            return await _from_api_key(uow, credential, request.method), None, None
         return await _from_access_token(uow, resources, credential, peek)
     cookie = request.cookies.get(ACCESS_COOKIE)
     if not cookie:
@@ -105,11 +128,14 @@ async def authenticate(
     API keys share one allowance (a key never adds requests on top of its owner's).
 
     `peek(user_id)` names the cache entry the handler reads next: for a session it is
-    fetched together with the session snapshot (one cache round trip for both)."""
-    principal, peeked = await _authenticate(request, uow, resources, peek)
-    await enforce_limit(
-        resources, resources.settings.rate_limit_default, f"api:user:{principal.user.id}"
-    )
+    fetched together with the session snapshot and, on Redis, the rate-limit hit (one
+    round trip for the three)."""
+    principal, peeked, counted = await _authenticate(request, uow, resources, peek)
+    if counted is None:
+        rule = resources.settings.rate_limit_default
+        await enforce_limit(resources, rule, _user_limit_key(principal.user.id))
+    elif not counted.allowed:
+        raise RateLimited(counted.retry_after, limit=counted.limit)
     return principal, peeked
 
 

@@ -5,18 +5,24 @@ infrastructure/redis_guard.py) every decision is taken by an in-process limiter 
 same rules — per process, so during an outage each API process allows the full rate —
 and counted in `staketrack_redis_fallbacks_total{component="rate_limit"}`. Decisions go
 back to Redis as soon as it answers again.
+
+`hit_and_get` counts a hit and reads cache entries in one Redis round trip (a Lua script
+running the `limits` sliding-window script's steps on the same keys, then GETs): an
+authenticated cached read costs one round trip for its limit, session and body.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from functools import lru_cache
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
 
 from domain.ports import RateLimitResult
 from infrastructure.redis_guard import RedisGuard, redis_unavailable
@@ -27,12 +33,56 @@ def _rule(rule: str) -> RateLimitItem:
     return parse(rule)
 
 
+# limits' acquire_sliding_window.lua (limits 5.x) on KEYS[1] (previous window) and KEYS[2]
+# (current window), then a GET of each further key. Returns {1 or 0, value, ...}: a
+# missing entry is `false`, which Redis sends as nil (a Lua nil would end the table).
+HIT_AND_GET = """
+local limit = tonumber(ARGV[1])
+local expiry = tonumber(ARGV[2]) * 1000
+local amount = tonumber(ARGV[3])
+local allowed = 0
+if amount <= limit then
+    local current_ttl = tonumber(redis.call('pttl', KEYS[2]))
+    if current_ttl > 0 and current_ttl < expiry then
+        redis.call('rename', KEYS[2], KEYS[1])
+        redis.call('set', KEYS[2], 0, 'PX', current_ttl + expiry)
+    end
+    local previous_count = tonumber(redis.call('get', KEYS[1])) or 0
+    local previous_ttl = tonumber(redis.call('pttl', KEYS[1])) or 0
+    local current_count = tonumber(redis.call('get', KEYS[2])) or 0
+    current_ttl = tonumber(redis.call('pttl', KEYS[2])) or 0
+    if previous_ttl <= 0 then previous_ttl = 0 end
+    if current_ttl <= 0 then current_ttl = 0 end
+    local weighted_count = math.floor(previous_count * previous_ttl / expiry) + current_count
+    if (weighted_count + amount) <= limit then
+        allowed = 1
+        if redis.call('exists', KEYS[2]) == 1 then
+            redis.call('incrby', KEYS[2], amount)
+        else
+            redis.call('set', KEYS[2], amount, 'PX', expiry * 2)
+        end
+    end
+end
+local result = {allowed}
+for i = 3, #KEYS do
+    result[i - 1] = redis.call('get', KEYS[i])
+end
+return result
+"""
+
+
 class LimitsRateLimiter:
-    def __init__(self, storage: Storage, guard: RedisGuard | None = None) -> None:
+    def __init__(
+        self, storage: Storage, guard: RedisGuard | None = None, client: Redis | None = None
+    ) -> None:
         self._storage = storage
         self._strategy = SlidingWindowCounterRateLimiter(storage)
         self._guard = guard
         self._fallback: SlidingWindowCounterRateLimiter | None = None  # built on first need
+        # on Redis: the limit and cache reads in one round trip (`hit_and_get`)
+        self._hit_and_get: AsyncScript | None = None
+        if client is not None and isinstance(storage, RedisStorage):
+            self._hit_and_get = client.register_script(HIT_AND_GET)
 
     @classmethod
     def in_memory(cls) -> LimitsRateLimiter:
@@ -48,7 +98,7 @@ class LimitsRateLimiter:
             key_prefix="staketrack:rl",
             connection_pool=client.connection_pool,  # type: ignore[arg-type]
         )
-        return cls(storage, guard or RedisGuard(client))
+        return cls(storage, guard or RedisGuard(client), client)
 
     async def hit(self, rule: str, key: str) -> RateLimitResult:
         item = _rule(rule)
@@ -64,6 +114,42 @@ class LimitsRateLimiter:
         if self._fallback is None:
             self._fallback = SlidingWindowCounterRateLimiter(MemoryStorage())
         return await _hit(self._fallback, item, key)
+
+    async def hit_and_get(
+        self, rule: str, key: str, cache_keys: Sequence[str]
+    ) -> tuple[RateLimitResult, list[bytes | None]] | None:
+        """`hit(rule, key)` and the cache entries `cache_keys` (raw Redis keys, as the
+        Redis cache stores them) in one round trip. None when that cannot be done — in
+        memory, or Redis is (or just went) down: the caller then hits and reads
+        separately, which falls back as each of them does."""
+        # Redis down: decline without counting a fallback (`hit` counts the one it makes)
+        if self._hit_and_get is None or self._guard is None or self._guard.down:
+            return None
+        item = _rule(rule)
+        storage = self._storage
+        assert isinstance(storage, RedisStorage)
+        window = item.key_for(key)
+        limit_keys = [
+            storage.bridge.prefixed_key(storage._previous_window_key(window)),
+            storage.bridge.prefixed_key(storage._current_window_key(window)),
+        ]
+        try:
+            allowed, *values = await self._hit_and_get(
+                keys=[*limit_keys, *cache_keys], args=[item.amount, item.get_expiry(), 1]
+            )
+            if allowed:
+                return RateLimitResult(allowed=True, limit=item.amount, retry_after=0), values
+            stats = await self._strategy.get_window_stats(item, key)
+        except Exception as exc:
+            if not redis_unavailable(exc):
+                raise
+            # the reads become misses here; the limit is decided (and counted as a
+            # rate_limit fallback) by the caller's `hit`, in memory
+            self._guard.failed("cache", exc)
+            return None
+        retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+        result = RateLimitResult(allowed=False, limit=item.amount, retry_after=retry_after)
+        return result, values
 
 
 async def _hit(

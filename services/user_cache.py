@@ -16,6 +16,7 @@ port before it is read again.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -28,6 +29,7 @@ from infrastructure.logging import get_logger
 from services import cache_keys
 
 SNAPSHOT_TTL_SECONDS = 60
+Fetch = Callable[..., Awaitable[list[bytes | None]]]  # (*keys) -> their values, one trip
 log = get_logger(__name__)
 
 
@@ -40,17 +42,24 @@ class Peeked:
 
 
 async def load_snapshot(
-    cache: Cache, user_id: uuid.UUID, session_id: uuid.UUID, *, peek: str | None = None
+    cache: Cache,
+    user_id: uuid.UUID,
+    session_id: uuid.UUID,
+    *,
+    peek: str | None = None,
+    fetch: Fetch | None = None,
 ) -> tuple[User | None, Peeked | None]:
     """The session's user snapshot (None: not cached) and, when `peek` names a cache key
-    the request will read next, that entry too, in one round trip (None: not looked up)."""
+    the request will read next, that entry too, in one round trip (None: not looked up).
+    `fetch(*keys)` reads them instead of `cache.get_many` (authentication passes one that
+    counts the caller's rate limit in the same round trip)."""
     key = cache_keys.principal(user_id, str(session_id))
     try:
-        if peek is None:
+        if peek is None and fetch is None:
             raw, peeked = await cache.get(key), None
         else:
-            raw, value = await cache.get_many(key, peek)
-            peeked = Peeked(peek, value)
+            raw, *rest = await (fetch or cache.get_many)(key, *([] if peek is None else [peek]))
+            peeked = None if peek is None else Peeked(peek, rest[0])
     except Exception as exc:
         log.warning("cache_unavailable", entity="principal", error=type(exc).__name__)
         return None, None

@@ -91,3 +91,22 @@ async def test_successful_sign_ins_do_not_count_as_failures(start_app: Any) -> N
         still = await _sign_in(client)
     assert statuses == [200, 200, 200, 200]
     assert failed.status_code == 401 and still.status_code == 200  # one failure allowed
+
+
+async def test_a_cached_read_counts_once_against_the_allowance(
+    start_app: Any, backend: dict[str, str]
+) -> None:
+    """The portfolio counts its caller's hit in the round trip that reads the session and
+    the cached body (on Redis): once per request, and a refused one is still refused."""
+    async with start_app(rate_limit_default="4/minute", **backend) as (_, client):
+        data = await sign_in(client, Wallet.new(Chain.ETH))
+        client.cookies.clear()
+        session = bearer(data["accessToken"])
+        reads = [(await client.get("/api/portfolio", headers=session)) for _ in range(4)]
+        refused = await client.get("/api/portfolio", headers=session)
+        by_me = await client.get("/api/me", headers=session)
+    assert [r.status_code for r in reads] == [200, 200, 200, 200]
+    assert reads[1].content == reads[3].content  # served from the cache
+    assert (refused.status_code, refused.headers["ratelimit-limit"]) == (429, "4")
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert by_me.status_code == 429  # the same allowance as every other call

@@ -194,6 +194,29 @@ async def test_rate_limit_keys_are_independent(limiter: LimitsRateLimiter) -> No
     assert (await limiter.hit("1/minute", "ip:b")).allowed
 
 
+async def test_rate_limit_hit_and_get_is_one_counter_with_hit(backend: Redis | None) -> None:
+    """On Redis, `hit_and_get` counts on the very window `hit` counts on and reads the
+    cache entries in the same trip; in memory it declines (the caller does both)."""
+    limiter = LimitsRateLimiter.in_memory() if backend is None else LimitsRateLimiter.redis(backend)
+    if backend is None:
+        assert await limiter.hit_and_get("3/minute", "user:a", ["k"]) is None
+        return
+    await backend.set("staketrack:test:present", b"body")
+    keys = ["staketrack:test:present", "staketrack:test:absent"]
+    combined = []
+    for _ in range(2):  # hit, hit_and_get, hit, hit_and_get: the fourth is over 3/minute
+        assert (await limiter.hit("3/minute", "user:a")).allowed
+        combined.append(await limiter.hit_and_get("3/minute", "user:a", keys))
+    first, last = combined
+    assert first is not None and last is not None
+    assert first[0].allowed and first[1] == [b"body", None]
+    assert not last[0].allowed and last[1] == [b"body", None]  # refused; the reads still made
+    assert last[0].limit == 3 and 1 <= last[0].retry_after <= 60
+    assert not (await limiter.hit("3/minute", "user:a")).allowed
+    other = await limiter.hit_and_get("3/minute", "user:b", [])
+    assert other is not None and other[0].allowed and other[1] == []
+
+
 async def test_rate_limit_window_passes(limiter: LimitsRateLimiter) -> None:
     # a second hit within the window is refused; a machine that stalled longer than the
     # window between the two hits proves nothing, so try a longer window

@@ -8,8 +8,9 @@ import logging
 from pathlib import Path
 
 import pytest
+import structlog
 
-from infrastructure.logging import configure_logging, get_logger, redact
+from infrastructure.logging import configure_logging, get_logger, log_request, redact
 from infrastructure.settings import load_settings
 
 ETH = "0x52908400098527886E0F7030069857D2E4169EE7"
@@ -68,3 +69,35 @@ def test_every_logger_is_redacted(log_stream: io.StringIO) -> None:
     assert lines[0]["wallet"] == "0x5290…9EE7"
     assert lines[1]["event"] == "user [email] with 83as…Vcri and cosmos1qypq…v7xu"
     assert "ValueError: bad address 0x5290…9EE7" in lines[2]["exception"]
+
+
+@pytest.mark.parametrize("log_format", ["json", "console"])
+def test_request_lines_redact_what_a_client_controls(tmp_path: Path, log_format: str) -> None:
+    """The access log's own path (log_request): the path, the method and the bound
+    request id can carry an address or an email; the line is the pipeline's JSON."""
+    stream = io.StringIO()
+    configure_logging(load_settings(data_dir=tmp_path, log_format=log_format), stream=stream)
+    try:
+        with structlog.contextvars.bound_contextvars(request_id=ETH):
+            log_request("GET", f"/api/validators/eth:{ETH}/{EMAIL}/{SOL}", 404, 1.25)
+        log_request(ATOM, "/api/health", 200, 0.5)
+    finally:
+        logging.getLogger().handlers.clear()
+    output = stream.getvalue()
+    for secret in (ETH, SOL, ATOM, EMAIL):
+        assert secret not in output
+    if log_format == "json":
+        first, second = (json.loads(line) for line in output.splitlines())
+        assert first["path"] == "/api/validators/eth:0x5290…9EE7/[email]/83as…Vcri"
+        assert (first["request_id"], first["status"], first["duration_ms"]) == (
+            "0x5290…9EE7",
+            404,
+            1.25,
+        )
+        assert (first["event"], first["level"], first["logger"]) == (
+            "request",
+            "info",
+            "staketrack.request",
+        )
+        assert first["timestamp"].endswith("Z") and second["method"] == "cosmos1qypq…v7xu"
+        assert "request_id" not in second  # unbound after the request
