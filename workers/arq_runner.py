@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import os
 import random
 import signal
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -150,7 +153,47 @@ async def _main(settings: Settings) -> None:
     await supervise(settings, JOBS, SCHEDULE, stop=stop)
 
 
+LEFTOVER_WAIT_SECONDS = 1.0  # what is still running after worker_stopped gets this long
+
+
 def run(settings: Settings) -> None:
     configure_logging(settings)
     install_crash_logging()  # a crash's traceback goes through the redacting formatter
-    asyncio.run(_main(settings))
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(_main(settings))
+        left = _finish_leftovers(loop)
+    finally:
+        asyncio.set_event_loop(None)
+    if left:
+        # an abandoned job (job_abandoned above; arq runs it again) can still be waiting
+        # in a driver's thread, e.g. aiosqlite's non-daemon thread on SQLite's busy
+        # timeout: asyncio.run() and the interpreter's exit would join it unbounded.
+        # Every clean-up step has run; say what is left and leave without it.
+        log.warning("worker_exit_leaving_behind", **left)
+        logging.shutdown()  # flush the log handlers: os._exit skips them
+        os._exit(0)
+    loop.close()
+
+
+def _finish_leftovers(loop: asyncio.AbstractEventLoop) -> dict[str, int]:
+    """Cancel the tasks still pending after the supervisor returned and wait for them a
+    bounded time (asyncio.run would wait forever); what is left behind, if anything."""
+    tasks = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        loop.run_until_complete(asyncio.wait(tasks, timeout=LEFTOVER_WAIT_SECONDS))
+    stuck_tasks = sum(1 for task in tasks if not task.done())
+    # the default executor's threads (DNS lookups …), joined within the same bound
+    executor = loop.create_task(loop.shutdown_default_executor())
+    loop.run_until_complete(asyncio.wait({executor}, timeout=LEFTOVER_WAIT_SECONDS))
+    stuck_threads = sum(
+        1
+        for thread in threading.enumerate()
+        if thread is not threading.main_thread() and thread.is_alive() and not thread.daemon
+    )
+    if not stuck_tasks and not stuck_threads:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        return {}
+    return {"tasks": stuck_tasks, "threads": stuck_threads}
