@@ -48,21 +48,30 @@ def test_a_fresh_interpreter_creating_the_app_keeps_the_default_recursion_limit(
     tmp_path: Path,
 ) -> None:
     """py_ecc (via eth_account) raises the limit to 100,000 on import; create_app puts
-    it back, in a process that imported nothing before."""
+    it back, in a process that imported nothing before, and the lazy imports of a first
+    Ethereum sign-in (eth_account, in infrastructure/auth/proofs.py) cannot raise it again."""
+    cause = subprocess.run(
+        [sys.executable, "-c", "import sys, py_ecc; print(sys.getrecursionlimit())"],
+        capture_output=True,
+        timeout=HANG_GUARD_SECONDS,
+        check=True,
+    )
+    assert int(cause.stdout) == 100_000  # the cause is still there: the guard is needed
     script = (
         "import sys\n"
         "from api.app import create_app\n"
         "from infrastructure.settings import load_settings\n"
-        "imported = sys.getrecursionlimit()\n"
         f"create_app(load_settings(data_dir={str(tmp_path)!r}, network='demo'))\n"
-        "print(imported, sys.getrecursionlimit())\n"
+        "created = sys.getrecursionlimit()\n"
+        "from eth_account import Account\n"
+        "from eth_account.messages import encode_defunct\n"
+        "print(created, sys.getrecursionlimit())\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, timeout=HANG_GUARD_SECONDS, check=True
     )
-    imported, after = result.stdout.split()
-    assert int(imported) == 100_000  # the cause is still there: the guard is needed
-    assert int(after) == RECURSION_LIMIT == 1000
+    created, after_sign_in_imports = result.stdout.split()
+    assert int(created) == int(after_sign_in_imports) == RECURSION_LIMIT == 1000
 
 
 async def test_the_recursion_limit_is_sane_once_the_app_has_started(start_app: Any) -> None:
