@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 
 from api.error_recorder import ErrorRecorder
 from api.schemas.common import ErrorBody
@@ -228,29 +228,16 @@ def _record(request: Request, status: int, code: str) -> None:
         recorder.record(request.scope, status, code)
 
 
-class _UnhandledErrorCounter:
-    """Innermost ASGI layer: counts an exception no handler turned into a response (the
-    request context middleware answers it with a 500) and lets it go on unchanged."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        try:
-            await self.app(scope, receive, send)
-        except Exception:
-            recorder: ErrorRecorder | None = getattr(scope["app"].state, "error_recorder", None)
-            if recorder is not None:
-                recorder.record(scope, 500, "INTERNAL_ERROR")
-            raise
+def record_unhandled(scope: Scope) -> None:
+    """Count an exception no handler turned into a response (api/middleware.py answers
+    it with the 500)."""
+    app = scope.get("app")
+    recorder: ErrorRecorder | None = getattr(getattr(app, "state", None), "error_recorder", None)
+    if recorder is not None:
+        recorder.record(scope, 500, "INTERNAL_ERROR")
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Call before any `add_middleware`: the unhandled-error counter must be innermost."""
-    app.add_middleware(_UnhandledErrorCounter)
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -14,7 +14,7 @@ from typing import Any
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import internal_error_body
+from api.errors import internal_error_body, record_unhandled
 from infrastructure.logging import get_logger, log_request
 
 log = get_logger("staketrack.request")
@@ -60,6 +60,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_with_id)
         except Exception:
             log.exception("unhandled_error", method=scope["method"], path=scope["path"])
+            record_unhandled(scope)
             status = 500
             if not response_started:
                 await _send_500(send, request_id)
