@@ -212,7 +212,7 @@ async def set_tier_limits(
         before = await uow.tier_limits.get(item.tier)
         if before == item:
             continue
-        await uow.admin_tier_limits.put(item)
+        await uow.tier_limits.put(item)
         await audit.record(
             uow,
             change.entry(

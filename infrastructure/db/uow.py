@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from infrastructure.db.personal_data import PersonalDataRepository
 from infrastructure.db.repositories.admin import (
-    AdminTierLimitsRepository,
     AdminUsersRepository,
     ApiErrorRepository,
     ConfigVersionRepository,
@@ -148,10 +147,6 @@ class SqlUnitOfWork:
     @cached_property
     def admin_users(self) -> AdminUsersRepository:
         return AdminUsersRepository(self.session)
-
-    @cached_property
-    def admin_tier_limits(self) -> AdminTierLimitsRepository:
-        return AdminTierLimitsRepository(self.session)
 
     @cached_property
     def config_versions(self) -> ConfigVersionRepository:

@@ -24,13 +24,11 @@ from domain.admin import (
 )
 from domain.models import Chain, Role, Tier
 from domain.real_yield.parameters import default_rows
-from domain.tiers import TierLimits
 from infrastructure.db.base import utcnow
 from infrastructure.db.models import (
     ApiErrorRow,
     ConfigVersionRow,
     LinkedWalletRow,
-    TierLimitsRow,
     UserRow,
     UserSubscriptionRow,
     VrsConfigRow,
@@ -150,25 +148,6 @@ class AdminUsersRepository:
             .execution_options(synchronize_session=False)
         )
         return Role(before)
-
-
-class AdminTierLimitsRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def put(self, limits: TierLimits) -> None:
-        row = await self._session.get(TierLimitsRow, limits.tier.value, with_for_update=True)
-        if row is None:
-            row = TierLimitsRow(tier=limits.tier.value)
-            self._session.add(row)
-        row.chains = limits.chains
-        row.watched_validators = limits.watched_validators
-        row.vrs_factors = limits.vrs_factors
-        row.alerts = limits.alerts
-        row.history_days = limits.history_days
-        row.reward_days = limits.reward_days
-        row.rewards_export = limits.rewards_export
-        await self._session.flush()
 
 
 class ConfigVersionRepository:

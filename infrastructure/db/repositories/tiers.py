@@ -27,3 +27,18 @@ class TierLimitsRepository:
             reward_days=row.reward_days,
             rewards_export=row.rewards_export,
         )
+
+    async def put(self, limits: TierLimits) -> None:
+        """Store a tier's limits (an admin's edit): the next request is decided on them."""
+        row = await self._session.get(TierLimitsRow, limits.tier.value, with_for_update=True)
+        if row is None:
+            row = TierLimitsRow(tier=limits.tier.value)
+            self._session.add(row)
+        row.chains = limits.chains
+        row.watched_validators = limits.watched_validators
+        row.vrs_factors = limits.vrs_factors
+        row.alerts = limits.alerts
+        row.history_days = limits.history_days
+        row.reward_days = limits.reward_days
+        row.rewards_export = limits.rewards_export
+        await self._session.flush()
