@@ -3,7 +3,7 @@
 // subject is not the sign-in page itself. Never send funds to these addresses.
 import { createHash } from "node:crypto";
 import type { APIRequestContext, Browser } from "@playwright/test";
-import { privateKeyToAccount } from "viem/accounts";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
 export const DEMO_WALLETS = { whale: 1, staker: 2, empty: 3 } as const;
 export type DemoWallet = keyof typeof DEMO_WALLETS;
@@ -83,4 +83,16 @@ export async function myId(request: APIRequestContext): Promise<string> {
   const response = await request.get("/api/me");
   if (!response.ok()) throw new Error(`me: ${response.status()}`);
   return ((await response.json()) as { data: { id: string } }).data.id;
+}
+
+/** Sign in as a brand-new user (a fresh random ETH key: free tier, no positions) through
+ *  the API; specs that change or delete their user use one so they share no state. */
+export async function signInFresh(request: APIRequestContext): Promise<string> {
+  const account = privateKeyToAccount(generatePrivateKey());
+  const n = await nonceFor(request);
+  const message = ethMessage(n, account.address);
+  const signature = await account.signMessage({ message });
+  const response = await request.post("/api/auth/siwe", { data: { message, signature } });
+  if (!response.ok()) throw new Error(`siwe: ${response.status()} ${await response.text()}`);
+  return account.address;
 }

@@ -11,6 +11,27 @@ import { RouteError } from "../components/ErrorBoundary";
 const SignInPage = lazy(() => import("../features/signin/SignInPage").then((m) => ({ default: m.SignInPage })));
 const VerifyEmailPage = lazy(() => import("../features/signin/VerifyEmailPage").then((m) => ({ default: m.VerifyEmailPage })));
 const DashboardPage = lazy(() => import("../features/dashboard/DashboardPage").then((m) => ({ default: m.DashboardPage })));
+const ValidatorsPage = lazy(() => import("../features/validators/ValidatorsPage").then((m) => ({ default: m.ValidatorsPage })));
+const RewardsPage = lazy(() => import("../features/rewards/RewardsPage").then((m) => ({ default: m.RewardsPage })));
+const SettingsLayout = lazy(() => import("../features/settings/SettingsLayout").then((m) => ({ default: m.SettingsLayout })));
+const WalletsSettings = lazy(() => import("../features/settings/wallets/WalletsSettings").then((m) => ({ default: m.WalletsSettings })));
+const EmailSettings = lazy(() => import("../features/settings/email/EmailSettings").then((m) => ({ default: m.EmailSettings })));
+const AlertsSettings = lazy(() => import("../features/settings/alerts/AlertsSettings").then((m) => ({ default: m.AlertsSettings })));
+const ApiKeysSettings = lazy(() => import("../features/settings/api-keys/ApiKeysSettings").then((m) => ({ default: m.ApiKeysSettings })));
+const SubscriptionPage = lazy(() => import("../features/subscription/SubscriptionPage").then((m) => ({ default: m.SubscriptionPage })));
+const DeleteAccountSettings = lazy(() =>
+  import("../features/settings/account/DeleteAccountSettings").then((m) => ({ default: m.DeleteAccountSettings })),
+);
+const AdminConsole = lazy(() => import("../features/admin/AdminConsole").then((m) => ({ default: m.AdminConsole })));
+
+/** A lazy page with the page skeleton while its chunk loads. */
+function page(Page: React.ComponentType) {
+  return (
+    <Suspense fallback={<PageSkeleton />}>
+      <Page />
+    </Suspense>
+  );
+}
 
 /** `/`: the dashboard when signed in, else the sign-in page. */
 function Home() {
@@ -58,14 +79,24 @@ const router = createBrowserRouter([
     ),
     errorElement: <RouteError />,
     children: [
+      { path: "/dashboard", element: page(DashboardPage) },
+      { path: "/validators", element: page(ValidatorsPage) },
+      { path: "/rewards", element: page(RewardsPage) },
       {
-        path: "/dashboard",
-        element: (
-          <Suspense fallback={<PageSkeleton />}>
-            <DashboardPage />
-          </Suspense>
-        ),
+        path: "/settings",
+        element: page(SettingsLayout),
+        children: [
+          { index: true, element: <Navigate to="/settings/wallets" replace /> },
+          { path: "wallets", element: page(WalletsSettings) },
+          { path: "email", element: page(EmailSettings) },
+          { path: "alerts", element: page(AlertsSettings) },
+          { path: "api-keys", element: page(ApiKeysSettings) },
+          { path: "subscription", element: page(SubscriptionPage) },
+          { path: "account", element: page(DeleteAccountSettings) },
+        ],
       },
+      // The admin console routes inside itself; the server checks every admin call.
+      { path: "/admin/*", element: page(AdminConsole) },
     ],
   },
   { path: "*", element: <Navigate to="/" replace /> },

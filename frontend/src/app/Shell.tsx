@@ -1,22 +1,80 @@
 // The signed-in frame: a sidebar on desktop (≥ 1024 px; 64 px collapsed / 240 px open,
 // remembered), a top bar on tablet and phone, and a bottom navigation on phone (< 768 px).
-// Validators and Settings are part 2: shown as "soon" (not links) so the layout is final.
-import { Suspense } from "react";
-import { NavLink, Outlet, useNavigate } from "react-router";
+// Admins get an Admin entry (the server checks every admin call). The validator detail
+// panel opens over any page from `?validator=` in the URL.
+import { useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense, useEffect, useRef } from "react";
+import { NavLink, Outlet, useLocation, useNavigate, useSearchParams } from "react-router";
 import { ErrorBoundary } from "../components/ErrorBoundary";
 import { PageSkeleton } from "../components/Skeleton";
 import { Icon, type IconName } from "../components/Icon";
 import { ThemeToggle } from "../components/ThemeToggle";
 import { useStoredChoice } from "../lib/dashboard-storage";
-import { useSignOut } from "./session";
+import { VALIDATOR_PARAM } from "../features/validator-detail/link";
+import { ME_KEY, useMe, useSignOut } from "./session";
+
+const ValidatorDetailHost = lazy(() =>
+  import("../features/validator-detail/ValidatorDetailHost").then((m) => ({ default: m.ValidatorDetailHost })),
+);
 
 type NavItem = { label: string; icon: IconName; to?: string; href?: string };
 const NAV: NavItem[] = [
   { label: "Dashboard", icon: "dashboard", to: "/dashboard" },
+  { label: "Validators", icon: "validators", to: "/validators" },
+  { label: "Rewards", icon: "rewards", to: "/rewards" },
   { label: "Calculator", icon: "calculator", href: "/calculator" },
-  { label: "Validators", icon: "validators" },
-  { label: "Settings", icon: "settings" },
+  { label: "Settings", icon: "settings", to: "/settings" },
 ];
+const ADMIN_NAV: NavItem = { label: "Admin", icon: "admin", to: "/admin" };
+
+/** The navigation for this user: Admin only for admins (the server decides who is one). */
+function useNav(): NavItem[] {
+  const me = useMe();
+  return me.data?.isAdmin ? [...NAV, ADMIN_NAV] : NAV;
+}
+
+/** After an admin changes the tier, the app shows it on the next navigation without a
+ *  reload: /api/me is read again on every route change, and when the tier changed every
+ *  cached read (locked factors, limits, history windows) is fetched again. */
+function useFreshTier(): void {
+  const client = useQueryClient();
+  const { pathname } = useLocation();
+  const me = useMe();
+  const tier = me.data?.tier;
+  const seen = useRef(tier);
+  useEffect(() => {
+    void client.invalidateQueries({ queryKey: ME_KEY });
+  }, [client, pathname]);
+  useEffect(() => {
+    if (seen.current !== undefined && tier !== undefined && seen.current !== tier) {
+      void client.invalidateQueries({ predicate: (query) => query.queryKey[0] !== ME_KEY[0] });
+    }
+    seen.current = tier;
+  }, [client, tier]);
+}
+
+/** "Pro" next to the brand for pro users (the tier comes from the server's record). */
+function ProBadge() {
+  const me = useMe();
+  if (me.data?.tier !== "pro") return null;
+  return (
+    <span className="rounded-full border border-brand px-2 py-0.5 text-xs font-semibold text-brand" title="StakeTrack Pro">
+      Pro
+    </span>
+  );
+}
+
+function DetailPanelSlot() {
+  const [params] = useSearchParams();
+  if (!params.get(VALIDATOR_PARAM)) return null;
+  return (
+    <ErrorBoundary>
+      <Suspense fallback={null}>
+        <ValidatorDetailHost />
+      </Suspense>
+    </ErrorBoundary>
+  );
+}
 
 const itemClass = (active: boolean, open: boolean) =>
   `flex min-h-11 items-center gap-3 rounded-lg px-3 text-sm font-medium ${open ? "" : "justify-center"} ${
@@ -42,18 +100,7 @@ function NavEntry({ item, open }: { item: NavItem; open: boolean }) {
       </a>
     );
   }
-  return (
-    <span aria-disabled="true" className={`flex min-h-11 cursor-not-allowed items-center gap-3 whitespace-nowrap rounded-lg px-3 text-sm font-medium text-muted ${open ? "" : "justify-center"}`} title={`${item.label} (soon)`}>
-      {icon}
-      {open ? (
-        <span className="whitespace-nowrap">
-          {item.label} <span className="text-xs">soon</span>
-        </span>
-      ) : (
-        <span className="sr-only">{item.label} (soon)</span>
-      )}
-    </span>
-  );
+  return null;
 }
 
 function SignOutButton({ showLabel }: { showLabel: boolean }) {
@@ -86,6 +133,8 @@ function Brand({ full }: { full: boolean }) {
 }
 
 export function Shell() {
+  useFreshTier();
+  const nav = useNav();
   const [sidebar, setSidebar] = useStoredChoice("st-sidebar", ["open", "collapsed"] as const, "open");
   const open = sidebar === "open";
   return (
@@ -99,11 +148,12 @@ export function Shell() {
         aria-label="Sidebar"
       >
         <div className="sticky top-0 flex h-dvh flex-col p-3">
-        <div className={`mb-4 flex items-center ${open ? "justify-between" : "justify-center"}`}>
+        <div className={`mb-4 flex items-center ${open ? "justify-between" : "flex-col gap-2"}`}>
           <Brand full={open} />
+          <ProBadge />
         </div>
         <nav aria-label="Main" className="flex flex-1 flex-col gap-1">
-          {NAV.map((item) => (
+          {nav.map((item) => (
             <NavEntry key={item.label} item={item} open={open} />
           ))}
         </nav>
@@ -125,9 +175,12 @@ export function Shell() {
 
       {/* tablet + phone top bar */}
       <header className="sticky top-0 z-20 flex items-center justify-between gap-2 border-b border-subtle bg-surface px-3 py-1 lg:hidden">
-        <Brand full />
+        <span className="flex items-center gap-2">
+          <Brand full />
+          <ProBadge />
+        </span>
         <nav aria-label="Main" className="hidden flex-1 items-center justify-center gap-1 md:flex">
-          {NAV.filter((item) => item.to || item.href).map((item) => (
+          {nav.map((item) => (
             <NavEntry key={item.label} item={item} open />
           ))}
         </nav>
@@ -144,17 +197,15 @@ export function Shell() {
           </Suspense>
         </ErrorBoundary>
       </main>
+      <DetailPanelSlot />
 
       {/* phone bottom navigation */}
-      <nav aria-label="Bottom" className="fixed inset-x-0 bottom-0 z-20 grid grid-cols-4 border-t border-subtle bg-surface md:hidden">
+      <nav aria-label="Bottom" className="fixed inset-x-0 bottom-0 z-20 grid grid-cols-5 border-t border-subtle bg-surface md:hidden">
         {NAV.map((item) => {
           const body = (
             <>
               <Icon name={item.icon} />
-              <span className="text-xs">
-                {item.label}
-                {!item.to && !item.href && <span className="sr-only"> (soon)</span>}
-              </span>
+              <span className="text-xs">{item.label}</span>
             </>
           );
           const base = "flex min-h-14 flex-col items-center justify-center gap-1";
@@ -170,11 +221,7 @@ export function Shell() {
                 {body}
               </a>
             );
-          return (
-            <span key={item.label} aria-disabled="true" title={`${item.label} (soon)`} className={`${base} text-muted`}>
-              {body}
-            </span>
-          );
+          return null;
         })}
       </nav>
     </div>

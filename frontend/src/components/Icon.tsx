@@ -15,6 +15,9 @@ const PATHS = {
   chevronsLeft: "M11 17l-5-5 5-5M18 17l-5-5 5-5",
   chevronsRight: "M13 17l5-5-5-5M6 17l5-5-5-5",
   info: "M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM12 11v5M12 8h.01",
+  rewards: "M4 19h16M6 16V10M10 16V6M14 16v-4M18 16V8",
+  admin: "M12 3l8 4v5c0 4.5-3.4 8.3-8 9-4.6-.7-8-4.5-8-9V7zM12 8v4M12 15h.01",
+  close: "M6 6l12 12M18 6L6 18",
 } as const;
 export type IconName = keyof typeof PATHS;
 
