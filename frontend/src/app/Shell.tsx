@@ -81,12 +81,19 @@ const itemClass = (active: boolean, open: boolean) =>
     active ? "bg-raised text-primary" : "text-secondary hover:bg-raised hover:text-primary"
   }`;
 
-function NavEntry({ item, open }: { item: NavItem; open: boolean }) {
+/** Tablet top bar: the icon over a small label, so six entries fit in 768 px. */
+const compactClass = (active: boolean) =>
+  `flex min-h-11 min-w-14 flex-col items-center justify-center gap-0.5 rounded-lg px-2 py-1 text-xs font-medium ${
+    active ? "bg-raised text-primary" : "text-secondary hover:bg-raised hover:text-primary"
+  }`;
+
+function NavEntry({ item, open, compact = false }: { item: NavItem; open: boolean; compact?: boolean }) {
   const icon = <Icon name={item.icon} className="h-5 w-5 shrink-0" />;
   const text = open ? <span>{item.label}</span> : <span className="sr-only">{item.label}</span>;
+  const classFor = (active: boolean) => (compact ? compactClass(active) : itemClass(active, open));
   if (item.to) {
     return (
-      <NavLink to={item.to} className={({ isActive }) => itemClass(isActive, open)} title={open ? undefined : item.label}>
+      <NavLink to={item.to} className={({ isActive }) => classFor(isActive)} title={open ? undefined : item.label}>
         {icon}
         {text}
       </NavLink>
@@ -94,7 +101,7 @@ function NavEntry({ item, open }: { item: NavItem; open: boolean }) {
   }
   if (item.href) {
     return (
-      <a href={item.href} className={itemClass(false, open)} title={open ? undefined : item.label}>
+      <a href={item.href} className={classFor(false)} title={open ? undefined : item.label}>
         {icon}
         {text}
       </a>
@@ -181,7 +188,7 @@ export function Shell() {
         </span>
         <nav aria-label="Main" className="hidden flex-1 items-center justify-center gap-1 md:flex">
           {nav.map((item) => (
-            <NavEntry key={item.label} item={item} open />
+            <NavEntry key={item.label} item={item} open compact />
           ))}
         </nav>
         <div className="flex items-center gap-1">
@@ -200,8 +207,11 @@ export function Shell() {
       <DetailPanelSlot />
 
       {/* phone bottom navigation */}
-      <nav aria-label="Bottom" className="fixed inset-x-0 bottom-0 z-20 grid grid-cols-5 border-t border-subtle bg-surface md:hidden">
-        {NAV.map((item) => {
+      <nav
+        aria-label="Bottom"
+        className={`fixed inset-x-0 bottom-0 z-20 grid border-t border-subtle bg-surface md:hidden ${nav.length > 5 ? "grid-cols-6" : "grid-cols-5"}`}
+      >
+        {nav.map((item) => {
           const body = (
             <>
               <Icon name={item.icon} />
