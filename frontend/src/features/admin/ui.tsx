@@ -74,7 +74,7 @@ export function ReasonField({ value, onChange, error, label = "Reason (for the a
       <textarea
         id={id}
         value={value}
-        required
+        aria-required="true"
         rows={2}
         maxLength={REASON_MAX + 50}
         aria-invalid={error ? true : undefined}
