@@ -15,13 +15,28 @@ const ABOUT: Record<ConfigKind, string> = {
   yield: "The real-yield parameters per chain (chain/name). Read by the next yield computation.",
 };
 
+/** A config name that may wrap after its separators (".", "_", "/"), not inside words. */
+function Breakable({ text }: { text: string }) {
+  const parts = text.split(/(?<=[._/])/);
+  return (
+    <>
+      {parts.map((part, i) => (
+        <span key={i}>
+          {part}
+          {i < parts.length - 1 && <wbr />}
+        </span>
+      ))}
+    </>
+  );
+}
+
 function ValueInput({ name, value, error, onChange }: { name: string; value: string; error?: string; onChange: (v: string) => void }) {
   const id = useId();
   const errorId = useId();
   return (
     <div className="flex flex-col gap-1 sm:flex-row sm:items-start sm:gap-3">
-      <label htmlFor={id} className="font-mono text-xs break-all text-secondary sm:w-1/2 sm:pt-3">
-        {name}
+      <label htmlFor={id} className="font-mono text-xs break-words text-secondary sm:w-1/2 sm:pt-3">
+        <Breakable text={name} />
       </label>
       <div className="flex flex-col gap-1 sm:w-1/2">
         <input

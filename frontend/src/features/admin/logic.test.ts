@@ -100,6 +100,8 @@ describe("config values", () => {
   it("yield: non-negative numbers, fractions at most 1, spec divisors above 0, min ≤ max", () => {
     const ok = { "eth/slots_per_epoch": "32", "eth/slashing.fraction": "0.5", "all/slashing_factor_min": "0.1", "all/slashing_factor_max": "0.9" };
     expect(validateYieldConfig(ok)).toEqual({});
+    // as the server writes small decimals
+    expect(validateYieldConfig({ ...ok, "atom/downtime.fraction": "1E-7" })).toEqual({});
     expect(validateYieldConfig({ ...ok, "eth/slots_per_epoch": "0" })["eth/slots_per_epoch"]).toMatch(/more than 0/);
     expect(validateYieldConfig({ ...ok, "eth/slashing.fraction": "1.2" })["eth/slashing.fraction"]).toMatch(/at most 1/);
     expect(validateYieldConfig({ ...ok, "all/slashing_factor_min": "1" })["all/slashing_factor_min"]).toMatch(/exceed/);
@@ -125,11 +127,11 @@ describe("ids and audit values", () => {
   it("a user id shortened to 8 hex digits", () => {
     expect(shortId("1a2b3c4d-5e6f-4000-8000-000000000001")).toBe("1a2b3c4d");
   });
-  it("an audit entry's fields before → after", () => {
-    expect(auditChanges({ tier: "free", expiresAt: null }, { tier: "pro", expiresAt: null })).toEqual([
+  it("an audit entry's changed fields before → after (the unchanged left out)", () => {
+    expect(auditChanges({ tier: "free", expiresAt: null, alerts: 5 }, { tier: "pro", expiresAt: null, alerts: 5 })).toEqual([
       { key: "tier", label: "tier", before: "free", after: "pro" },
-      { key: "expiresAt", label: "expiresAt", before: "—", after: "—" },
     ]);
+    expect(auditChanges({ alerts: 5 }, { alerts: 5 })).toEqual([{ key: "alerts", label: "alerts", before: "5", after: "5" }]);
     expect(auditChanges(null, { role: "admin" })).toEqual([{ key: "role", label: "role", before: "—", after: "admin" }]);
   });
 });

@@ -157,7 +157,8 @@ export function diffLimits(before: readonly TierLimits[], after: readonly TierLi
 export type ConfigKind = "vrs" | "yield";
 export type ConfigValues = Record<string, string>;
 
-const DECIMAL = /^\d+(\.\d+)?$/;
+// the server writes decimals as Python's str(Decimal): "0.05", "1000000000", "1E-7"
+const DECIMAL = /^\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
 /** Numbers as the server parses them compare equal ("0.70" and "0.7" are no change). */
 function sameNumber(a: string | undefined, b: string | undefined): boolean {
@@ -271,11 +272,14 @@ export function auditValue(value: string | number | boolean | null | undefined):
   return String(value);
 }
 
-/** The fields an audit entry changed: before → after per name. */
+/** The fields an audit entry changed: before → after per name. Entries that record a
+ *  whole set (tier limits) also carry the unchanged fields: those are left out. */
 export function auditChanges(
   before: Record<string, string | number | boolean | null> | null,
   after: Record<string, string | number | boolean | null> | null,
 ): DiffRow[] {
   const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
-  return keys.map((key) => ({ key, label: key, before: auditValue(before?.[key]), after: auditValue(after?.[key]) }));
+  const rows = keys.map((key) => ({ key, label: key, before: auditValue(before?.[key]), after: auditValue(after?.[key]) }));
+  const changed = rows.filter((row) => row.before !== row.after);
+  return changed.length > 0 ? changed : rows;
 }
