@@ -55,6 +55,7 @@ test("an admin finds a user, sets them to pro with a reason, and sees it in the 
     await dialog.getByRole("textbox", { name: /Reason/ }).fill(reason);
     await dialog.getByRole("button", { name: "Set to Pro" }).click();
     await expect(dialog).toBeHidden();
+    await expect(page.getByText(`User ${short(other.id)} is now Pro.`)).toBeVisible();
     await expect(rows.first()).toContainText("Pro");
 
     // the user's own next request sees it

@@ -67,6 +67,8 @@ beforeEach(() => {
     switch (`${s.method} ${s.path}`) {
       case "GET /api/admin/users":
         return url.searchParams.get("cursor") ? list([user({ id: "99999999-0000-4000-8000-000000000002" })]) : list([user()], "next-page");
+      case "GET /api/admin/subscriptions":
+        return list([user({ tier: "pro", subscription: { tier: "pro", startedAt: "2026-12-01T10:00:00Z", expiresAt: "2027-01-31T23:59:59Z", source: "admin" } })]);
       case "PUT /api/admin/users/1a2b3c4d-5e6f-4000-8000-000000000001/subscription":
         return json({ data: user({ tier: "pro" }), meta: {} });
       case "GET /api/admin/audit-log":
@@ -157,6 +159,30 @@ describe("AdminConsole", () => {
     fireEvent.click(within(dialog).getByRole("button", { name: "Set to Pro" }));
     await waitFor(() => expect(sent.some((s) => s.method === "PUT")).toBe(true));
     expect(sent.find((s) => s.method === "PUT")?.body).toEqual({ tier: "pro", expiresAt: null, reason: "beta tester" });
+  });
+
+  it("tier change: pro until a date; the admin is told when it is stored", async () => {
+    show("/admin/users");
+    const table = await screen.findByRole("table", { name: "Users" });
+    fireEvent.click(within(table).getByRole("button", { name: "Change tier of user 1a2b3c4d" }));
+    const dialog = await screen.findByRole("dialog");
+    const until = within(dialog).getByLabelText(/Pro until/);
+    fireEvent.change(until, { target: { value: "2020-01-01" } });
+    fireEvent.change(within(dialog).getByRole("textbox", { name: /Reason/ }), { target: { value: "trial" } });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Set to Pro" }));
+    expect(within(dialog).getByText("The expiry must be in the future.")).toBeTruthy();
+    fireEvent.change(until, { target: { value: "2999-01-31" } });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Set to Pro" }));
+    expect(await screen.findByText("User 1a2b3c4d is now Pro until 2999-01-31.")).toBeTruthy();
+    expect(sent.find((s) => s.method === "PUT")?.body).toEqual({ tier: "pro", expiresAt: "2999-01-31T23:59:59Z", reason: "trial" });
+  });
+
+  it("the story's /admin/subscriptions: only users with a pro subscription, with its end", async () => {
+    show("/admin/subscriptions");
+    const table = await screen.findByRole("table", { name: "Users" });
+    expect(within(table).getByText(/until 31 Jan 2027/)).toBeTruthy();
+    expect(sent.map((s) => s.path)).toContain("/api/admin/subscriptions");
+    expect((screen.getByRole("checkbox", { name: /Only users with a pro subscription/ }) as HTMLInputElement).checked).toBe(true);
   });
 
   it("tier change: the server's error is shown in the dialog", async () => {

@@ -45,6 +45,8 @@ export function AdminConsole() {
         <Routes>
           <Route index element={<Navigate to="/admin/users" replace />} />
           <Route path="users" element={<UsersSection />} />
+          {/* the story's address for the subscription list */}
+          <Route path="subscriptions" element={<Navigate to="/admin/users?pro=1" replace />} />
           <Route path="audit" element={<AuditSection />} />
           <Route path="limits" element={<LimitsSection />} />
           <Route path="config" element={<ConfigSection />} />

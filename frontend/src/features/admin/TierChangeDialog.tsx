@@ -6,7 +6,18 @@ import { type AdminUser, useSetSubscription } from "./api";
 import { expiryOf, shortId, TIER_LABEL, validateTierChange, type Tier, type TierChangeErrors } from "./logic";
 import { inputClass, ReasonField } from "./ui";
 
-export function TierChangeDialog({ user, onClose, now = () => new Date() }: { user: AdminUser | null; onClose: () => void; now?: () => Date }) {
+export function TierChangeDialog({
+  user,
+  onClose,
+  onDone,
+  now = () => new Date(),
+}: {
+  user: AdminUser | null;
+  onClose: () => void;
+  /** After the change is stored: what to tell the admin. */
+  onDone: (message: string) => void;
+  now?: () => Date;
+}) {
   const [tier, setTier] = useState<Tier>("pro");
   const [expires, setExpires] = useState("");
   const [reason, setReason] = useState("");
@@ -32,7 +43,11 @@ export function TierChangeDialog({ user, onClose, now = () => new Date() }: { us
     const found = validateTierChange({ tier, expires, reason }, now());
     setErrors(found);
     if (Object.keys(found).length > 0) return;
-    save.mutate({ userId: user.id, tier, expiresAt: tier === "pro" ? expiryOf(expires) : null, reason }, { onSuccess: onClose });
+    const expiresAt = tier === "pro" ? expiryOf(expires) : null;
+    save.mutate(
+      { userId: user.id, tier, expiresAt, reason },
+      { onSuccess: () => onDone(`${who[0]?.toUpperCase()}${who.slice(1)} is now ${TIER_LABEL[tier]}${expiresAt ? ` until ${expires}` : ""}.`) },
+    );
   };
 
   return (

@@ -68,10 +68,13 @@ export function UsersSection() {
   const [params, setParams] = useSearchParams();
   const [text, setText] = useState(params.get("q") ?? "");
   const q = useDebounced(text.trim(), 300);
+  const proOnly = params.get("pro") === "1";
   const searchId = useId();
-  const users = useAdminUsers(q);
+  const users = useAdminUsers(q, proOnly);
   const [changing, setChanging] = useState<AdminUser | null>(null);
+  const [done, setDone] = useState<string | null>(null);
 
+  // the search and the filter live in the URL (shareable, kept on reload)
   useEffect(() => {
     if ((params.get("q") ?? "") !== q) setParams(q ? { q } : {}, { replace: true });
   }, [q, params, setParams]);
@@ -101,10 +104,26 @@ export function UsersSection() {
           maxLength={320}
           onChange={(event) => setText(event.target.value)}
           placeholder="Wallet address, email or user id"
+          disabled={proOnly}
           className={`${inputClass} w-full md:max-w-md`}
         />
         <span className="text-xs text-secondary">Wallet address (full or its start), email (its start, any case) or the start of a user id.</span>
+        <label className="mt-1 flex min-h-11 items-center gap-2">
+          <input
+            type="checkbox"
+            className="h-5 w-5"
+            checked={proOnly}
+            onChange={(event) => {
+              setText("");
+              setParams(event.target.checked ? { pro: "1" } : {}, { replace: true });
+            }}
+          />
+          <span>Only users with a pro subscription (expired ones too; no search)</span>
+        </label>
       </form>
+      <p role="status" aria-live="polite" className={done ? "rounded-lg border border-positive/60 bg-surface px-3 py-2 text-sm text-positive" : "sr-only"}>
+        {done}
+      </p>
 
       <ErrorNote error={users.error} action={<button type="button" className="text-brand underline" onClick={() => void users.refetch()}>Retry</button>} />
 
@@ -116,7 +135,7 @@ export function UsersSection() {
         </div>
       ) : rows.length === 0 && !users.error ? (
         <p className="rounded-lg border border-dashed border-subtle bg-surface px-4 py-6 text-center text-sm text-secondary">
-          {q ? `No user matches “${q}”.` : "No users yet."}
+          {proOnly ? "No user has a pro subscription." : q ? `No user matches “${q}”.` : "No users yet."}
         </p>
       ) : (
         <>
@@ -170,7 +189,14 @@ export function UsersSection() {
           />
         </>
       )}
-      <TierChangeDialog user={changing} onClose={() => setChanging(null)} />
+      <TierChangeDialog
+        user={changing}
+        onClose={() => setChanging(null)}
+        onDone={(message) => {
+          setDone(message);
+          setChanging(null);
+        }}
+      />
     </section>
   );
 }

@@ -16,12 +16,16 @@ export function isForbidden(error: unknown): boolean {
   return error instanceof ApiError && error.status === 403;
 }
 
-export function useAdminUsers(q: string) {
+/** All users (searched by `q`), or only those with a pro subscription record (the API's
+ *  /subscriptions listing has no search). */
+export function useAdminUsers(q: string, proOnly = false) {
   return useInfiniteQuery({
-    queryKey: [...ADMIN_KEY, "users", q],
+    queryKey: [...ADMIN_KEY, "users", proOnly ? { proOnly } : q],
     initialPageParam: null as string | null,
     queryFn: async ({ pageParam }) =>
-      unwrap(api.GET("/api/admin/users", { params: { query: { q: q || undefined, cursor: pageParam ?? undefined, limit: PAGE_SIZE } } })),
+      proOnly
+        ? unwrap(api.GET("/api/admin/subscriptions", { params: { query: { cursor: pageParam ?? undefined, limit: PAGE_SIZE } } }))
+        : unwrap(api.GET("/api/admin/users", { params: { query: { q: q || undefined, cursor: pageParam ?? undefined, limit: PAGE_SIZE } } })),
     getNextPageParam: (last) => last.meta.nextCursor ?? null,
   });
 }
