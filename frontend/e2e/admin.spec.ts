@@ -69,7 +69,7 @@ test("an admin finds a user, sets them to pro with a reason, and sees it in the 
     await expect(entry).toContainText("subscription.set");
     await expect(entry).toContainText(`user ${short(other.id)}`);
     await expect(entry).toContainText(`Admin ${short(await myId(page.request))}`);
-    await expect(entry).toContainText(/tier:\s*free\s*→\s*pro/);
+    await expect(entry).toContainText(/tier:\s*free\s*→\s*to\s*pro/);
   } finally {
     await other.context.close();
   }
@@ -103,7 +103,7 @@ test("an admin edits a tier limit and sees the change old → new before saving"
     await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Audit log" }).click();
     const entry = page.getByTestId("audit-entry").filter({ hasText: "e2e: one more alert for pro" });
     await expect(entry).toContainText("tier_limits.update");
-    await expect(entry).toContainText(new RegExp(`alerts:\\s*${pro.alerts}\\s*→\\s*${next}`));
+    await expect(entry).toContainText(new RegExp(`alerts:\\s*${pro.alerts}\\s*→\\s*to\\s*${next}`));
   } finally {
     // the suite shares one server: leave the limits as they were for the other specs
     const response = await page.request.put("/api/admin/tier-limits", {

@@ -202,7 +202,7 @@ describe("AdminConsole", () => {
     expect(entry.textContent).toContain("subscription.set");
     expect(entry.textContent).toContain("beta tester");
     expect(entry.textContent).toContain("Admin 1a2b3c4d");
-    expect(entry.textContent).toMatch(/tier:\s*free\s*→\s*pro/);
+    expect(entry.textContent).toMatch(/tier:\s*free\s*→\s*to\s*pro/);
     fireEvent.change(screen.getByRole("combobox", { name: "Action" }), { target: { value: "role.grant" } });
     await waitFor(() => expect(sent.some((s) => s.query.get("action") === "role.grant")).toBe(true));
   });

@@ -57,7 +57,8 @@ function Entry({ entry }: { entry: AuditEntry }) {
             <li key={c.key} className="flex flex-wrap gap-x-2 break-all">
               <span className="text-secondary">{c.label}:</span>
               <span className="num text-secondary">{c.before}</span>
-              <span aria-label="changed to">→</span>
+              <span aria-hidden="true">→</span>
+              <span className="sr-only">to</span>
               <span className="num font-medium text-primary">{c.after}</span>
             </li>
           ))}
