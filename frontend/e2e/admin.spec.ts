@@ -4,7 +4,7 @@
 // non-admin has no Admin entry and is refused; axe + screenshots of every section.
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { myId, signInFresh, signInWithEthViaApi } from "./demo";
-import { lookAt } from "./look";
+import { expectNoSeriousA11yViolations, lookAt } from "./look";
 
 type Limits = { tier: "free" | "pro"; alerts: number } & Record<string, unknown>;
 
@@ -51,6 +51,11 @@ test("an admin finds a user, sets them to pro with a reason, and sees it in the 
     // no reason: refused with a message, nothing sent
     await dialog.getByRole("button", { name: "Set to Pro" }).click();
     await expect(dialog.getByText("A reason is required (it goes into the audit log).")).toBeVisible();
+    await expectNoSeriousA11yViolations(page, "tier change dialog");
+    await page.screenshot({ path: `${import.meta.dirname}/screenshots/admin-tier-dialog-dark-desktop.png` });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: `${import.meta.dirname}/screenshots/admin-tier-dialog-dark-phone.png` });
+    await page.setViewportSize({ width: 1440, height: 900 });
     const reason = `e2e beta tester ${short(other.id)}`;
     await dialog.getByRole("textbox", { name: /Reason/ }).fill(reason);
     await dialog.getByRole("button", { name: "Set to Pro" }).click();
