@@ -153,6 +153,7 @@ describe("AdminConsole", () => {
     expect(within(dialog).getByRole("heading", { name: "Set the tier of user 1a2b3c4d to Pro?" })).toBeTruthy();
     fireEvent.click(within(dialog).getByRole("button", { name: "Set to Pro" }));
     expect(within(dialog).getByText(/A reason is required/)).toBeTruthy();
+    expect(document.activeElement).toBe(within(dialog).getByRole("textbox", { name: /Reason/ }));
     expect(sent.some((s) => s.method === "PUT")).toBe(false);
 
     fireEvent.change(within(dialog).getByRole("textbox", { name: /Reason/ }), { target: { value: " beta tester " } });

@@ -1,7 +1,7 @@
 // The versioned configs: the VRS weights and windows, the real-yield parameters. Each
 // editor shows the version in force, checks the values as the server does, shows the
 // change old → new before saving, and sends the version it is based on (409 when stale).
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { ApiError } from "../../api/client";
 import { Skeleton } from "../../components/Skeleton";
 import { formatDateTime } from "../../lib/format";
@@ -61,6 +61,7 @@ function ValueInput({ name, value, error, onChange }: { name: string; value: str
 export function ConfigEditor({ kind }: { kind: ConfigKind }) {
   const config = useConfig(kind);
   const save = usePutConfig(kind);
+  const reasonRef = useRef<HTMLTextAreaElement>(null);
   const [values, setValues] = useState<ConfigValues | null>(null);
   const [reason, setReason] = useState("");
   const [reasonError, setReasonError] = useState<string | null>(null);
@@ -81,6 +82,7 @@ export function ConfigEditor({ kind }: { kind: ConfigKind }) {
   const submit = () => {
     const problem = validateReason(reason);
     setReasonError(problem);
+    if (problem) reasonRef.current?.focus();
     if (problem || !current || !values || errorCount > 0 || diff.length === 0) return;
     save.mutate(
       { version: current.version, values, reason },
@@ -156,7 +158,7 @@ export function ConfigEditor({ kind }: { kind: ConfigKind }) {
                 Your change: version {current.version} → {current.version + 1}
               </h4>
               <DiffTable rows={diff} caption={`${TITLE[kind]} changes`} />
-              <ReasonField value={reason} onChange={setReason} error={reasonError} />
+              <ReasonField value={reason} onChange={setReason} error={reasonError} inputRef={reasonRef} />
               <ErrorNote
                 error={save.error}
                 action={

@@ -1,6 +1,6 @@
 // Tier limits: each tier's limits as inputs (validated as the server does), the change
 // shown old → new before it is saved with a reason; the gate reads it on the next request.
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { Skeleton } from "../../components/Skeleton";
 import { isForbidden, usePutTierLimits, useTierLimits } from "./api";
 import { diffLimits, LIMIT_FIELDS, limitsToForm, parseLimits, TIER_LABEL, validateReason, type LimitsForm, type TierLimits } from "./logic";
@@ -63,6 +63,7 @@ function LimitInput({
 export function LimitsSection() {
   const stored = useTierLimits();
   const save = usePutTierLimits();
+  const reasonRef = useRef<HTMLTextAreaElement>(null);
   const [forms, setForms] = useState<LimitsForm[] | null>(null);
   const [reason, setReason] = useState("");
   const [reasonError, setReasonError] = useState<string | null>(null);
@@ -83,6 +84,7 @@ export function LimitsSection() {
   const submit = () => {
     const problem = validateReason(reason);
     setReasonError(problem);
+    if (problem) reasonRef.current?.focus();
     if (problem || !valid || diff.length === 0) return;
     save.mutate(
       { limits: edited, reason },
@@ -160,7 +162,7 @@ export function LimitsSection() {
             <div className="flex flex-col gap-3 rounded-xl border border-brand/60 bg-surface p-4">
               <h3 className="font-semibold">Your change ({diff.length === 1 ? "1 value" : `${diff.length} values`})</h3>
               <DiffTable rows={diff} caption="Tier limit changes" />
-              <ReasonField value={reason} onChange={setReason} error={reasonError} />
+              <ReasonField value={reason} onChange={setReason} error={reasonError} inputRef={reasonRef} />
               <ErrorNote error={save.error} />
               <div className="flex flex-wrap gap-2">
                 <button type="submit" disabled={save.isPending} className={buttonPrimary}>

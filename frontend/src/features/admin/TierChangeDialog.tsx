@@ -1,6 +1,6 @@
 // "Set the tier of <user> to <tier>?" — the confirmation of a tier change, with the
 // required reason (it goes into the audit log) and an optional end for pro.
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { type AdminUser, useSetSubscription } from "./api";
 import { expiryOf, shortId, TIER_LABEL, validateTierChange, type Tier, type TierChangeErrors } from "./logic";
@@ -23,6 +23,7 @@ export function TierChangeDialog({
   const [reason, setReason] = useState("");
   const [errors, setErrors] = useState<TierChangeErrors>({});
   const save = useSetSubscription();
+  const reasonRef = useRef<HTMLTextAreaElement>(null);
   const expiresId = useId();
   const expiresErrorId = useId();
 
@@ -42,6 +43,8 @@ export function TierChangeDialog({
     if (!user) return;
     const found = validateTierChange({ tier, expires, reason }, now());
     setErrors(found);
+    if (found.expires) document.getElementById(expiresId)?.focus();
+    else if (found.reason) reasonRef.current?.focus();
     if (Object.keys(found).length > 0) return;
     const expiresAt = tier === "pro" ? expiryOf(expires) : null;
     save.mutate(
@@ -108,7 +111,7 @@ export function TierChangeDialog({
               )}
             </div>
           )}
-          <ReasonField value={reason} onChange={setReason} error={errors.reason} />
+          <ReasonField value={reason} onChange={setReason} error={errors.reason} inputRef={reasonRef} />
         </>
       )}
     </ConfirmDialog>

@@ -1,6 +1,6 @@
 // Small pieces the admin sections share: the error note, the diff table, the reason
 // field, "load more", and the not-allowed state.
-import { useId } from "react";
+import { useId, type Ref } from "react";
 import { Link } from "react-router";
 import { ApiError } from "../../api/client";
 import { EmptyState } from "../../components/EmptyState";
@@ -63,7 +63,20 @@ export function DiffTable({ rows, caption }: { rows: DiffRow[]; caption: string 
   );
 }
 
-export function ReasonField({ value, onChange, error, label = "Reason (for the audit log)" }: { value: string; onChange: (v: string) => void; error?: string | null; label?: string }) {
+export function ReasonField({
+  value,
+  onChange,
+  error,
+  label = "Reason (for the audit log)",
+  inputRef,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  error?: string | null;
+  label?: string;
+  /** To move the focus here when the reason is missing. */
+  inputRef?: Ref<HTMLTextAreaElement>;
+}) {
   const id = useId();
   const errorId = useId();
   return (
@@ -72,6 +85,7 @@ export function ReasonField({ value, onChange, error, label = "Reason (for the a
         {label} <span className="text-secondary">(required)</span>
       </label>
       <textarea
+        ref={inputRef}
         id={id}
         value={value}
         aria-required="true"
