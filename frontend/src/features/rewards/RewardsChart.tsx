@@ -5,12 +5,22 @@ import { localPoint } from "@visx/event";
 import { Group } from "@visx/group";
 import { scaleBand, scaleLinear } from "@visx/scale";
 import { BarStack } from "@visx/shape";
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from "react";
 import { CHAIN_SYMBOL, formatAmount, formatFiat, type ChainId, type Currency } from "../../lib/format";
 import { CHAIN_COLOR, chainsIn, dailySeries, seriesSummary, shortDay, type ChartMode, type DayPoint, type Reward } from "./view";
 
 const HEIGHT = 260;
-const MARGIN = { top: 12, right: 12, bottom: 32, left: 64 };
+const MARGIN = { top: 12, right: 12, bottom: 32, left: 56 };
+
+/** Axis labels: "$800", "$1.2K", "0.05" — short enough for a phone. */
+function axisLabel(n: number, currency: Currency | null): string {
+  const format = new Intl.NumberFormat("en-US", {
+    notation: "compact",
+    maximumFractionDigits: Math.abs(n) >= 10 || n === 0 ? 1 : 4,
+    ...(currency ? { style: "currency", currency: currency.toUpperCase() } : {}),
+  });
+  return format.format(n);
+}
 
 /** The width of an element, followed with a ResizeObserver (a default where there is none). */
 function useWidth(fallback = 640) {
@@ -29,7 +39,7 @@ function useWidth(fallback = 640) {
   return [ref, width] as const;
 }
 
-export function RewardsChart({ rows, from, to, currency }: { rows: Reward[]; from: string; to: string; currency: Currency }) {
+export function RewardsChart({ rows, from, to, currency, controls }: { rows: Reward[]; from: string; to: string; currency: Currency; controls?: ReactNode }) {
   const chains = useMemo(() => chainsIn(rows), [rows]);
   const [mode, setMode] = useState<ChartMode>("all");
   const shownMode: ChartMode = mode !== "all" && !chains.includes(mode) ? "all" : mode;
@@ -92,6 +102,8 @@ export function RewardsChart({ rows, from, to, currency }: { rows: Reward[]; fro
         <h2 id="rewards-chart-heading" className="text-lg font-semibold">
           Rewards per day
         </h2>
+        <div className="flex flex-wrap items-center gap-2">
+        {controls}
         <div role="group" aria-label="Chart shows" className="inline-flex flex-wrap rounded-md border border-subtle">
           {(["all", ...chains] as ChartMode[]).map((m) => (
             <button
@@ -104,6 +116,7 @@ export function RewardsChart({ rows, from, to, currency }: { rows: Reward[]; fro
               {m === "all" ? `All chains (${currency.toUpperCase()})` : CHAIN_SYMBOL[m]}
             </button>
           ))}
+        </div>
         </div>
       </div>
       <p id="rewards-chart-summary" className="text-sm text-secondary" data-testid="chart-summary">
@@ -155,7 +168,7 @@ export function RewardsChart({ rows, from, to, currency }: { rows: Reward[]; fro
               numTicks={4}
               stroke="currentColor"
               tickStroke="currentColor"
-              tickFormat={(v) => (shownMode === "all" ? formatFiat(Number(v), currency) : formatAmount(Number(v), undefined, 4))}
+              tickFormat={(v) => axisLabel(Number(v), shownMode === "all" ? currency : null)}
               tickLabelProps={() => ({ fill: "currentColor", fontSize: 11, textAnchor: "end", dx: -4, dy: 3 })}
             />
             <AxisBottom

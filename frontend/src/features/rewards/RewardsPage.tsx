@@ -47,9 +47,6 @@ function ChartSection({ currency }: { currency: Currency }) {
   const meta = chart.data?.meta;
   return (
     <div className="space-y-2">
-      <div className="flex flex-wrap items-center justify-end gap-3">
-        <Toggle label="Chart period" value={range} options={RANGES} onChange={setRange} text={(r) => `${r} days`} />
-      </div>
       {meta?.clamped && <UpgradeHint>Free shows the last 30 days of rewards{meta.from ? ` (from ${shortDay(meta.from)})` : ""}.</UpgradeHint>}
       {chart.isPending ? (
         <Skeleton className="h-80" />
@@ -62,7 +59,13 @@ function ChartSection({ currency }: { currency: Currency }) {
         </div>
       ) : (
         <>
-          <RewardsChart rows={chart.data.rows} from={meta?.from ?? from} to={meta?.to ?? isoDay(today)} currency={currency} />
+          <RewardsChart
+            rows={chart.data.rows}
+            from={meta?.from ?? from}
+            to={meta?.to ?? isoDay(today)}
+            currency={currency}
+            controls={<Toggle label="Chart period" value={range} options={RANGES} onChange={setRange} text={(r) => `${r} days`} />}
+          />
           {chart.data.truncated && <p className="text-xs text-muted">Only the newest days are drawn; the ledger lists every row.</p>}
         </>
       )}
@@ -164,8 +167,8 @@ export function RewardsPage() {
       <YieldComparison performance={performance} />
       <ChartSection currency={currency} />
       {data.positions.length > 0 && <PositionPerformance positions={data.positions} currency={currency} />}
-      <RewardsLedger currency={currency} chains={chains} />
       <ExportRewards tier={tier} firstSeen={firstSeen} currency={currency} />
+      <RewardsLedger currency={currency} chains={chains} />
     </div>
   );
 }

@@ -19,7 +19,8 @@ export function YieldComparison({ performance }: { performance: PortfolioPerform
       <h2 id="yield-compare-heading" className="text-lg font-semibold">
         Realised APY and real yield
       </h2>
-      <div className="grid gap-3 md:grid-cols-2">
+      <div className="grid gap-4 lg:grid-cols-2">
+        <div className="grid gap-3">
         {rows.map((r) => {
           const why = differenceText(r.realised, r.real);
           return (
@@ -48,8 +49,8 @@ export function YieldComparison({ performance }: { performance: PortfolioPerform
             </div>
           );
         })}
-      </div>
-      <div className="space-y-1 text-sm text-secondary">
+        </div>
+        <div className="space-y-2 text-sm text-secondary">
         <p>
           <strong className="font-medium text-primary">Realised APY</strong> is what your positions actually earned over the period we have recorded, after the
           validator's commission, as a yearly rate.
@@ -59,6 +60,7 @@ export function YieldComparison({ performance }: { performance: PortfolioPerform
           slashing risk. Inflation does not reduce your coins, so the realised APY is usually higher.
         </p>
         <p>With only a few days recorded the realised APY can swing a lot: its confidence is low until about a week is covered.</p>
+        </div>
       </div>
     </section>
   );

@@ -1,12 +1,12 @@
 // Server reads of the rewards screen: the ledger (keyset pages, "Load more") and the
 // chart's day rows (every page of the span, bounded).
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../../api/client";
 import type { ChainId } from "../../lib/format";
 import type { Granularity, Reward, RewardsMeta } from "./view";
 
 export const REWARDS_KEY = ["rewards"] as const;
-export const LEDGER_PAGE = 50;
+export const LEDGER_PAGE = 25;
 const CHART_PAGE = 500;
 const CHART_MAX_PAGES = 10;
 
@@ -33,6 +33,7 @@ export function useRewardsLedger(granularity: Granularity, chain: ChainId | null
 export function useChartRewards(from: string) {
   return useQuery({
     queryKey: [...REWARDS_KEY, "chart", from],
+    placeholderData: keepPreviousData,
     queryFn: async (): Promise<{ rows: Reward[]; meta: RewardsMeta; truncated: boolean }> => {
       const first = await fetchRewards({ granularity: "day", from, limit: CHART_PAGE });
       const rows = [...first.data];
