@@ -206,7 +206,7 @@ export function RewardsChart({ rows, from, to, currency, controls }: { rows: Rew
       {missingFiat && <p className="text-xs text-warning">Some days have no price yet: their rewards are missing from the fiat bars. Pick a chain to see them in its coin.</p>}
       <details className="text-sm">
         <summary className="min-h-11 cursor-pointer content-center text-secondary hover:text-primary">Show the numbers as a table</summary>
-        <div className="mt-2 max-h-80 overflow-auto rounded-md border border-subtle" tabIndex={0} aria-label="Rewards per day, table">
+        <div role="region" className="mt-2 max-h-80 overflow-auto rounded-md border border-subtle" tabIndex={0} aria-label="Rewards per day, table">
           <table className="w-full text-sm">
             <caption className="sr-only">Rewards per day</caption>
             <thead className="sticky top-0 bg-surface text-left text-xs text-secondary">

@@ -90,7 +90,7 @@ export function RewardsLedger({ currency, chains }: { currency: Currency; chains
         <p className="rounded-xl border border-dashed border-subtle bg-surface p-6 text-center text-sm text-secondary">No rewards recorded in this period.</p>
       ) : (
         <>
-          <div className="overflow-x-auto rounded-xl border border-subtle bg-surface" tabIndex={0} aria-label="Ledger table, scrolls sideways on small screens">
+          <div role="region" className="overflow-x-auto rounded-xl border border-subtle bg-surface" tabIndex={0} aria-label="Ledger table, scrolls sideways on small screens">
             <table className="w-full min-w-[36rem] text-sm" aria-label="Rewards ledger">
               <thead className="text-left text-xs text-secondary">
                 <tr className="border-b border-subtle">
