@@ -11,7 +11,7 @@ export function ConfidenceNote({ confidence, events, estimated }: { confidence: 
 
 export function PerformanceCards({ performance, currency }: { performance: PortfolioPerformance; currency: Currency }) {
   return (
-    <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-4">
+    <div className="grid grid-cols-2 gap-3 xl:grid-cols-4">
       {WINDOWS.map((id) => {
         const w = windowOf(performance.windows, id);
         if (!w) return null;
@@ -19,13 +19,13 @@ export function PerformanceCards({ performance, currency }: { performance: Portf
           .map((c) => ({ chain: c.chain, window: windowOf(c.windows, id) }))
           .filter((c) => c.window !== null && c.window.events > 0);
         return (
-          <section key={id} aria-label={`Rewards, ${WINDOW_LABEL[id]}`} data-testid="performance-card" className="flex min-w-0 flex-col gap-2 rounded-xl border border-subtle bg-surface p-4">
+          <section key={id} aria-label={`Rewards, ${WINDOW_LABEL[id]}`} data-testid="performance-card" className="flex min-w-0 flex-col gap-2 rounded-xl border border-subtle bg-surface p-3 sm:p-4">
             <h3 className="text-sm text-secondary">{WINDOW_LABEL[id]}</h3>
-            <div className="num truncate text-2xl font-semibold">{formatFiat(w.fiat?.[currency], currency)}</div>
+            <div className="num truncate text-xl font-semibold sm:text-2xl">{formatFiat(w.fiat?.[currency], currency)}</div>
             {perChain.length > 0 ? (
               <ul className="num space-y-0.5 text-sm text-secondary" aria-label="Per chain">
                 {perChain.map((c) => (
-                  <li key={c.chain} className="flex justify-between gap-2">
+                  <li key={c.chain} className="flex flex-wrap justify-between gap-x-2">
                     <span className="font-sans text-muted">{CHAIN_SYMBOL[c.chain]}</span>
                     <span className="truncate">{formatAmount(c.window?.rewards.display, c.chain, 6)}</span>
                   </li>
@@ -34,7 +34,7 @@ export function PerformanceCards({ performance, currency }: { performance: Portf
             ) : (
               <p className="text-sm text-muted">Nothing earned in this window.</p>
             )}
-            <div className="mt-auto flex items-baseline justify-between gap-2 border-t border-subtle pt-2 text-sm">
+            <div className="mt-auto flex flex-wrap items-baseline justify-between gap-x-2 border-t border-subtle pt-2 text-sm">
               <span className="text-secondary">Realised APY</span>
               <span className="num font-medium">{formatRate(w.realisedApy, { digits: 2 })}</span>
             </div>

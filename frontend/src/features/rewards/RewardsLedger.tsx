@@ -90,7 +90,26 @@ export function RewardsLedger({ currency, chains }: { currency: Currency; chains
         <p className="rounded-xl border border-dashed border-subtle bg-surface p-6 text-center text-sm text-secondary">No rewards recorded in this period.</p>
       ) : (
         <>
-          <div role="region" className="overflow-x-auto rounded-xl border border-subtle bg-surface" tabIndex={0} aria-label="Ledger table, scrolls sideways on small screens">
+          <ul className="space-y-2 md:hidden" aria-label="Rewards ledger">
+            {rows.map((row, i) => (
+              <li key={`${row.chain}:${row.position}:${row.day}:${row.occurredAt ?? ""}:${i}`} data-testid="ledger-card" className="rounded-lg border border-subtle bg-surface px-3 py-2 text-sm">
+                <div className="flex flex-wrap items-baseline justify-between gap-x-3">
+                  <span className="font-medium">{positionLabel(row)}</span>
+                  <span className="num">
+                    {formatAmount(row.amount.display, row.chain, 6)}
+                    <Estimated row={row} />
+                  </span>
+                </div>
+                <div className="flex flex-wrap items-baseline justify-between gap-x-3 text-xs text-secondary">
+                  <span>
+                    {when(row, granularity)} · <span className={row.kind === "penalty" ? "text-negative" : ""}>{rowKind(row)}</span>
+                  </span>
+                  <span className="num">{formatFiat(row.amount.fiat?.[currency], currency)}</span>
+                </div>
+              </li>
+            ))}
+          </ul>
+          <div role="region" className="hidden overflow-x-auto md:block rounded-xl border border-subtle bg-surface" tabIndex={0} aria-label="Ledger table">
             <table className="w-full min-w-[36rem] text-sm" aria-label="Rewards ledger">
               <thead className="text-left text-xs text-secondary">
                 <tr className="border-b border-subtle">
