@@ -22,10 +22,14 @@ function when(row: Reward, granularity: Granularity): string {
   return granularity === "epoch" && row.occurredAt ? formatDateTime(row.occurredAt) : shortDay(row.day);
 }
 
-export function RewardsLedger({ currency, chains }: { currency: Currency; chains: ChainId[] }) {
+export type LedgerWallet = { id: string; chain: ChainId; label: string };
+
+export function RewardsLedger({ currency, chains, wallets }: { currency: Currency; chains: ChainId[]; wallets: LedgerWallet[] }) {
   const [granularity, setGranularity] = useState<Granularity>("epoch");
   const [chain, setChain] = useState<ChainId | null>(null);
-  const ledger = useRewardsLedger(granularity, chain);
+  const [walletId, setWalletId] = useState<string | null>(null);
+  const ledger = useRewardsLedger(granularity, chain, walletId);
+  const walletOptions = wallets.filter((w) => chain === null || w.chain === chain);
   const rows = ledger.data?.pages.flatMap((p) => p.data) ?? [];
   const meta = ledger.data?.pages[0]?.meta;
   const options = CHAINS.filter((c) => chains.includes(c));
@@ -50,12 +54,33 @@ export function RewardsLedger({ currency, chains }: { currency: Currency; chains
               </button>
             ))}
           </div>
+          {wallets.length > 1 && (
+            <label className="flex items-center gap-2 text-sm text-secondary">
+              Wallet
+              <select
+                value={walletId ?? ""}
+                onChange={(e) => setWalletId(e.target.value === "" ? null : e.target.value)}
+                className="min-h-11 max-w-48 rounded-md border border-subtle bg-surface px-2 text-primary"
+              >
+                <option value="">All</option>
+                {walletOptions.map((w) => (
+                  <option key={w.id} value={w.id}>
+                    {CHAIN_SYMBOL[w.chain]} {w.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           {options.length > 1 && (
             <label className="flex items-center gap-2 text-sm text-secondary">
               Chain
               <select
                 value={chain ?? ""}
-                onChange={(e) => setChain(e.target.value === "" ? null : (e.target.value as ChainId))}
+                onChange={(e) => {
+                  const next = e.target.value === "" ? null : (e.target.value as ChainId);
+                  setChain(next);
+                  if (next && wallets.find((w) => w.id === walletId)?.chain !== next) setWalletId(null);
+                }}
                 className="min-h-11 rounded-md border border-subtle bg-surface px-2 text-primary"
               >
                 <option value="">All</option>

@@ -184,6 +184,16 @@ describe("RewardsPage", () => {
     expect(seen.exports).toHaveLength(0);
   });
 
+  it("more than one wallet: the ledger filters by wallet", async () => {
+    const base = portfolio({});
+    const second = { ...base.positions[0]!, walletId: "00000000-0000-4000-8000-000000000002", wallet: "0x9999…eeee" };
+    const seen = serve({ ...base, positions: [...base.positions, second] });
+    show();
+    const select = await screen.findByLabelText("Wallet", { selector: "select" });
+    fireEvent.change(select, { target: { value: "00000000-0000-4000-8000-000000000002" } });
+    await waitFor(() => expect(seen.rewards.some((q) => q.get("walletId") === "00000000-0000-4000-8000-000000000002")).toBe(true));
+  });
+
   it("pro: downloads the chosen year and currency as a CSV file", async () => {
     const seen = serve(portfolio({}), "pro");
     const created = vi.fn(() => "blob:csv");

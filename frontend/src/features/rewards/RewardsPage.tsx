@@ -95,6 +95,7 @@ export function RewardsPage() {
   const all = windowOf(performance?.windows, "all");
   const tier = me.data?.tier ?? "free";
   const chains = data.chains.map((c) => c.chain);
+  const wallets = [...new Map(data.positions.map((p) => [p.walletId, { id: p.walletId, chain: p.chain, label: p.wallet }])).values()];
   const firstSeen =
     performance?.chains
       .map((c) => windowOf(c.windows, "all")?.coveredFrom ?? null)
@@ -104,7 +105,7 @@ export function RewardsPage() {
   const header = (
     <div className="flex flex-wrap items-center justify-between gap-3">
       <h1 className="text-2xl font-semibold">Rewards</h1>
-      <Toggle label="Currency" value={currency} options={["usd", "eur"] as const} onChange={setCurrency} text={(c) => c.toUpperCase()} />
+      {(all?.events ?? 0) > 0 && <Toggle label="Currency" value={currency} options={["usd", "eur"] as const} onChange={setCurrency} text={(c) => c.toUpperCase()} />}
     </div>
   );
 
@@ -168,7 +169,7 @@ export function RewardsPage() {
       <ChartSection currency={currency} />
       {data.positions.length > 0 && <PositionPerformance positions={data.positions} currency={currency} />}
       <ExportRewards tier={tier} firstSeen={firstSeen} currency={currency} />
-      <RewardsLedger currency={currency} chains={chains} />
+      <RewardsLedger currency={currency} chains={chains} wallets={wallets} />
     </div>
   );
 }

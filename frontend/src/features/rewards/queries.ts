@@ -12,17 +12,23 @@ const CHART_MAX_PAGES = 10;
 
 export type RewardsPage = { data: Reward[]; meta: RewardsMeta };
 
-async function fetchRewards(query: { granularity: Granularity; chain?: ChainId; from?: string; to?: string; cursor?: string; limit: number }): Promise<RewardsPage> {
+async function fetchRewards(query: { granularity: Granularity; chain?: ChainId; walletId?: string; from?: string; to?: string; cursor?: string; limit: number }): Promise<RewardsPage> {
   const body = await unwrap(api.GET("/api/rewards", { params: { query } }));
   return { data: body.data, meta: body.meta };
 }
 
 /** The ledger: newest first, one page at a time. */
-export function useRewardsLedger(granularity: Granularity, chain: ChainId | null) {
+export function useRewardsLedger(granularity: Granularity, chain: ChainId | null, walletId: string | null) {
   return useInfiniteQuery({
-    queryKey: [...REWARDS_KEY, "ledger", granularity, chain],
+    queryKey: [...REWARDS_KEY, "ledger", granularity, chain, walletId],
     queryFn: ({ pageParam }) =>
-      fetchRewards({ granularity, limit: LEDGER_PAGE, ...(chain ? { chain } : {}), ...(pageParam ? { cursor: pageParam } : {}) }),
+      fetchRewards({
+        granularity,
+        limit: LEDGER_PAGE,
+        ...(chain ? { chain } : {}),
+        ...(walletId ? { walletId } : {}),
+        ...(pageParam ? { cursor: pageParam } : {}),
+      }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.meta.nextCursor ?? null,
   });
