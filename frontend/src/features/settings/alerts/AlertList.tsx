@@ -61,7 +61,7 @@ export function AlertList({
                   <span className="break-words">{scopeLabel(alert)}</span>
                   <span aria-hidden="true"> · </span>
                   <span className="sr-only">, threshold </span>
-                  <span className="num">{thresholdLabel(alert)}</span>
+                  <span>{thresholdLabel(alert)}</span>
                 </p>
                 <p className="text-xs text-muted">
                   via {alert.channels.join(" + ")}
