@@ -1,7 +1,7 @@
 // Settings → Alerts (story 5.3): my alerts with their on/off switch, create and change them
 // inline, delete with a confirmation (the history stays), the free plan's limit with a calm
 // upgrade hint (story 6.2), the history of what fired, and the webhook.
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { ConfirmDialog } from "../../../components/ConfirmDialog";
 import { EmptyState } from "../../../components/EmptyState";
 import { Skeleton } from "../../../components/Skeleton";
@@ -47,9 +47,11 @@ export function AlertsSettings() {
   const list = alerts.data?.data ?? [];
   const limit = alerts.data?.meta.alertLimit ?? null;
   const refused = tierLimitOf(create.error);
-  // the list's own count decides (it is read again after every refusal); the refusal's
-  // details only when the list has no limit to compare with
-  const atLimit = limit !== null ? list.length >= limit : refused !== null;
+  // the list's count, or the API's refusal (the list may have been stale); a new limit
+  // (after an upgrade) forgets the refusal
+  const atLimit = (limit !== null && list.length >= limit) || refused !== null;
+  const resetCreate = create.reset;
+  useEffect(() => resetCreate(), [limit, resetCreate]);
   const free = me.data?.tier !== "pro";
   const proLimit = subscription.data?.comparison.find((row) => row.feature === "alerts")?.pro;
   const webhookVerified = webhook.data?.verified === true;
