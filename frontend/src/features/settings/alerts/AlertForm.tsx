@@ -54,9 +54,11 @@ export function AlertForm({ initial, editing = false, busy, error, webhookVerifi
       </h3>
 
       <div className="grid gap-4 md:grid-cols-2">
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          Alert type
+        <div className="flex flex-col gap-1 text-sm font-medium">
+          <label htmlFor={`${id}-type`}>Alert type</label>
           <select
+            id={`${id}-type`}
+            aria-describedby={`${id}-type-help`}
             value={values.type}
             disabled={editing}
             onChange={(e) => {
@@ -73,8 +75,10 @@ export function AlertForm({ initial, editing = false, busy, error, webhookVerifi
               </option>
             ))}
           </select>
-          <span className="text-xs font-normal text-secondary">{ALERT_TYPES.find((t) => t.value === values.type)?.hint}</span>
-        </label>
+          <span id={`${id}-type-help`} className="text-xs font-normal text-secondary">
+            {ALERT_TYPES.find((t) => t.value === values.type)?.hint}
+          </span>
+        </div>
 
         {rule.kind !== "none" && (
           <div className="flex flex-col gap-1 text-sm font-medium">
@@ -110,9 +114,10 @@ export function AlertForm({ initial, editing = false, busy, error, webhookVerifi
           ))}
         </div>
         {values.scope !== "all" && (
-          <label className="flex flex-col gap-1 text-sm font-medium md:max-w-xs">
-            Chain
+          <div className="flex flex-col gap-1 text-sm font-medium md:max-w-xs">
+            <label htmlFor={`${id}-chain`}>Chain</label>
             <select
+              id={`${id}-chain`}
               value={values.chain}
               onChange={(e) => set({ chain: e.target.value as ChainId, validatorId: null })}
               className={inputClass}
@@ -123,7 +128,7 @@ export function AlertForm({ initial, editing = false, busy, error, webhookVerifi
                 </option>
               ))}
             </select>
-          </label>
+          </div>
         )}
       </fieldset>
       {values.scope === "validator" && !editing && (
