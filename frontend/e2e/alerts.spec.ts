@@ -135,6 +135,25 @@ test("alerts: create with the keyboard, the free limit and its hint, upgrade by 
   await expect(list.getByText("All my SOL validators")).toBeVisible();
   await expect(list.getByText("above 8.5 %")).toBeVisible();
 
+  // one validator, picked from the searchable list of a chain
+  await page.getByRole("button", { name: "Create alert" }).click();
+  const form3 = page.getByRole("form", { name: "New alert" });
+  await form3.getByLabel("Alert type").selectOption("slashing");
+  await expect(form3.getByLabel(/Score drop|Commission above/)).toHaveCount(0); // no threshold for slashing
+  await form3.getByRole("radio", { name: "One validator" }).check();
+  await form3.getByLabel("Chain", { exact: true }).selectOption("atom");
+  await form3.getByRole("button", { name: "Create alert" }).click();
+  await expect(form3.getByText("Pick a validator from the list.")).toBeVisible();
+  const matches = form3.getByLabel(/^Matching validators/);
+  await expect(matches.locator("option").first()).toBeAttached();
+  const optionText = (await matches.locator("option").first().textContent())!;
+  // a named validator reads "Name (short address)"; the list then shows its name
+  const picked = optionText.includes(" (") ? `ATOM · ${optionText.split(" (")[0]}` : /^ATOM · /;
+  await matches.selectOption({ index: 0 });
+  await form3.getByRole("button", { name: "Create alert" }).click();
+  await expect(list.getByRole("listitem")).toHaveCount(3);
+  await expect(list.getByText(picked)).toBeVisible();
+
   // switch the first off (and it stays off after a fresh read), then on again
   const first = list.getByRole("listitem").first();
   const toggle = first.getByRole("switch");
@@ -153,7 +172,7 @@ test("alerts: create with the keyboard, the free limit and its hint, upgrade by 
   await expect(dialog).toBeVisible();
   await dialog.getByRole("button", { name: "Delete alert" }).click();
   await expect(dialog).toBeHidden();
-  await expect(list.getByRole("listitem")).toHaveCount(1);
+  await expect(list.getByRole("listitem")).toHaveCount(2);
   await expect(page.getByText("Alert deleted.")).toBeVisible();
 
   // the webhook: a loopback URL is refused with the server's reason; a public one is set

@@ -11,8 +11,7 @@ const TYPE_ICON: Record<Alert["type"], IconName> = {
   jailed_or_delinquent: "info",
 };
 
-export function AlertSwitch({ alert, busy, onToggle }: { alert: Alert; busy: boolean; onToggle: (active: boolean) => void }) {
-  const name = `${TYPE_LABEL[alert.type]} on ${scopeLabel(alert)}`;
+export function AlertSwitch({ alert, name, busy, onToggle }: { alert: Alert; name: string; busy: boolean; onToggle: (active: boolean) => void }) {
   return (
     <button
       type="button"
@@ -33,12 +32,15 @@ export function AlertSwitch({ alert, busy, onToggle }: { alert: Alert; busy: boo
 
 export function AlertList({
   alerts,
+  names,
   togglingId,
   onToggle,
   onEdit,
   onDelete,
 }: {
   alerts: Alert[];
+  /** validator names by "<chain>:<address>" */
+  names: Record<string, string>;
   togglingId: string | null;
   onToggle: (alert: Alert, active: boolean) => void;
   onEdit: (alert: Alert) => void;
@@ -48,7 +50,8 @@ export function AlertList({
     <ul aria-label="My alerts" className="flex flex-col gap-2">
       {alerts.map((alert) => {
         const note = inactiveNote(alert);
-        const name = `${TYPE_LABEL[alert.type]} on ${scopeLabel(alert)}`;
+        const scope = scopeLabel(alert, names);
+        const name = `${TYPE_LABEL[alert.type]} on ${scope}`;
         return (
           <li key={alert.id} className="flex flex-col gap-3 rounded-xl border border-subtle bg-surface p-4 md:flex-row md:items-center">
             <div className="flex min-w-0 flex-1 items-start gap-3">
@@ -58,7 +61,7 @@ export function AlertList({
               <div className="min-w-0">
                 <p className="font-medium">{TYPE_LABEL[alert.type]}</p>
                 <p className="text-sm text-secondary">
-                  <span className="break-words">{scopeLabel(alert)}</span>
+                  <span className="break-words">{scope}</span>
                   <span aria-hidden="true"> · </span>
                   <span className="sr-only">, threshold </span>
                   <span>{thresholdLabel(alert)}</span>
@@ -71,7 +74,7 @@ export function AlertList({
               </div>
             </div>
             <div className="flex flex-wrap items-center gap-1 md:shrink-0">
-              <AlertSwitch alert={alert} busy={togglingId === alert.id} onToggle={(active) => onToggle(alert, active)} />
+              <AlertSwitch alert={alert} name={name} busy={togglingId === alert.id} onToggle={(active) => onToggle(alert, active)} />
               <button
                 type="button"
                 onClick={() => onEdit(alert)}

@@ -60,6 +60,10 @@ beforeEach(() => {
     const path = url.pathname;
     const body = request.method === "GET" || request.method === "DELETE" ? null : await request.json().catch(() => null);
     calls.push({ method: request.method, path, body });
+    if (path.startsWith("/api/validators/")) {
+      const id = decodeURIComponent(path.slice("/api/validators/".length));
+      return id === "sol:Vote111" ? json({ data: { id, name: "Figment" }, meta: {} }) : err(404, "NOT_FOUND", "Unknown validator.");
+    }
     if (path === "/api/me") return json({ data: ME, meta: {} });
     if (path === "/api/subscription") return json({ data: SUB, meta: {} });
     if (path === "/api/alerts/history") return json({ data: [], meta: { limit: 20, nextCursor: null } });
@@ -160,6 +164,16 @@ describe("AlertsSettings", () => {
     await screen.findByText("Alert deleted.");
     expect(calls.find((c) => c.method === "DELETE")?.path).toBe("/api/alerts/a1");
     expect(await screen.findByRole("heading", { name: "No alerts configured yet" })).toBeTruthy();
+  });
+
+  it("single-validator alerts show the validator's name (or its short address when it has none)", async () => {
+    alerts = [stored({ chain: "sol", validatorId: "sol:Vote111" }), stored({ id: "a2", chain: "atom", validatorId: "atom:cosmosvaloper1qwertyuiopasdf" })];
+    limit = 5;
+    show();
+    const list = await screen.findByRole("list", { name: "My alerts" });
+    expect(await within(list).findByText("SOL · Figment")).toBeTruthy();
+    expect(within(list).getByText("ATOM · cosmos…asdf")).toBeTruthy();
+    expect(screen.getByRole("switch", { name: "Alert VRS drop on SOL · Figment" })).toBeTruthy();
   });
 
   it("a TIER_LIMIT refusal of the API shows the limit state too (the list was stale)", async () => {

@@ -11,7 +11,7 @@ import { useSubscription } from "../../subscription/queries";
 import { AlertForm } from "./AlertForm";
 import { AlertHistory } from "./AlertHistory";
 import { AlertList } from "./AlertList";
-import { errorText, useAlerts, useCreateAlert, useDeleteAlert, useToggleAlert, useUpdateAlert, useWebhook } from "./queries";
+import { errorText, useAlerts, useCreateAlert, useDeleteAlert, useToggleAlert, useUpdateAlert, useValidatorNames, useWebhook } from "./queries";
 import { EMPTY_FORM, formOf, scopeLabel, toAlertIn, toAlertPatch, TYPE_LABEL, type Alert } from "./rules";
 import { WebhookSection } from "./WebhookSection";
 
@@ -45,6 +45,7 @@ export function AlertsSettings() {
   const [notice, setNotice] = useState<string | null>(null);
 
   const list = alerts.data?.data ?? [];
+  const names = useValidatorNames(list.flatMap((a) => (a.validatorId ? [a.validatorId] : [])));
   const limit = alerts.data?.meta.alertLimit ?? null;
   const refused = tierLimitOf(create.error);
   // the list's count, or the API's refusal (the list may have been stale); a new limit
@@ -112,13 +113,14 @@ export function AlertsSettings() {
         {list.length > 0 && (
           <AlertList
             alerts={list}
+            names={names}
             togglingId={toggle.isPending ? (toggle.variables?.id ?? null) : null}
             onToggle={(alert, active) => {
               setToggleError(null);
               toggle.mutate(
                 { id: alert.id, active },
                 {
-                  onError: (error) => setToggleError(`${TYPE_LABEL[alert.type]} on ${scopeLabel(alert)} could not be switched ${active ? "on" : "off"}: ${errorText(error)}`),
+                  onError: (error) => setToggleError(`${TYPE_LABEL[alert.type]} on ${scopeLabel(alert, names)} could not be switched ${active ? "on" : "off"}: ${errorText(error)}`),
                 },
               );
             }}
@@ -191,7 +193,7 @@ export function AlertsSettings() {
 
       <ConfirmDialog
         open={deleting !== null}
-        title={deleting ? `Delete the alert for ${TYPE_LABEL[deleting.type]} on ${scopeLabel(deleting)}?` : "Delete the alert?"}
+        title={deleting ? `Delete the alert for ${TYPE_LABEL[deleting.type]} on ${scopeLabel(deleting, names)}?` : "Delete the alert?"}
         confirmLabel="Delete alert"
         destructive
         busy={remove.isPending}

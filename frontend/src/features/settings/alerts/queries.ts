@@ -1,6 +1,6 @@
 // Server state of the alerts screen: my alerts (with the tier's limit), their history, the
 // webhook, and the changes to them. Toggling is optimistic (story 5.3) and rolls back on error.
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, api, unwrap, type Schemas } from "../../../api/client";
 import type { Alert } from "./rules";
 
@@ -23,6 +23,26 @@ export function useAlertHistory() {
     queryFn: ({ pageParam }) => unwrap(api.GET("/api/alerts/history", { params: { query: { limit: 20, ...(pageParam ? { cursor: pageParam } : {}) } } })),
     getNextPageParam: (last) => last.meta.nextCursor ?? null,
   });
+}
+
+/** The names of the validators single-validator alerts watch ("<chain>:<address>" → name);
+ *  an unnamed or unreadable one is left out (the list then shows its short address). */
+export function useValidatorNames(ids: string[]): Record<string, string> {
+  const unique = [...new Set(ids)];
+  const results = useQueries({
+    queries: unique.map((id) => ({
+      queryKey: ["validators", "name", id],
+      queryFn: async () => (await unwrap(api.GET("/api/validators/{validator_id}", { params: { path: { validator_id: id } } }))).data.name,
+      staleTime: 60 * 60_000,
+      retry: false,
+    })),
+  });
+  const names: Record<string, string> = {};
+  results.forEach((result, i) => {
+    const name = result.data?.trim();
+    if (name) names[unique[i]!] = name;
+  });
+  return names;
 }
 
 /** The webhook, or null when none is set (the API answers 404 then). */
