@@ -157,14 +157,19 @@ test("alerts: create with the keyboard, the free limit and its hint, upgrade by 
   // switch the first off (and it stays off after a fresh read), then on again
   const first = list.getByRole("listitem").first();
   const toggle = first.getByRole("switch");
+  const patchOf = () => page.waitForResponse((r) => r.request().method() === "PATCH" && r.url().includes("/api/alerts/"));
+  let patched = patchOf();
   await toggle.click();
-  await expect(toggle).toHaveAttribute("aria-checked", "false");
+  await expect(toggle).toHaveAttribute("aria-checked", "false"); // at once (optimistic)
+  expect((await patched).status()).toBe(200);
   await expect(first.getByText("Switched off.")).toBeVisible();
   const stored = await page.request.get("/api/alerts");
   const rows = ((await stored.json()) as { data: { active: boolean; threshold: string | null }[] }).data;
   expect(rows.find((a) => a.threshold === "15")?.active).toBe(false);
+  patched = patchOf();
   await toggle.click();
   await expect(toggle).toHaveAttribute("aria-checked", "true");
+  expect((await patched).status()).toBe(200);
 
   // delete the commission alert with the confirmation
   await list.getByRole("button", { name: /Delete alert Commission increase/ }).click();

@@ -11,6 +11,7 @@ import { useSubscription } from "../../subscription/queries";
 import { AlertForm } from "./AlertForm";
 import { AlertHistory } from "./AlertHistory";
 import { AlertList } from "./AlertList";
+import { FormSheet } from "./FormSheet";
 import { errorText, useAlerts, useCreateAlert, useDeleteAlert, useToggleAlert, useUpdateAlert, useValidatorNames, useWebhook } from "./queries";
 import { EMPTY_FORM, formOf, scopeLabel, toAlertIn, toAlertPatch, TYPE_LABEL, type Alert } from "./rules";
 import { WebhookSection } from "./WebhookSection";
@@ -137,48 +138,52 @@ export function AlertsSettings() {
         )}
 
         {editor?.mode === "edit" && (
-          <AlertForm
-            key={editor.alert.id}
-            initial={formOf(editor.alert)}
-            editing
-            busy={update.isPending}
-            error={update.isError ? errorText(update.error) : null}
-            webhookVerified={webhookVerified}
-            emailVerified={emailVerified}
-            onCancel={() => setEditor(null)}
-            onSubmit={(values) =>
-              update.mutate(
-                { id: editor.alert.id, body: toAlertPatch(values) },
-                {
-                  onSuccess: () => {
-                    setEditor(null);
-                    setNotice("Alert changed.");
+          <FormSheet label="Change alert" onClose={() => setEditor(null)}>
+            <AlertForm
+              key={editor.alert.id}
+              initial={formOf(editor.alert)}
+              editing
+              busy={update.isPending}
+              error={update.isError ? errorText(update.error) : null}
+              webhookVerified={webhookVerified}
+              emailVerified={emailVerified}
+              onCancel={() => setEditor(null)}
+              onSubmit={(values) =>
+                update.mutate(
+                  { id: editor.alert.id, body: toAlertPatch(values) },
+                  {
+                    onSuccess: () => {
+                      setEditor(null);
+                      setNotice("Alert changed.");
+                    },
                   },
-                },
-              )
-            }
-          />
+                )
+              }
+            />
+          </FormSheet>
         )}
 
         {alerts.isSuccess && editor?.mode !== "edit" && (atLimit ? (
           <AlertLimitNotice current={refused?.current ?? list.length} limit={refused?.limit ?? limit ?? list.length} free={free} proLimit={proLimit} />
         ) : editor?.mode === "create" ? (
-          <AlertForm
-            initial={EMPTY_FORM}
-            busy={create.isPending}
-            error={create.isError && !refused ? errorText(create.error) : null}
-            webhookVerified={webhookVerified}
-            emailVerified={emailVerified}
-            onCancel={() => setEditor(null)}
-            onSubmit={(values) =>
-              create.mutate(toAlertIn(values), {
-                onSuccess: (body) => {
-                  setEditor(null);
-                  setNotice(body.data.active ? "Alert created: it is active now." : "Alert created: it starts once your email address is verified.");
-                },
-              })
-            }
-          />
+          <FormSheet label="New alert" onClose={() => setEditor(null)}>
+            <AlertForm
+              initial={EMPTY_FORM}
+              busy={create.isPending}
+              error={create.isError && !refused ? errorText(create.error) : null}
+              webhookVerified={webhookVerified}
+              emailVerified={emailVerified}
+              onCancel={() => setEditor(null)}
+              onSubmit={(values) =>
+                create.mutate(toAlertIn(values), {
+                  onSuccess: (body) => {
+                    setEditor(null);
+                    setNotice(body.data.active ? "Alert created: it is active now." : "Alert created: it starts once your email address is verified.");
+                  },
+                })
+              }
+            />
+          </FormSheet>
         ) : (
           list.length > 0 && (
             <button type="button" onClick={startCreate} className="min-h-11 self-start rounded-lg bg-brand px-4 text-sm font-medium text-on-brand hover:bg-brand-strong">
