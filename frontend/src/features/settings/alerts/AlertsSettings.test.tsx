@@ -154,6 +154,25 @@ describe("AlertsSettings", () => {
     expect(calls.find((c) => c.method === "PATCH")?.body).toEqual({ active: true });
   });
 
+  it("change: type and scope stay, the threshold is checked and only what may change is sent", async () => {
+    alerts = [stored({ type: "vrs_below", chain: "eth", threshold: "40" })];
+    show();
+    fireEvent.click(await screen.findByRole("button", { name: "Change alert VRS below on All my ETH validators" }));
+    const form = screen.getByRole("form", { name: "Change alert" });
+    expect((within(form).getByLabelText("Alert type") as HTMLSelectElement).disabled).toBe(true);
+    const threshold = within(form).getByLabelText(/Score under/) as HTMLInputElement;
+    expect(threshold.value).toBe("40");
+    fireEvent.change(threshold, { target: { value: "" } });
+    fireEvent.click(within(form).getByRole("button", { name: "Save changes" }));
+    expect(within(form).getByText(/Enter the points/)).toBeTruthy();
+    fireEvent.change(threshold, { target: { value: "35" } });
+    fireEvent.click(within(form).getByRole("checkbox", { name: "Also tell me once the condition clears" }));
+    fireEvent.click(within(form).getByRole("button", { name: "Save changes" }));
+    await screen.findByText("Alert changed.");
+    expect(calls.filter((c) => c.method === "PATCH").map((c) => c.body)).toEqual([{ threshold: 35, channels: ["email"], notifyResolved: true }]);
+    expect(await screen.findByText("under 35 points")).toBeTruthy();
+  });
+
   it("delete asks first, names the alert, and removes it", async () => {
     alerts = [stored({ type: "commission_increase", chain: "sol", threshold: null })];
     show();
