@@ -99,7 +99,7 @@ test("a second wallet is made primary; the list and the API agree", async ({ pag
     await expect(p.getByRole("heading", { name: "Link another wallet" })).toBeVisible();
   });
 
-  await page.getByRole("button", { name: new RegExp(`^Make ETH wallet .* primary$`) }).click();
+  await page.getByRole("button", { name: /^Make primary: ETH wallet / }).click();
   await expect(page.getByRole("status").filter({ hasText: "is now your primary wallet" })).toBeVisible();
   await expect(rows(page).nth(1)).toContainText("Primary");
   await expect(rows(page).nth(0)).not.toContainText("Primary");

@@ -65,7 +65,7 @@ describe("WalletsSettings", () => {
   it("makes a wallet primary with PATCH {primary: true}", async () => {
     const seen = serve([W1, W2]);
     renderSection(<WalletsSettings />);
-    fireEvent.click(await screen.findByRole("button", { name: "Make ETH wallet 0xDeF0…5678 primary" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Make primary: ETH wallet 0xDeF0…5678" }));
     await screen.findByText(/0xDeF0…5678 is now your primary wallet/);
     expect(seen.find((s) => s.method === "PATCH")).toEqual({ method: "PATCH", path: `/api/me/wallets/${W2.id}`, body: { primary: true } });
     await waitFor(() => expect(screen.getAllByTestId("wallet-row")[1]!.textContent).toContain("Primary"));
@@ -101,7 +101,7 @@ describe("WalletsSettings", () => {
         json(apiError("TIER_LIMIT", "This wallet's chain is over your plan's limit.", { feature: "chains", limit: 1, current: 2 }), 403),
     });
     renderSection(<WalletsSettings />);
-    fireEvent.click(await screen.findByRole("button", { name: "Make ETH wallet 0xDeF0…5678 primary" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Make primary: ETH wallet 0xDeF0…5678" }));
     expect(await screen.findByText("This wallet's chain is over your plan's limit.")).toBeTruthy();
     expect(screen.getByRole("link", { name: "See Pro" }).getAttribute("href")).toBe("/settings/subscription");
   });

@@ -115,7 +115,7 @@ export function WalletsSettings() {
                       setNotice(null);
                       primary.mutate(wallet);
                     }}
-                    aria-label={`Make ${CHAIN_TICKER[wallet.chain]} wallet ${wallet.shortAddress} primary`}
+                    aria-label={`Make primary: ${CHAIN_TICKER[wallet.chain]} wallet ${wallet.shortAddress}`}
                     className="min-h-11 rounded-lg border border-subtle px-3 text-sm font-medium hover:bg-raised disabled:cursor-not-allowed disabled:opacity-50"
                   >
                     Make primary
