@@ -4,11 +4,26 @@
 // session refused); a keyboard-only pass; axe + screenshots of each section. Every test
 // uses a fresh user of its own (signInFresh): they change or delete it.
 import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { ethMessage, nonceFor, signInFresh } from "./demo";
 import { lookAt } from "./look";
 
 const rows = (page: Page) => page.getByTestId("wallet-row");
+const port = Number(process.env.E2E_PORT ?? 8765);
+const OUTBOX = join(import.meta.dirname, "..", "test-results", `e2e-data-${port}`, "outbox");
+
+/** The token of the link mailed to `address` (the demo server writes mail to its outbox). */
+function tokenMailedTo(address: string): string | null {
+  for (const file of readdirSync(OUTBOX).filter((f) => f.endsWith(".eml"))) {
+    const raw = readFileSync(join(OUTBOX, file), "utf8").replace(/=\r?\n/g, "").replace(/=3D/gi, "=");
+    if (!raw.includes(address)) continue;
+    const token = /[?&]token=([A-Za-z0-9_\-.~%]+)/.exec(raw)?.[1];
+    if (token) return token;
+  }
+  return null;
+}
 
 async function csrf(page: Page): Promise<string> {
   return (await page.context().cookies()).find((cookie) => cookie.name === "st_csrf")?.value ?? "";
@@ -128,19 +143,42 @@ test("unlinking the only way to sign in is explained and refused", async ({ page
   expect(await walletsOf(page.request)).toHaveLength(1);
 });
 
-test("the email section and its checks", async ({ page }) => {
+test("email: added and verified by its link; then the only wallet may go and email signs in", async ({ page }) => {
   await signInFresh(page.request);
   await page.goto("/settings/email");
   await expect(page.getByRole("heading", { name: "Email", level: 2 })).toBeVisible();
   await page.getByLabel("Add email").fill("not-an-email");
   await page.getByRole("button", { name: "Send verification link" }).click();
   await expect(page.getByRole("alert")).toContainText("valid email");
-  await page.getByLabel("Add email").fill(`e2e-${Date.now()}@example.org`);
+  const address = `e2e-${Date.now()}@example.org`;
+  await page.getByLabel("Add email").fill(address);
   await page.getByRole("button", { name: "Send verification link" }).click();
-  await expect(page.getByText(/We sent a link to/)).toBeVisible();
+  await expect(page.getByText(/We sent a link to/)).toContainText(address);
   await lookAt(page, "settings-email", async (p) => {
     await expect(p.getByText(/We sent a link to/)).toBeVisible();
   });
+
+  let token: string | null = null;
+  await expect.poll(() => (token = tokenMailedTo(address)), { timeout: 60_000 }).toBeTruthy();
+  await page.goto(`/auth/verify?token=${token}`);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto("/settings/email");
+  await expect(page.getByTestId("current-email")).toHaveText(address);
+  await expect(page.getByText("Verified", { exact: true })).toBeVisible();
+  await expect(page.getByLabel("Change email")).toBeVisible();
+
+  // with a verified email the only wallet is no longer the last way to sign in
+  await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Wallets" }).click();
+  await expect(rows(page)).toHaveCount(1);
+  await rows(page).getByRole("button", { name: /^Unlink ETH wallet/ }).click();
+  const dialog = page.getByRole("dialog", { name: /^Unlink wallet/ });
+  await expect(dialog.getByTestId("last-method-warning")).toHaveCount(0);
+  await expect(dialog).toContainText("Your email becomes your primary sign-in.");
+  await dialog.getByRole("button", { name: "Unlink wallet" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Wallet unlinked." })).toBeVisible();
+  await expect(rows(page)).toHaveCount(0);
+  const me = (await (await page.request.get("/api/me")).json()) as { data: { primaryLogin: string } };
+  expect(me.data.primaryLogin).toBe("email");
 });
 
 test("deleting the account signs out, lands on sign-in with a notice, and the old session is refused", async ({ page, browser, baseURL }) => {
