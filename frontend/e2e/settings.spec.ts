@@ -195,6 +195,10 @@ test("deleting the account signs out, lands on sign-in with a notice, and the ol
   const dialog = page.getByRole("dialog", { name: "Delete your account permanently?" });
   const confirm = dialog.getByRole("button", { name: "Delete account" });
   await expect(confirm).toBeDisabled();
+  // the open confirmation too: axe and screenshots (the page behind it is inert)
+  await lookAt(page, "settings-account-confirm", async () => {
+    await expect(dialog.getByLabel(/Type DELETE to confirm/)).toBeVisible();
+  });
   await dialog.getByLabel(/Type DELETE to confirm/).fill("delete");
   await expect(confirm).toBeDisabled();
   await dialog.getByLabel(/Type DELETE to confirm/).fill("DELETE");
