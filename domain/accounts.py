@@ -1,4 +1,5 @@
-"""Account rules: which wallet may be unlinked and what becomes primary; who is admin."""
+"""Account rules: which wallet may be unlinked, which may be made primary and what becomes
+primary; who is admin."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Literal
 from uuid import UUID
 
 from domain.credentials import IssuedSession
-from domain.errors import LastLoginMethod, NotFound
+from domain.errors import LastLoginMethod, NotFound, TierLimitExceeded
 from domain.models import Chain, LinkedWallet, Role, User
+from domain.tiers import Feature, allowed_chains
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,32 @@ def plan_unlink(
     if has_verified_email:
         return UnlinkPlan(target, email_becomes_primary=True)
     return UnlinkPlan(target, promote_wallet_id=remaining[0].id)
+
+
+def plan_set_primary(
+    wallets: Sequence[LinkedWallet], wallet_id: UUID, *, chain_limit: int, upgrade_url: str
+) -> LinkedWallet:
+    """The wallet to make primary: one of the user's own (`wallets`, oldest first;
+    another user's wallet id is NotFound), on a chain within the tier's limit.
+
+    A wallet over the limit after a downgrade is read-only: as the primary wallet's chain
+    comes first in `allowed_chains`, making it primary would move the limit onto its chain
+    and another chain's wallets over it — refused as TierLimitExceeded (chains)."""
+    target = next((w for w in wallets if w.id == wallet_id), None)
+    if target is None:
+        raise NotFound("No such wallet on this account.")
+    if target.chain not in allowed_chains(wallets, chain_limit):
+        current = len({w.chain for w in wallets})
+        raise TierLimitExceeded(
+            Feature.CHAINS.value,
+            upgrade_url,
+            limit=chain_limit,
+            current=current,
+            message="This wallet's chain is over your plan's limit of "
+            f"{chain_limit} chain(s), so it is read-only and cannot become primary; "
+            "upgrade to Pro to use it.",
+        )
+    return target
 
 
 def _same_address(chain: Chain, a: str, b: str) -> bool:

@@ -1,4 +1,4 @@
-"""Linked wallets: list, link (with a proven address), unlink, the primary wallet.
+"""Linked wallets: list, link (with a proven address), unlink, set the primary wallet.
 
 Called by `api/routers/me.py` (and `start_positions_fetch` by `services/accounts.py`
 for the wallet a first sign-in links). A link or unlink is committed, then the user's
@@ -8,9 +8,10 @@ cached portfolio and yield reads are dropped: the very next read shows it.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime
 
-from domain.accounts import WalletLinked, plan_unlink
+from domain.accounts import WalletLinked, plan_set_primary, plan_unlink
 from domain.errors import DependencyUnavailable, WalletAlreadyLinked
 from domain.models import Chain, LinkedWallet, User
 from domain.ports import Cache, JobQueue
@@ -104,3 +105,28 @@ async def unlink_wallet(uow: SqlUnitOfWork, cache: Cache, user: User, wallet_id:
     await uow.commit()
     await user_cache.drop_reads(cache, user.id)
     log.info("wallet_unlinked", chain=plan.wallet.chain.value, user_id=str(user.id))
+
+
+async def set_primary_wallet(
+    uow: SqlUnitOfWork, cache: Cache, user: User, wallet_id: uuid.UUID, app_origin: str
+) -> LinkedWallet:
+    """Make one of the user's wallets the primary one (404 for a wallet not theirs; 403
+    TIER_LIMIT for one over the tier's chain limit). Commits, then drops the user's cached
+    reads (the primary wallet's chain decides which chains stay within the limit).
+
+    Idempotent: the primary wallet again is no change. Under the user's row lock, so a
+    concurrent link or set-primary cannot leave two primaries or count stale chains."""
+    await uow.tier_usage.lock_user(user.id)
+    limits = await tiers.limits_for(uow, user)
+    target = plan_set_primary(
+        await uow.wallets.list_for_user(user.id),
+        wallet_id,
+        chain_limit=limits.chains,
+        upgrade_url=tiers.upgrade_url(app_origin),
+    )
+    if not target.is_primary:
+        await uow.wallets.set_primary(user.id, target.id)
+    await uow.commit()
+    await user_cache.drop_reads(cache, user.id)
+    log.info("wallet_made_primary", chain=target.chain.value, user_id=str(user.id))
+    return replace(target, is_primary=True)

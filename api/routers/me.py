@@ -29,6 +29,7 @@ from api.schemas.auth import (
     EthereumProof,
     LinkedWalletOut,
     NewApiKeyOut,
+    PrimaryWalletIn,
     SolanaProof,
     UserOut,
     WalletOut,
@@ -164,6 +165,36 @@ async def unlink(
 ) -> MetaEnvelope[DeletedOut, NoMeta]:
     await wallets.unlink_wallet(uow, resources.cache, principal.user, wallet_id)
     return one(DeletedOut(id=wallet_id))
+
+
+@router.patch(
+    "/wallets/{wallet_id}",
+    summary='Make a wallet the primary one (body {"primary": true}); a wallet over the '
+    "tier's chain limit cannot be",
+    responses={
+        403: {
+            "model": ErrorBody,
+            "description": "The wallet's chain is over the tier's number of chains (after a "
+            "downgrade: read-only) (`TIER_LIMIT`, details `{feature: chains, limit, current, "
+            "upgradeUrl}`), or CSRF / API-key read-only.",
+        }
+    },
+)
+async def set_primary(
+    wallet_id: uuid.UUID,
+    body: PrimaryWalletIn,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    resources: ResourcesDep,
+) -> MetaEnvelope[WalletOut, NoMeta]:
+    wallet = await wallets.set_primary_wallet(
+        uow,
+        resources.cache,
+        principal.user,
+        wallet_id,
+        resources.settings.effective_app_origin,
+    )
+    return one(wallet_out(wallet))
 
 
 # --- API keys ---------------------------------------------------------------------------

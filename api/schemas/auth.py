@@ -124,6 +124,13 @@ class LinkedWalletOut(WalletOut):
     )
 
 
+class PrimaryWalletIn(RequestModel):
+    primary: Literal[True] = Field(
+        description="Must be true: make this wallet the primary one (to change the primary "
+        "wallet, make another one primary)"
+    )
+
+
 class ApiKeyIn(RequestModel):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 

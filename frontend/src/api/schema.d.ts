@@ -544,7 +544,8 @@ export interface paths {
         delete: operations["unlinkWallet"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Make a wallet the primary one (body {"primary": true}); a wallet over the tier's chain limit cannot be */
+        patch: operations["updateMeWalletsByWalletId"];
         trace?: never;
     };
     "/api/me/wallets/atom": {
@@ -2076,6 +2077,11 @@ export interface components {
             data: components["schemas"]["VrsOut"];
             meta: components["schemas"]["VrsScoreMeta"];
         };
+        /** MetaEnvelope[WalletOut, NoMeta] */
+        MetaEnvelope_WalletOut_NoMeta_: {
+            data: components["schemas"]["WalletOut"];
+            meta: components["schemas"]["NoMeta"];
+        };
         /** MetaEnvelope[WatchedOut, NoMeta] */
         MetaEnvelope_WatchedOut_NoMeta_: {
             data: components["schemas"]["WatchedOut"];
@@ -2472,6 +2478,15 @@ export interface components {
             displayOnly: boolean;
             /** Period */
             period: string;
+        };
+        /** PrimaryWalletIn */
+        PrimaryWalletIn: {
+            /**
+             * Primary
+             * @description Must be true: make this wallet the primary one (to change the primary wallet, make another one primary)
+             * @constant
+             */
+            primary: true;
         };
         /** Readiness */
         Readiness: {
@@ -3566,6 +3581,7 @@ export type SchemaMetaEnvelopeUserOutNoMeta = components['schemas']['MetaEnvelop
 export type SchemaMetaEnvelopeValidatorDetailOutFreshness = components['schemas']['MetaEnvelope_ValidatorDetailOut_Freshness_'];
 export type SchemaMetaEnvelopeVrsHistoryOutVrsHistoryMeta = components['schemas']['MetaEnvelope_VrsHistoryOut_VrsHistoryMeta_'];
 export type SchemaMetaEnvelopeVrsOutVrsScoreMeta = components['schemas']['MetaEnvelope_VrsOut_VrsScoreMeta_'];
+export type SchemaMetaEnvelopeWalletOutNoMeta = components['schemas']['MetaEnvelope_WalletOut_NoMeta_'];
 export type SchemaMetaEnvelopeWatchedOutNoMeta = components['schemas']['MetaEnvelope_WatchedOut_NoMeta_'];
 export type SchemaMetaEnvelopeWebhookDeletedOutNoMeta = components['schemas']['MetaEnvelope_WebhookDeletedOut_NoMeta_'];
 export type SchemaMetaEnvelopeWebhookOutNoMeta = components['schemas']['MetaEnvelope_WebhookOut_NoMeta_'];
@@ -3590,6 +3606,7 @@ export type SchemaPositionOut = components['schemas']['PositionOut'];
 export type SchemaPositionPerformanceOut = components['schemas']['PositionPerformanceOut'];
 export type SchemaPositionYield = components['schemas']['PositionYield'];
 export type SchemaPriceOut = components['schemas']['PriceOut'];
+export type SchemaPrimaryWalletIn = components['schemas']['PrimaryWalletIn'];
 export type SchemaReadiness = components['schemas']['Readiness'];
 export type SchemaRealYieldSummaryOut = components['schemas']['RealYieldSummaryOut'];
 export type SchemaRewardOut = components['schemas']['RewardOut'];
@@ -7447,6 +7464,132 @@ export interface operations {
             };
             /** @description The account's last way to sign in cannot be unlinked (`LAST_LOGIN_METHOD`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected error occurred. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this request needs is temporarily unavailable (`DEPENDENCY_UNAVAILABLE`); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with DEPENDENCY_UNAVAILABLE). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateMeWalletsByWalletId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                wallet_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrimaryWalletIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaEnvelope_WalletOut_NoMeta_"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read, or a paging cursor this API did not issue (`INVALID_CURSOR`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The wallet's chain is over the tier's number of chains (after a downgrade: read-only) (`TIER_LIMIT`, details `{feature: chains, limit, current, upgradeUrl}`), or CSRF / API-key read-only. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body must be JSON (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

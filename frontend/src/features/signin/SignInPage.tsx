@@ -24,9 +24,16 @@ export function SignInPage() {
   }, [client, navigate, location.search]);
 
   if (me.isPending) return <PageSkeleton />;
+  // a notice handed over by the page that sent us here (e.g. "Your account was deleted.")
+  const notice = (location.state as { message?: unknown } | null)?.message;
 
   return (
     <main className="mx-auto min-h-dvh max-w-3xl space-y-8 px-4 py-10">
+      {typeof notice === "string" && (
+        <p role="status" className="rounded-lg border border-subtle bg-raised px-3 py-2 text-sm text-primary">
+          {notice}
+        </p>
+      )}
       <nav aria-label="StakeTrack" className="flex items-center justify-between">
         <a href="/" className="flex min-h-11 items-center gap-2 font-semibold text-primary">
           <span aria-hidden="true" className="grid h-8 w-8 place-items-center rounded-lg bg-brand text-on-brand">
