@@ -1,7 +1,7 @@
 // Settings: a section list beside the content on desktop, a scrollable row of tabs above
 // it on tablet and phone. Each section is its own lazy route.
-import { Suspense } from "react";
-import { NavLink, Outlet } from "react-router";
+import { Suspense, useEffect, useRef } from "react";
+import { NavLink, Outlet, useLocation } from "react-router";
 import { PageSkeleton } from "../../components/Skeleton";
 import { useMe } from "../../app/session";
 
@@ -21,11 +21,18 @@ const linkClass = ({ isActive }: { isActive: boolean }) =>
 
 export function SettingsLayout() {
   const me = useMe();
+  const nav = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+  // on phones the tabs scroll sideways: keep the current section's tab in view
+  useEffect(() => {
+    const current = nav.current?.querySelector<HTMLElement>('[aria-current="page"]');
+    current?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
+  }, [pathname]);
   return (
     <div className="mx-auto flex max-w-6xl flex-col gap-4 p-4 md:p-6 lg:flex-row lg:gap-8">
       <div className="lg:w-52 lg:shrink-0">
         <h1 className="mb-3 text-2xl font-semibold">Settings</h1>
-        <nav aria-label="Settings" className="-mx-1 flex gap-1 overflow-x-auto px-1 pb-1 lg:flex-col lg:overflow-visible">
+        <nav ref={nav} aria-label="Settings" className="-mx-1 flex gap-1 overflow-x-auto px-1 pb-1 lg:flex-col lg:overflow-visible">
           {SETTINGS_SECTIONS.map((section) => (
             <NavLink key={section.to} to={section.to} className={linkClass}>
               {section.label}
