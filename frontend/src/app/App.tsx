@@ -1,6 +1,6 @@
 import { QueryClientProvider } from "@tanstack/react-query";
 import { lazy, Suspense, useState } from "react";
-import { createBrowserRouter, Navigate, RouterProvider } from "react-router";
+import { createBrowserRouter, Navigate, RouterProvider, useLocation } from "react-router";
 import { makeQueryClient } from "./query";
 import { useMe } from "./session";
 import { Shell } from "./Shell";
@@ -34,10 +34,15 @@ function page(Page: React.ComponentType) {
 }
 
 /** `/`: the dashboard when signed in, else the sign-in page. */
+/** `/` goes to the dashboard (or sign-in, and back there after); a shared link's query
+ *  (`/?validator=…`) comes along. */
 function Home() {
   const me = useMe();
+  const { search } = useLocation();
   if (me.isPending) return <PageSkeleton />;
-  return <Navigate to={me.data ? "/dashboard" : "/signin"} replace />;
+  if (me.data) return <Navigate to={`/dashboard${search}`} replace />;
+  const next = search ? `?next=${encodeURIComponent(`/dashboard${search}`)}` : "";
+  return <Navigate to={`/signin${next}`} replace />;
 }
 
 /** Pages that need a session send signed-out visitors to /signin (and back after). */
