@@ -1,0 +1,243 @@
+// The validator detail and the validators page against the demo network (the e2e server
+// seeds 10 days of history, so scores have a daily history with drops): open the detail
+// from the dashboard and from a shared URL, read its history, watch it, a keyboard-only
+// pass through the panel; axe + screenshots of both.
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { makePro, myId, signInFresh, signInWithEthViaApi } from "./demo";
+import { lookAt } from "./look";
+
+type Point = { date: string; total: number | null; drop: boolean };
+type History = { data: { points: Point[]; lastDrop: { fell: number; causes: { factor: string }[] } | null }; meta: { days: number; maxDays: number } };
+type Position = { chain: string; validator: { id: string; address: string; name: string | null } };
+
+const dialog = (page: Page) => page.getByRole("dialog");
+
+async function csrf(page: Page): Promise<Record<string, string>> {
+  const token = (await page.context().cookies()).find((c) => c.name === "st_csrf")?.value ?? "";
+  return { "X-CSRF-Token": token };
+}
+
+async function history(request: APIRequestContext, id: string): Promise<History> {
+  const response = await request.get(`/api/vrs/${encodeURIComponent(id)}/history?days=30`);
+  expect(response.ok(), `history of ${id}`).toBe(true);
+  return (await response.json()) as History;
+}
+
+/** The whale's ETH positions once fetched (the wallet's fetch runs after sign-in). */
+async function whalePositions(page: Page): Promise<Position[]> {
+  let positions: Position[] = [];
+  await expect
+    .poll(
+      async () => {
+        const response = await page.request.get("/api/portfolio");
+        if (!response.ok()) return `status ${response.status()}`;
+        const body = (await response.json()) as { data: { positions: Position[]; chains: { fetchedAt: string | null }[] } };
+        positions = body.data.positions.filter((p) => p.chain === "eth");
+        return body.data.chains.length > 0 && body.data.chains.every((c) => c.fetchedAt !== null) && positions.length > 0 ? "fetched" : "pending";
+      },
+      { timeout: 120_000, intervals: [500, 1000, 2000] },
+    )
+    .toBe("fetched");
+  return positions;
+}
+
+/** A validator with scored days in the caller's view, one with a drop when there is one. */
+async function withHistory(request: APIRequestContext, ids: string[]): Promise<{ id: string; history: History }> {
+  let found: { id: string; history: History } | null = null;
+  for (const id of ids) {
+    const h = await history(request, id);
+    if (!h.data.points.some((p) => p.total !== null)) continue;
+    if (h.data.lastDrop) return { id, history: h };
+    found ??= { id, history: h };
+  }
+  if (!found) throw new Error(`none of ${ids.length} validators has a scored history (is the e2e server seeding history?)`);
+  return found;
+}
+
+async function unwatch(page: Page, id: string): Promise<void> {
+  await page.request.delete(`/api/watchlist/${encodeURIComponent(id)}`, { headers: await csrf(page) });
+}
+
+async function watched(page: Page): Promise<string[]> {
+  const body = (await (await page.request.get("/api/watchlist")).json()) as { data: { validatorId: string }[] };
+  return body.data.map((w) => w.validatorId);
+}
+
+test("from the dashboard: open a validator's detail, read its history, watch it, close it", async ({ page }) => {
+  await signInWithEthViaApi(page.request, "whale");
+  const positions = await whalePositions(page);
+  const { id, history: h } = await withHistory(
+    page.request,
+    positions.map((p) => p.validator.id),
+  );
+  await unwatch(page, id); // a rerun starts unwatched
+  const position = positions.find((p) => p.validator.id === id)!;
+  const label = position.validator.name ?? `Validator ${position.validator.address}`;
+
+  await page.goto("/dashboard");
+  const link = page.getByRole("table", { name: "Staking positions" }).getByRole("link", { name: `${label}: open validator details` });
+  await link.click();
+  await expect(page).toHaveURL(new RegExp(`[?&]validator=${encodeURIComponent(id)}`));
+  const panel = dialog(page);
+  await expect(panel.getByRole("heading", { name: label, level: 2 })).toBeVisible();
+
+  // the score: a free user sees three factors and two locked ones with the inline hint
+  await expect(panel.getByText("Basic VRS").or(panel.getByTestId("pending-hint"))).toBeVisible();
+  const meters = panel.getByRole("meter");
+  await expect(meters).toHaveCount(5);
+  await expect(panel.getByRole("meter", { name: /locked, shown with Pro$/ })).toHaveCount(2);
+  await expect(panel.getByText(/^Unlock all 5 factors/)).toBeVisible();
+
+  // the history: one row per scored day of the API's answer (free: 7 days, clamped)
+  const scored = h.data.points.filter((p) => p.total !== null);
+  const chart = panel.getByRole("group", { name: /^Risk score, last 7 days/ });
+  await expect(chart).toBeVisible();
+  await expect(panel.getByRole("table", { name: "Risk score, last 7 days" }).locator("tbody tr")).toHaveCount(scored.length);
+  await expect(panel.getByText("See 30 days of history with Pro.")).toBeVisible();
+  // the tooltip: the newest day when the chart gets focus, the day before with ←
+  await chart.focus();
+  const tooltip = panel.getByTestId("chart-tooltip").first();
+  await expect(tooltip).toContainText(`score ${scored[scored.length - 1]!.total}`);
+  if (scored.length > 1) {
+    await page.keyboard.press("ArrowLeft");
+    await expect(tooltip).toContainText(`score ${scored[scored.length - 2]!.total}`);
+  }
+  const drops = scored.filter((p) => p.drop);
+  await expect(panel.locator("[data-drop=true]")).toHaveCount(drops.length);
+  if (drops.length > 0) await expect(panel.getByTestId("drop-note")).toContainText(/^Fell by \d+ since \d+ \w{3} \d{4}/);
+  if (h.data.lastDrop) {
+    const why = panel.getByRole("region", { name: "Why the score changed" });
+    await expect(why).toContainText(`Fell by ${h.data.lastDrop.fell} since`);
+    await expect(why.getByRole("listitem")).toHaveCount(h.data.lastDrop.causes.length);
+  }
+  // the yield history beside it
+  await expect(panel.getByRole("heading", { name: "Real yield history" })).toBeVisible();
+  await expect(panel.getByRole("group", { name: /^Real yield, last \d+ days/ }).or(panel.getByText("No yield history yet."))).toBeVisible();
+
+  // watch it: the button says so, and the watchlist has it
+  const watch = panel.getByRole("button", { name: `Watch ${label}` });
+  await expect(watch).toHaveAttribute("aria-pressed", "false");
+  await watch.click();
+  await expect(watch).toHaveAttribute("aria-pressed", "true");
+  expect(await watched(page)).toContain(id);
+
+  // Escape closes it, the URL forgets it, focus is back on the link
+  await page.keyboard.press("Escape");
+  await expect(panel).toBeHidden();
+  await expect(page).not.toHaveURL(/validator=/);
+  await expect(link).toBeFocused();
+
+  // the validators page marks it as watched
+  await page.goto(`/validators?chain=eth`);
+  const row = page.getByTestId("validator-row").filter({ hasText: label });
+  if ((await row.count()) > 0) await expect(row.getByText("(on your watchlist)")).toBeAttached();
+  await unwatch(page, id);
+});
+
+test("a shared URL opens the detail on a fresh page; pro sees all five factors and 30 days", async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await signInFresh(page.request);
+  await makePro(browser, baseURL!, await myId(page.request));
+  // a validator of the SOL list with a scored history
+  const list = (await (await page.request.get("/api/validators?chain=sol&sort=vrs&limit=20")).json()) as { data: { id: string }[] };
+  const { id, history: h } = await withHistory(
+    page.request,
+    list.data.map((v) => v.id),
+  );
+  expect(h.meta.maxDays).toBe(30);
+
+  await page.goto(`/validators?validator=${encodeURIComponent(id)}`);
+  const panel = dialog(page);
+  await expect(panel).toBeVisible();
+  await expect(panel.getByText("Full VRS")).toBeVisible();
+  await expect(panel.getByRole("meter", { name: /locked/ })).toHaveCount(0);
+  await expect(panel.getByRole("meter", { name: /of 100/ }).first()).toBeVisible();
+  await expect(panel.getByRole("group", { name: /^Risk score, last 30 days/ })).toBeVisible();
+  await expect(panel.getByText("See 30 days of history with Pro.")).toHaveCount(0);
+  // 10 days seeded: the history is short, and says since when it is collected
+  await expect(panel.getByTestId("collected-since")).toContainText("History is collected since");
+  // the close button closes it
+  await panel.getByRole("button", { name: "Close validator details" }).click();
+  await expect(panel).toBeHidden();
+  await expect(page).toHaveURL(/\/validators$/);
+  await context.close();
+});
+
+test("keyboard only: open from the list, tab through the panel, watch with Enter and Space, Escape returns focus", async ({ page }) => {
+  await signInFresh(page.request);
+  await page.goto("/validators?chain=sol&sort=vrs");
+  const first = page.getByTestId("validator-row").first();
+  await expect(first).toBeVisible();
+  const link = first.getByRole("link");
+  await link.focus();
+  await page.keyboard.press("Enter");
+  const panel = dialog(page);
+  await expect(panel).toBeVisible();
+  const name = (await panel.getByRole("heading", { level: 2 }).textContent()) ?? "";
+  await expect(panel.getByRole("meter").first()).toBeVisible();
+
+  // Tab through everything: focus never leaves the dialog, and reaches the controls
+  const reached = new Set<string>();
+  for (let i = 0; i < 20; i++) {
+    await page.keyboard.press("Tab");
+    const where = await page.evaluate(() => {
+      const el = document.activeElement;
+      return {
+        inside: !!el?.closest("dialog"),
+        name: el?.getAttribute("aria-label") ?? el?.textContent?.trim() ?? "",
+        role: el?.getAttribute("role") ?? el?.tagName.toLowerCase() ?? "",
+      };
+    });
+    expect(where.inside, `tab ${i} stays in the dialog (${where.role} ${where.name})`).toBe(true);
+    reached.add(`${where.role}:${where.name}`);
+  }
+  const seen = [...reached].join("\n");
+  expect(seen).toContain("Close validator details");
+  expect(seen).toContain(`Watch ${name}`);
+  expect(seen).toMatch(/meter:Uptime: \d+ of 100/);
+
+  // the watch toggle: Enter watches, Space stops watching
+  const watch = panel.getByRole("button", { name: `Watch ${name}` });
+  await watch.focus();
+  await page.keyboard.press("Enter");
+  await expect(watch).toHaveAttribute("aria-pressed", "true");
+  await expect.poll(async () => (await watched(page)).length).toBe(1);
+  await watch.focus();
+  await page.keyboard.press("Space");
+  await expect(watch).toHaveAttribute("aria-pressed", "false");
+  await expect.poll(async () => (await watched(page)).length).toBe(0);
+
+  // the chart reads day by day with the arrow keys
+  const chart = panel.getByRole("group", { name: /^Risk score/ });
+  if ((await chart.count()) > 0) {
+    await chart.focus();
+    await page.keyboard.press("Home");
+    await expect(panel.getByTestId("chart-tooltip").first()).toContainText("first day shown");
+  }
+
+  await page.keyboard.press("Escape");
+  await expect(panel).toBeHidden();
+  await expect(link).toBeFocused();
+});
+
+test("look: the validators page and the detail (axe in both themes at three sizes)", async ({ page }) => {
+  await signInWithEthViaApi(page.request, "whale");
+  await page.goto("/validators?chain=sol&sort=vrs");
+  await lookAt(page, "validators", async (p) => {
+    await expect(p.getByRole("heading", { name: "Validators", level: 1 })).toBeVisible();
+    await expect(p.getByTestId("validator-row").or(p.getByTestId("validator-card")).first()).toBeVisible();
+  });
+  const list = (await (await page.request.get("/api/validators?chain=sol&sort=vrs&limit=20")).json()) as { data: { id: string }[] };
+  const { id } = await withHistory(
+    page.request,
+    list.data.map((v) => v.id),
+  );
+  await page.goto(`/validators?chain=sol&sort=vrs&validator=${encodeURIComponent(id)}`);
+  await lookAt(page, "validator-detail", async (p) => {
+    await expect(dialog(p)).toBeVisible();
+    await expect(dialog(p).getByRole("group", { name: /^Risk score/ })).toBeVisible();
+    await expect(dialog(p).getByRole("heading", { name: "Real yield history" })).toBeVisible();
+    await expect(dialog(p).locator(".animate-pulse")).toHaveCount(0);
+  });
+});
