@@ -79,7 +79,11 @@ test("from the dashboard: open a validator's detail, read its history, watch it,
   await link.click();
   await expect(page).toHaveURL(new RegExp(`[?&]validator=${encodeURIComponent(id)}`));
   const panel = dialog(page);
-  await expect(panel.getByRole("heading", { name: label, level: 2 })).toBeVisible();
+  const heading = panel.getByRole("heading", { level: 2 });
+  await expect(heading).toBeVisible();
+  // the detail's name: the validator's (an operator label for ETH), the position's otherwise
+  await expect(panel.getByTestId("validator-facts")).toBeVisible();
+  const title = (await heading.textContent()) ?? label;
 
   // the score: a free user sees three factors and two locked ones with the inline hint
   await expect(panel.getByText("Basic VRS").or(panel.getByTestId("pending-hint"))).toBeVisible();
@@ -115,7 +119,7 @@ test("from the dashboard: open a validator's detail, read its history, watch it,
   await expect(panel.getByRole("group", { name: /^Real yield, last \d+ days/ }).or(panel.getByText("No yield history yet."))).toBeVisible();
 
   // watch it: the button says so, and the watchlist has it
-  const watch = panel.getByRole("button", { name: `Watch ${label}` });
+  const watch = panel.getByRole("button", { name: `Watch ${title}` });
   await expect(watch).toHaveAttribute("aria-pressed", "false");
   await watch.click();
   await expect(watch).toHaveAttribute("aria-pressed", "true");
@@ -129,7 +133,7 @@ test("from the dashboard: open a validator's detail, read its history, watch it,
 
   // the validators page marks it as watched
   await page.goto(`/validators?chain=eth`);
-  const row = page.getByTestId("validator-row").filter({ hasText: label });
+  const row = page.getByTestId("validator-row").filter({ hasText: title });
   if ((await row.count()) > 0) await expect(row.getByText("(on your watchlist)")).toBeAttached();
   await unwatch(page, id);
 });
@@ -174,6 +178,7 @@ test("keyboard only: open from the list, tab through the panel, watch with Enter
   await page.keyboard.press("Enter");
   const panel = dialog(page);
   await expect(panel).toBeVisible();
+  await expect(panel.getByTestId("validator-facts")).toBeVisible();
   const name = (await panel.getByRole("heading", { level: 2 }).textContent()) ?? "";
   await expect(panel.getByRole("meter").first()).toBeVisible();
 
@@ -184,12 +189,14 @@ test("keyboard only: open from the list, tab through the panel, watch with Enter
     const where = await page.evaluate(() => {
       const el = document.activeElement;
       return {
-        inside: !!el?.closest("dialog"),
+        // a modal dialog makes the page inert: focus is in it, or (after its last
+        // control) in the browser's own UI, which leaves the body as activeElement
+        inside: !!el?.closest("dialog") || el === document.body,
         name: el?.getAttribute("aria-label") ?? el?.textContent?.trim() ?? "",
         role: el?.getAttribute("role") ?? el?.tagName.toLowerCase() ?? "",
       };
     });
-    expect(where.inside, `tab ${i} stays in the dialog (${where.role} ${where.name})`).toBe(true);
+    expect(where.inside, `tab ${i} stays in the dialog (${where.role} ${where.name.slice(0, 80)})`).toBe(true);
     reached.add(`${where.role}:${where.name}`);
   }
   const seen = [...reached].join("\n");
@@ -226,7 +233,7 @@ test("look: the validators page and the detail (axe in both themes at three size
   await page.goto("/validators?chain=sol&sort=vrs");
   await lookAt(page, "validators", async (p) => {
     await expect(p.getByRole("heading", { name: "Validators", level: 1 })).toBeVisible();
-    await expect(p.getByTestId("validator-row").or(p.getByTestId("validator-card")).first()).toBeVisible();
+    await expect(p.locator("[data-testid=validator-row]:visible, [data-testid=validator-card]:visible").first()).toBeVisible();
   });
   const list = (await (await page.request.get("/api/validators?chain=sol&sort=vrs&limit=20")).json()) as { data: { id: string }[] };
   const { id } = await withHistory(

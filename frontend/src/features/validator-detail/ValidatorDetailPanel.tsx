@@ -91,7 +91,7 @@ function Facts({ validatorId }: { validatorId: string }) {
   if (!validator.data) return null;
   const v = validator.data;
   return (
-    <dl className="grid grid-cols-3 gap-2 text-sm">
+    <dl className="grid grid-cols-3 gap-2 text-sm" data-testid="validator-facts">
       <div>
         <dt className="text-xs text-muted">Status</dt>
         <dd className="capitalize">{v.status}</dd>

@@ -85,7 +85,7 @@ export function fellText(points: number, since: string): string {
 /** The tooltip's (and the screen reader's) words for one day. */
 export function pointText(p: ScorePoint): string {
   const parts = [`${longDay(p.date)}: score ${p.total}`, deltaText(p)];
-  if (p.drop && p.dropPoints !== null && p.dropSince !== null) parts.push(fellText(p.dropPoints, p.dropSince).toLowerCase());
+  if (p.drop && p.dropPoints !== null && p.dropSince !== null) parts.push(`fell by ${p.dropPoints} since ${longDay(p.dropSince)}`);
   return parts.join(", ");
 }
 
