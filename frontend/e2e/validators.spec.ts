@@ -86,7 +86,7 @@ test("from the dashboard: open a validator's detail, read its history, watch it,
   const title = (await heading.textContent()) ?? label;
 
   // the score: a free user sees three factors and two locked ones with the inline hint
-  await expect(panel.getByText("Basic VRS").or(panel.getByTestId("pending-hint"))).toBeVisible();
+  await expect(panel.getByText("Basic VRS", { exact: true }).or(panel.getByTestId("pending-hint"))).toBeVisible();
   const meters = panel.getByRole("meter");
   await expect(meters).toHaveCount(5);
   await expect(panel.getByRole("meter", { name: /locked, shown with Pro$/ })).toHaveCount(2);
@@ -116,7 +116,7 @@ test("from the dashboard: open a validator's detail, read its history, watch it,
   }
   // the yield history beside it
   await expect(panel.getByRole("heading", { name: "Real yield history" })).toBeVisible();
-  await expect(panel.getByRole("group", { name: /^Real yield, last \d+ days/ }).or(panel.getByText("No yield history yet."))).toBeVisible();
+  await expect(panel.getByRole("group", { name: /^Real yield, last \d+ days/ }).or(panel.getByText(/^No yield history yet/))).toBeVisible();
 
   // watch it: the button says so, and the watchlist has it
   const watch = panel.getByRole("button", { name: `Watch ${title}` });
@@ -154,7 +154,7 @@ test("a shared URL opens the detail on a fresh page; pro sees all five factors a
   await page.goto(`/validators?validator=${encodeURIComponent(id)}`);
   const panel = dialog(page);
   await expect(panel).toBeVisible();
-  await expect(panel.getByText("Full VRS")).toBeVisible();
+  await expect(panel.getByText("Full VRS", { exact: true })).toBeVisible();
   await expect(panel.getByRole("meter", { name: /locked/ })).toHaveCount(0);
   await expect(panel.getByRole("meter", { name: /of 100/ }).first()).toBeVisible();
   await expect(panel.getByRole("group", { name: /^Risk score, last 30 days/ })).toBeVisible();

@@ -157,6 +157,8 @@ export function ValidatorDetailPanel({ validatorId, onClose }: { validatorId: st
         </div>
         <button
           type="button"
+          // showModal focuses this first (not the copy button before it)
+          autoFocus
           onClick={onClose}
           aria-label="Close validator details"
           className="inline-flex min-h-11 min-w-11 items-center justify-center rounded-lg text-secondary hover:bg-raised hover:text-primary"
@@ -175,20 +177,20 @@ export function ValidatorDetailPanel({ validatorId, onClose }: { validatorId: st
             <WatchButton validatorId={validatorId} label={title} />
           </div>
           <section aria-labelledby={`${titleId}-score`} className="flex flex-col gap-3">
-            <h3 id={`${titleId}-score`} className="text-base font-semibold">
+            <h3 id={`${titleId}-score`} className="font-semibold">
               Risk score
             </h3>
             <ScoreSummary validatorId={validatorId} />
           </section>
           <div className="grid gap-6 xl:grid-cols-2">
             <section aria-labelledby={`${titleId}-history`} className="flex min-w-0 flex-col gap-2">
-              <h3 id={`${titleId}-history`} className="text-base font-semibold">
+              <h3 id={`${titleId}-history`} className="font-semibold">
                 Score history
               </h3>
               <ScoreHistory validatorId={validatorId} />
             </section>
             <section aria-labelledby={`${titleId}-yield`} className="flex min-w-0 flex-col gap-2">
-              <h3 id={`${titleId}-yield`} className="text-base font-semibold">
+              <h3 id={`${titleId}-yield`} className="font-semibold">
                 Real yield history
               </h3>
               <YieldHistory validatorId={validatorId} />

@@ -18,7 +18,7 @@ export function YieldHistory({ validatorId }: { validatorId: string }) {
   }
   const { data, meta } = history.data;
   const points = data.points;
-  if (points.length === 0) return <p className="rounded-lg border border-dashed border-subtle p-4 text-sm text-secondary">No yield history yet.</p>;
+  if (points.length === 0) return <p className="rounded-lg border border-dashed border-subtle p-4 text-sm text-secondary">No yield history yet: the real yield is recorded once a day.</p>;
   const real = points.map((p) => Number(p.realYield) * 100);
   const nominal = points.map((p) => Number(p.nominalApy) * 100);
   const low = Math.min(0, ...real, ...nominal);
