@@ -229,7 +229,7 @@ test("keyboard only: open from the list, tab through the panel, watch with Enter
 });
 
 test("look: the validators page and the detail (axe in both themes at three sizes)", async ({ page }) => {
-  await signInWithEthViaApi(page.request, "whale");
+  await signInFresh(page.request);
   await page.goto("/validators?chain=sol&sort=vrs");
   await lookAt(page, "validators", async (p) => {
     await expect(p.getByRole("heading", { name: "Validators", level: 1 })).toBeVisible();
@@ -240,7 +240,8 @@ test("look: the validators page and the detail (axe in both themes at three size
     page.request,
     list.data.map((v) => v.id),
   );
-  await page.goto(`/validators?chain=sol&sort=vrs&validator=${encodeURIComponent(id)}`);
+  // over a short page (a new user's dashboard), so the full-page shots show the panel as seen
+  await page.goto(`/dashboard?validator=${encodeURIComponent(id)}`);
   await lookAt(page, "validator-detail", async (p) => {
     await expect(dialog(p)).toBeVisible();
     await expect(dialog(p).getByRole("group", { name: /^Risk score/ })).toBeVisible();

@@ -196,7 +196,7 @@ describe("ValidatorDetailPanel", () => {
     net.handler = async (request) => {
       const url = new URL(request.url);
       if (url.pathname.startsWith("/api/validators/")) return json({ error: "No such validator.", code: "NOT_FOUND", details: {} }, 404);
-      if (path === "/api/watchlist") return json({ data: [], meta: { limit: 0, watchLimit: 10, upgradeUrl: null } });
+      if (url.pathname === "/api/watchlist") return json({ data: [], meta: { limit: 0, watchLimit: 10, upgradeUrl: null } });
       return json({ error: "No such validator.", code: "NOT_FOUND", details: {} }, 404);
     };
     show("/dashboard?validator=atom:nobody");

@@ -110,6 +110,7 @@ function Facts({ validatorId }: { validatorId: string }) {
 
 export function ValidatorDetailPanel({ validatorId, onClose }: { validatorId: string; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const closeRef = useRef<HTMLButtonElement>(null);
   const titleId = useId();
   const validator = useValidator(validatorId);
   const chain = validatorId.slice(0, validatorId.indexOf(":")) as keyof typeof CHAIN_NAME;
@@ -123,7 +124,13 @@ export function ValidatorDetailPanel({ validatorId, onClose }: { validatorId: st
     if (typeof dialog.showModal === "function") {
       if (!dialog.open) dialog.showModal();
     } else dialog.setAttribute("open", "");
+    closeRef.current?.focus(); // not the copy button that comes first
+    // the page behind stays put while the panel scrolls (a bottom sheet on phones)
+    const root = document.documentElement;
+    const overflow = root.style.overflow;
+    root.style.overflow = "hidden";
     return () => {
+      root.style.overflow = overflow;
       if (typeof dialog.close === "function" && dialog.open) dialog.close();
     };
   }, []);
@@ -156,9 +163,8 @@ export function ValidatorDetailPanel({ validatorId, onClose }: { validatorId: st
           </p>
         </div>
         <button
+          ref={closeRef}
           type="button"
-          // showModal focuses this first (not the copy button before it)
-          autoFocus
           onClick={onClose}
           aria-label="Close validator details"
           className="inline-flex min-h-11 min-w-11 items-center justify-center rounded-lg text-secondary hover:bg-raised hover:text-primary"

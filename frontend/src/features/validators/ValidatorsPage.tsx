@@ -49,12 +49,15 @@ function WatchedMark({ watched }: { watched: boolean }) {
   );
 }
 
-function NameCell({ v, watched }: { v: ValidatorRow; watched: boolean }) {
+/** `stretch`: the link covers its card (the card's `relative` box), so a tap anywhere opens it. */
+function NameCell({ v, watched, stretch = false }: { v: ValidatorRow; watched: boolean; stretch?: boolean }) {
   return (
     <div className="flex min-w-0 items-center gap-1.5">
       <ValidatorLink
         validatorId={v.id}
-        className="truncate font-medium text-primary underline decoration-subtle underline-offset-4 hover:decoration-brand"
+        className={`truncate font-medium text-primary underline decoration-subtle underline-offset-4 hover:decoration-brand ${
+          stretch ? "after:absolute after:inset-0 after:rounded-xl after:content-['']" : ""
+        }`}
         aria-label={`${rowLabel(v)}: open validator details`}
       >
         {rowLabel(v)}
@@ -78,8 +81,15 @@ function Rows({ rows, watchlist, caption }: { rows: ValidatorRow[]; watchlist: W
   return (
     <>
       <div className="hidden overflow-hidden rounded-xl border border-subtle bg-surface lg:block">
-        <table className="w-full text-sm">
+        <table className="w-full table-fixed text-sm">
           <caption className="sr-only">{caption}</caption>
+          <colgroup>
+            <col className="w-[34%]" />
+            <col className="w-[22%]" />
+            <col className="w-[18%]" />
+            <col className="w-[13%]" />
+            <col className="w-[13%]" />
+          </colgroup>
           <thead className="bg-raised text-left text-xs text-secondary">
             <tr>
               <th scope="col" className="px-4 py-3 font-medium">
@@ -110,7 +120,7 @@ function Rows({ rows, watchlist, caption }: { rows: ValidatorRow[]; watchlist: W
                   if (!(event.target as HTMLElement).closest("a,button")) open(v.id);
                 }}
               >
-                <td className="max-w-72 px-4 py-2">
+                <td className="px-4 py-2">
                   <NameCell v={v} watched={isWatched(watchlist, v.id)} />
                 </td>
                 <td className="px-4 py-2">
@@ -131,7 +141,7 @@ function Rows({ rows, watchlist, caption }: { rows: ValidatorRow[]; watchlist: W
           <li key={v.id} data-testid="validator-card" className="relative rounded-xl border border-subtle bg-surface p-4">
             <div className="flex items-start justify-between gap-2">
               <div className="min-w-0">
-                <NameCell v={v} watched={isWatched(watchlist, v.id)} />
+                <NameCell v={v} watched={isWatched(watchlist, v.id)} stretch />
                 <div className="text-xs capitalize text-muted">
                   {CHAIN_SYMBOL[v.chain]} · {v.status}
                 </div>
