@@ -168,6 +168,15 @@ test("a shared URL opens the detail on a fresh page; pro sees all five factors a
   await context.close();
 });
 
+// `/` sends a signed-in visitor to /dashboard without the query (App.tsx's Home), so a
+// shared `/?validator=` link loses the validator; shared links are `validatorHref`'s
+// `/validators?validator=` (tested above). Un-fixme when Home keeps the search.
+test.fixme("a shared link on / keeps the validator", async ({ page }) => {
+  await signInFresh(page.request);
+  await page.goto("/?validator=sol%3AHarbor");
+  await expect(page).toHaveURL(/validator=sol%3AHarbor/);
+});
+
 test("keyboard only: open from the list, tab through the panel, watch with Enter and Space, Escape returns focus", async ({ page }) => {
   await signInFresh(page.request);
   await page.goto("/validators?chain=sol&sort=vrs");

@@ -1,6 +1,7 @@
 // The score's daily history (story 4.4): 0–100 over the bands, the change to the day
 // before on hover, focus or touch, red markers on drops ("fell by X since DATE"), and why
 // the last drop happened (the factors that moved, as the alerts attribute a drop).
+import { useId } from "react";
 import { Skeleton } from "../../components/Skeleton";
 import { UpgradeHint } from "../../components/UpgradeHint";
 import { BANDS, collectedSince, deltaText, fellText, longDay, pointText, scoredSeries, signed, todayUtc } from "./chart";
@@ -11,9 +12,10 @@ import { TimeChart } from "./TimeChart";
 const BAND_COLOR = { red: "var(--st-vrs-red)", yellow: "var(--st-vrs-yellow)", green: "var(--st-vrs-green)" } as const;
 
 export function WhyItChanged({ drop, basic }: { drop: LastDrop; basic: boolean }) {
+  const headingId = useId();
   return (
-    <section aria-labelledby="why-heading" className="flex flex-col gap-2 rounded-lg border border-subtle bg-base/40 p-3">
-      <h4 id="why-heading" className="text-sm font-semibold">
+    <section aria-labelledby={headingId} className="flex flex-col gap-2 rounded-lg border border-subtle bg-base/40 p-3">
+      <h4 id={headingId} className="text-sm font-semibold">
         Why the score changed
       </h4>
       <p className="text-sm text-secondary">
