@@ -54,6 +54,26 @@ async function withHistory(request: APIRequestContext, ids: string[]): Promise<{
   return found;
 }
 
+/** A SOL validator whose history (the caller's view) has a drop: the lowest scores of
+ *  the list (keyset pages by score) are where drops are; null when none has one. */
+async function withDrop(request: APIRequestContext): Promise<{ id: string; history: History } | null> {
+  type Page = { data: { id: string; vrs: { total: number | null } }[]; meta: { nextCursor?: string | null } };
+  const low: string[] = [];
+  let cursor: string | null | undefined = null;
+  for (let pages = 0; pages < 10; pages++) {
+    const query: string = `/api/validators?chain=sol&sort=vrs&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const page = (await (await request.get(query)).json()) as Page;
+    low.push(...page.data.filter((v) => v.vrs.total !== null && v.vrs.total < 90).map((v) => v.id));
+    cursor = page.meta.nextCursor;
+    if (!cursor) break;
+  }
+  for (const id of low.reverse().slice(0, 20)) {
+    const h = await history(request, id);
+    if (h.data.lastDrop) return { id, history: h };
+  }
+  return null;
+}
+
 async function unwatch(page: Page, id: string): Promise<void> {
   await page.request.delete(`/api/watchlist/${encodeURIComponent(id)}`, { headers: await csrf(page) });
 }
@@ -244,11 +264,25 @@ test("look: the validators page and the detail (axe in both themes at three size
     await expect(p.getByRole("heading", { name: "Validators", level: 1 })).toBeVisible();
     await expect(p.locator("[data-testid=validator-row]:visible, [data-testid=validator-card]:visible").first()).toBeVisible();
   });
-  const list = (await (await page.request.get("/api/validators?chain=sol&sort=vrs&limit=20")).json()) as { data: { id: string }[] };
-  const { id } = await withHistory(
-    page.request,
-    list.data.map((v) => v.id),
-  );
+  // a validator whose score dropped: the chart's red markers and "why" are in the shots
+  const dropped = await withDrop(page.request);
+  test.info().annotations.push({ type: "validator-detail", description: dropped ? `with a drop: ${dropped.id}` : "no dropped validator found" });
+  let id = dropped?.id;
+  if (!id) {
+    const list = (await (await page.request.get("/api/validators?chain=sol&sort=vrs&limit=20")).json()) as { data: { id: string }[] };
+    id = (await withHistory(page.request, list.data.map((v) => v.id))).id;
+  }
+  if (dropped) {
+    // read the drop: one red marker per flagged day, the note and why it fell
+    await page.goto(`/validators?chain=sol&validator=${encodeURIComponent(id)}`);
+    const panel = dialog(page);
+    const flagged = dropped.history.data.points.filter((p) => p.drop);
+    await expect(panel.locator("[data-drop=true]")).toHaveCount(flagged.length);
+    await expect(panel.getByTestId("drop-note")).toContainText(/^Fell by \d+ since/);
+    const why = panel.getByRole("region", { name: "Why the score changed" });
+    await expect(why).toContainText(`Fell by ${dropped.history.data.lastDrop!.fell} since`);
+    await expect(why.getByRole("listitem")).toHaveCount(dropped.history.data.lastDrop!.causes.length);
+  }
   // over a short page (a new user's dashboard), so the full-page shots show the panel as seen
   await page.goto(`/dashboard?validator=${encodeURIComponent(id)}`);
   await lookAt(page, "validator-detail", async (p) => {
