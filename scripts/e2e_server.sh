@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # The server the end-to-end suite drives: `staketrack serve` on the demo network with a
-# fresh data directory, the built SPA, chain data and 10 days of history seeded before it
-# listens.
+# fresh data directory, the built SPA, chain data fetched before it listens.
 #   E2E_PORT (8765)  E2E_DATA_DIR (frontend/test-results/e2e-data-$E2E_PORT)
 # The last step execs the server, so the PID Playwright stops is the server itself.
 set -euo pipefail
@@ -20,7 +19,5 @@ unset DATABASE_URL REDIS_URL
 rm -rf "$DATA_DIR"
 mkdir -p "$DATA_DIR"
 .venv/bin/staketrack migrate >/dev/null
-# fetch every chain and backfill 10 days (~15 s), so risk scores have a daily history
-# (scored from day 6 on, with drops) for the validator detail's charts
-.venv/bin/staketrack demo seed --days 10 --workers 1 >"$DATA_DIR/fetch.log" 2>&1 || { cat "$DATA_DIR/fetch.log" >&2; exit 1; }
+.venv/bin/staketrack fetch --chain all >"$DATA_DIR/fetch.log" 2>&1 || { cat "$DATA_DIR/fetch.log" >&2; exit 1; }
 exec .venv/bin/staketrack serve

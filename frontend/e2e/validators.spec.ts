@@ -1,7 +1,11 @@
-// The validator detail and the validators page against the demo network (the e2e server
-// seeds 10 days of history, so scores have a daily history with drops): open the detail
+// The validator detail and the validators page against the demo network: open the detail
 // from the dashboard and from a shared URL, read its history, watch it, a keyboard-only
-// pass through the panel; axe + screenshots of both.
+// pass through the panel; axe + screenshots of both. First `staketrack demo seed` backfills
+// 10 days on the server's own database (as the rewards spec does), so risk scores have a
+// daily history (scored from about day 6 on) with drops.
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { makePro, myId, signInFresh, signInWithEthViaApi } from "./demo";
 import { lookAt } from "./look";
@@ -11,6 +15,19 @@ type History = { data: { points: Point[]; lastDrop: { fell: number; causes: { fa
 type Position = { chain: string; validator: { id: string; address: string; name: string | null } };
 
 const dialog = (page: Page) => page.getByRole("dialog");
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const DATA_DIR = process.env.E2E_DATA_DIR ?? join(ROOT, "frontend", "test-results", `e2e-data-${process.env.E2E_PORT ?? "8765"}`);
+
+/** 10 days of history through the CLI on the server's embedded database (the server
+ *  drops its cached reads when another process writes: infrastructure/cache/memory.py). */
+test.beforeAll(async () => {
+  test.setTimeout(600_000);
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR, NETWORK: "demo", LOG_LEVEL: "WARNING", LOG_FORMAT: "console" };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  await promisify(execFile)(join(ROOT, ".venv", "bin", "staketrack"), ["demo", "seed", "--days", "10", "--workers", "1"], { env, cwd: ROOT, timeout: 600_000 });
+});
 
 async function csrf(page: Page): Promise<Record<string, string>> {
   const token = (await page.context().cookies()).find((c) => c.name === "st_csrf")?.value ?? "";
@@ -50,7 +67,7 @@ async function withHistory(request: APIRequestContext, ids: string[]): Promise<{
     if (h.data.lastDrop) return { id, history: h };
     found ??= { id, history: h };
   }
-  if (!found) throw new Error(`none of ${ids.length} validators has a scored history (is the e2e server seeding history?)`);
+  if (!found) throw new Error(`none of ${ids.length} validators has a scored history (did the demo seed run?)`);
   return found;
 }
 
