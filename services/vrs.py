@@ -16,6 +16,7 @@ from domain.errors import NotFound
 from domain.models import Chain, Tier
 from domain.ports import Cache, ReadInvalidation
 from domain.vrs import VrsScore, VrsStatus, score_validator
+from domain.vrs.drops import last_drop
 from domain.vrs.history import DROP_DAYS, daily_points
 from domain.vrs.methodology import Methodology, methodology
 from domain.vrs.pending import PendingScore, pending_score
@@ -85,7 +86,8 @@ async def read_history(
     today: date,
 ) -> HistoryRead:
     """The last score of each of the last `days` days up to `today` (default and cap:
-    the tier's history days; more is clamped, not refused), oldest first."""
+    the tier's history days; more is clamped, not refused), oldest first, with the newest
+    drop among them and the factors that moved (in the tier's view)."""
     limits = await tiers.limits_for(uow, tier)
     cap = limits.history_days
     shown = min(days or cap, cap)
@@ -106,6 +108,7 @@ async def read_history(
         days=shown,
         requested_days=days,
         clamped=days is not None and days > cap,
+        last_drop=last_drop(points, scores, limits.vrs_factors),
     )
 
 

@@ -11,9 +11,11 @@ from api.schemas.vrs import (
     MethodologyOut,
     MethodWindowOut,
     View,
+    VrsFactorChangeOut,
     VrsFactorOut,
     VrsHistoryMeta,
     VrsHistoryOut,
+    VrsLastDropOut,
     VrsOut,
     VrsPointOut,
     VrsScoreMeta,
@@ -21,6 +23,7 @@ from api.schemas.vrs import (
 )
 from domain.models import Chain
 from domain.vrs import METHODOLOGY_VERSION, ScoreConfidence, VrsStatus
+from domain.vrs.drops import LastDrop
 from domain.vrs.methodology import Methodology
 from domain.vrs.reads import HistoryRead, ScoreRead
 from domain.vrs.tiers import VrsView, configured_share, visible_factors
@@ -129,6 +132,26 @@ def history_out(read: HistoryRead) -> VrsHistoryOut:
             )
             for p in read.points
         ],
+        last_drop=_last_drop_out(read.last_drop),
+    )
+
+
+def _last_drop_out(drop: LastDrop | None) -> VrsLastDropOut | None:
+    if drop is None:
+        return None
+    causes = [
+        VrsFactorChangeOut(factor=c.factor, before=c.before, after=c.after, delta=c.delta)
+        for c in drop.causes
+    ]
+    return VrsLastDropOut.model_validate(
+        {
+            "from": drop.since,  # a keyword in Python: the field is `from_`
+            "to": drop.day,
+            "before": drop.before,
+            "after": drop.after,
+            "fell": drop.fell,
+            "causes": causes,
+        }
     )
 
 

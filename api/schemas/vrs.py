@@ -75,6 +75,25 @@ class VrsPointOut(ApiModel):
     drop_since: dt.date | None
 
 
+class VrsFactorChangeOut(ApiModel):
+    factor: Factor
+    before: int = Field(description="The factor's score on the day it fell from (0-100)")
+    after: int = Field(description="Its score on the day it fell to")
+    delta: int = Field(description="after - before (negative: it fell)")
+
+
+class VrsLastDropOut(ApiModel):
+    """The newest flagged drop of the points shown and why: the factors whose scores
+    changed between the two days, as the alerts attribute a drop (the tier's factors)."""
+
+    from_: dt.date = Field(alias="from", description="The day of the higher score")
+    to: dt.date = Field(description="The day it fell to")
+    before: int
+    after: int
+    fell: int = Field(description="Points it fell (before - after)")
+    causes: list[VrsFactorChangeOut] = Field(description="The biggest fall first; may be empty")
+
+
 class VrsHistoryOut(ApiModel):
     validator_id: str
     chain: Chain
@@ -82,6 +101,9 @@ class VrsHistoryOut(ApiModel):
     view: View
     first_scored_at: UtcDatetime | None = Field(description="History is collected from then on")
     points: list[VrsPointOut] = Field(description="One per day with a score, oldest first")
+    last_drop: VrsLastDropOut | None = Field(
+        default=None, description="The newest drop among the points, and why (null: none)"
+    )
 
 
 class MethodFactorOut(ApiModel):

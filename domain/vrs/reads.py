@@ -8,6 +8,7 @@ from datetime import datetime
 
 from domain.models import Chain
 from domain.tiers import TierLimits
+from domain.vrs.drops import LastDrop
 from domain.vrs.history import HistoryPoint
 from domain.vrs.model import FACTORS, VrsScore
 from domain.vrs.pending import PendingScore
@@ -50,6 +51,7 @@ class HistoryRead:
     days: int  # days shown
     requested_days: int | None
     clamped: bool  # more days were asked for than the tier allows
+    last_drop: LastDrop | None = None  # the newest drop shown, and why it fell
 
     @property
     def full(self) -> bool:

@@ -366,3 +366,36 @@ async def test_every_vrs_route_declares_typed_data_and_meta(start_app: Any) -> N
     assert {"tier", "days", "requestedDays", "maxDays", "clamped", "upgradeUrl"} <= set(
         metas[history]["properties"]
     )
+
+
+async def test_history_explains_the_last_drop_within_the_tiers_factors(start_app: Any) -> None:
+    # uptime and the pro-only performance fall 3 days ago; commission rises a little
+    scores = [stored((90, 90, 90, 90, 90), at=NOW - timedelta(days=d)) for d in range(4, 10)]
+    scores += [stored((40, 90, 95, 20, 90), at=NOW - timedelta(days=d)) for d in range(3)]
+    async with start_app() as (app, client):
+        await setup(app, scores)
+        free = (await client.get(f"/api/vrs/sol:{VOTE}/history")).json()
+        pro = (
+            await client.get(
+                f"/api/vrs/sol:{VOTE}/history", headers=await signed_in(app, client, pro=True)
+            )
+        ).json()
+        calm = await client.get(f"/api/vrs/sol:{VOTE}/history?days=1")
+    since = (NOW - timedelta(days=4)).date().isoformat()
+    assert pro["data"]["lastDrop"] == {
+        "from": since,
+        "to": NOW.date().isoformat(),
+        "before": 90,
+        "after": 66,  # (30·40 + 25·90 + 20·95 + 15·20 + 10·90) / 100 = 65.5
+        "fell": 24,
+        "causes": [
+            {"factor": "performance", "before": 90, "after": 20, "delta": -70},
+            {"factor": "uptime", "before": 90, "after": 40, "delta": -50},
+            {"factor": "commission", "before": 90, "after": 95, "delta": 5},
+        ],
+    }
+    free_drop = free["data"]["lastDrop"]
+    assert [c["factor"] for c in free_drop["causes"]] == ["uptime", "commission"]  # no pro factor
+    assert (free_drop["before"], free_drop["after"]) == (90, 71)  # (30·40+25·90+20·95)/75
+    # one day shown: today's drop still counts (the days before are looked at)
+    assert calm.json()["data"]["lastDrop"]["from"] == since

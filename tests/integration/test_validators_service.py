@@ -17,9 +17,14 @@ from domain.errors import NotFound
 from domain.freshness import Freshness
 from domain.models import Chain, Tier
 from domain.validators import ListedValidator, ListFilter, PagePosition, ValidatorSort
+from domain.vrs import FACTORS, Factor, ScoreConfidence, VrsScore, VrsStatus
+from domain.vrs.config import DEFAULT_WEIGHTS
+from domain.vrs.drops import FactorChange
 from domain.vrs.methodology import Methodology
+from domain.vrs.model import total_of
 from infrastructure.db.models import ValidatorObservationRow, ValidatorRow
 from infrastructure.db.repositories.chain_data import ChainDataRepository
+from infrastructure.db.repositories.vrs import VrsScoreRepository
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.resources import Resources
 from services import validators, vrs
@@ -144,3 +149,40 @@ async def test_the_step_scores_and_counts(resources: Resources) -> None:
     async with uow() as reading:
         read = await vrs.read_score(reading, Chain.SOL, scored, Tier.FREE)
     assert read.score is not None and read.score.calculated_at == hour
+
+
+async def test_the_history_explains_its_last_drop_in_the_tiers_view(resources: Resources) -> None:
+    # scores cannot be deleted: a validator and days of its own, long ago
+    address = TAG + "Dropped"
+    today = datetime(2013, 1, 1, 12, tzinfo=UTC) + timedelta(days=uuid.uuid4().int % 3000)
+
+    def score(days_ago: int, factors: tuple[int, ...]) -> VrsScore:
+        scores = dict(zip(FACTORS, factors, strict=True))
+        return VrsScore(
+            chain=Chain.SOL,
+            validator=address,
+            calculated_at=today - timedelta(days=days_ago),
+            status=VrsStatus.SCORED,
+            total=total_of(scores, DEFAULT_WEIGHTS),
+            scores=scores,
+            weights=dict(DEFAULT_WEIGHTS),
+            data_days=30,
+            confidence=ScoreConfidence.MEDIUM,
+        )
+
+    stored = [score(d, (90, 90, 90, 90, 90)) for d in range(4, 8)]
+    stored += [score(d, (40, 90, 90, 20, 90)) for d in range(2)]
+    async with resources.session_factory() as session, session.begin():
+        await ChainDataRepository(session).upsert_validators(
+            [Validator(Chain.SOL, address, ValidatorStatus.ACTIVE, 1, today)]
+        )
+        await VrsScoreRepository(session).add(stored)
+    async with SqlUnitOfWork(resources.session_factory) as uow:
+        free = await vrs.read_history(uow, Chain.SOL, address, Tier.FREE, None, today.date())
+        pro = await vrs.read_history(uow, Chain.SOL, address, Tier.PRO, None, today.date())
+    assert free.last_drop is not None and pro.last_drop is not None
+    assert free.last_drop.since == (today - timedelta(days=4)).date() == pro.last_drop.since
+    assert free.last_drop.day == today.date()
+    assert free.last_drop.causes == (FactorChange(Factor.UPTIME, 90, 40),)  # no locked factor
+    assert [c.factor for c in pro.last_drop.causes] == [Factor.PERFORMANCE, Factor.UPTIME]
+    assert (pro.last_drop.before, pro.last_drop.after) == (90, 65)  # 30·40+25·90+20·90+15·20+10·90

@@ -2956,6 +2956,25 @@ export interface components {
          * @enum {string}
          */
         ValidatorStatus: "active" | "inactive" | "pending" | "delinquent" | "jailed" | "tombstoned" | "slashed" | "exiting" | "exited";
+        /** VrsFactorChangeOut */
+        VrsFactorChangeOut: {
+            /**
+             * After
+             * @description Its score on the day it fell to
+             */
+            after: number;
+            /**
+             * Before
+             * @description The factor's score on the day it fell from (0-100)
+             */
+            before: number;
+            /**
+             * Delta
+             * @description after - before (negative: it fell)
+             */
+            delta: number;
+            factor: components["schemas"]["Factor"];
+        };
         /** VrsFactorOut */
         VrsFactorOut: {
             band: components["schemas"]["Band"] | null;
@@ -3022,6 +3041,8 @@ export interface components {
              * @description History is collected from then on
              */
             firstScoredAt: string | null;
+            /** @description The newest drop among the points, and why (null: none) */
+            lastDrop?: components["schemas"]["VrsLastDropOut"] | null;
             /**
              * Points
              * @description One per day with a score, oldest first
@@ -3034,6 +3055,39 @@ export interface components {
              * @enum {string}
              */
             view: "basic" | "full";
+        };
+        /**
+         * VrsLastDropOut
+         * @description The newest flagged drop of the points shown and why: the factors whose scores
+         *     changed between the two days, as the alerts attribute a drop (the tier's factors).
+         */
+        VrsLastDropOut: {
+            /** After */
+            after: number;
+            /** Before */
+            before: number;
+            /**
+             * Causes
+             * @description The biggest fall first; may be empty
+             */
+            causes: components["schemas"]["VrsFactorChangeOut"][];
+            /**
+             * Fell
+             * @description Points it fell (before - after)
+             */
+            fell: number;
+            /**
+             * From
+             * Format: date
+             * @description The day of the higher score
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             * @description The day it fell to
+             */
+            to: string;
         };
         /** VrsOut */
         VrsOut: {
@@ -3633,9 +3687,11 @@ export type SchemaValidatorOut = components['schemas']['ValidatorOut'];
 export type SchemaValidatorRef = components['schemas']['ValidatorRef'];
 export type SchemaValidatorSort = components['schemas']['ValidatorSort'];
 export type SchemaValidatorStatus = components['schemas']['ValidatorStatus'];
+export type SchemaVrsFactorChangeOut = components['schemas']['VrsFactorChangeOut'];
 export type SchemaVrsFactorOut = components['schemas']['VrsFactorOut'];
 export type SchemaVrsHistoryMeta = components['schemas']['VrsHistoryMeta'];
 export type SchemaVrsHistoryOut = components['schemas']['VrsHistoryOut'];
+export type SchemaVrsLastDropOut = components['schemas']['VrsLastDropOut'];
 export type SchemaVrsOut = components['schemas']['VrsOut'];
 export type SchemaVrsPointOut = components['schemas']['VrsPointOut'];
 export type SchemaVrsScoreMeta = components['schemas']['VrsScoreMeta'];

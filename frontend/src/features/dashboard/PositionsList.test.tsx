@@ -1,4 +1,5 @@
 import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { createMemoryRouter, RouterProvider } from "react-router";
 import { afterEach, describe, expect, it } from "vitest";
 import type { PositionView } from "./position-view";
 import { PositionsList, validatorLabel } from "./PositionsList";
@@ -64,5 +65,26 @@ describe("PositionsList", () => {
     expect(validatorLabel({ validatorName: "Chorus One", validatorAddress: "x" })).toBe("Chorus One");
     expect(validatorLabel({ validatorName: null, validatorAddress: "14928" })).toBe("Validator 14928");
     expect(validatorLabel({ validatorName: null, validatorAddress: "cosmosvaloper1abcdefghijklmnop" })).toBe("cosmos…mnop");
+  });
+
+  it("the validator's name and its score open the validator detail over the dashboard", () => {
+    const scored: PositionView = { ...base, vrs: { total: 85, band: "green", confidence: "high", status: "scored" } };
+    const router = createMemoryRouter([{ path: "/dashboard", element: <PositionsList positions={[scored]} currency="usd" /> }], {
+      initialEntries: ["/dashboard?chain=eth"],
+    });
+    render(<RouterProvider router={router} />);
+    const row = within(table()).getAllByRole("row")[1]!;
+    const name = within(row).getByRole("link", { name: "Validator 14928: open validator details" });
+    expect(name.getAttribute("href")).toBe("/dashboard?chain=eth&validator=eth%3A14928");
+    const score = within(row).getByRole("link", { name: "Risk score of Validator 14928: 85 of 100, open the details" });
+    expect(score.getAttribute("href")).toBe(name.getAttribute("href"));
+    fireEvent.click(name);
+    expect(router.state.location.search).toBe("?chain=eth&validator=eth%3A14928");
+  });
+
+  it("outside a router (a plain render) the name is still a link to the detail", () => {
+    render(<PositionsList positions={[base]} currency="usd" />);
+    const link = within(table()).getByRole("link", { name: "Validator 14928: open validator details" });
+    expect(link.getAttribute("href")).toContain("?validator=eth%3A14928");
   });
 });

@@ -1,5 +1,6 @@
 // The positions: a table on desktop (≥ 1024 px), cards below; each with its real yield
-// (breakdown on demand), its Validator Risk Score and the age of its data.
+// (breakdown on demand), its Validator Risk Score and the age of its data. The validator's
+// name and its score open the validator detail over the dashboard (`?validator=`).
 import { Fragment, useState } from "react";
 import { ConfidenceBadge } from "../../components/ConfidenceBadge";
 import { CopyButton } from "../../components/CopyButton";
@@ -7,6 +8,7 @@ import { Icon } from "../../components/Icon";
 import { FreshnessIndicator } from "../../components/FreshnessIndicator";
 import { RealYieldBar } from "../../components/RealYieldBar";
 import { VrsBadge, VrsPending } from "../../components/VrsBadge";
+import { ValidatorLink } from "../validator-detail/ValidatorLink";
 import { CHAIN_SYMBOL, formatAmount, formatFiat, formatRate, rateTone, shortAddress, type Currency } from "../../lib/format";
 import type { PositionView } from "./position-view";
 
@@ -23,9 +25,13 @@ function ValidatorCell({ p }: { p: PositionView }) {
   return (
     <div className="flex min-w-0 items-center gap-1">
       <div className="min-w-0">
-        <div className="truncate font-medium" title={p.validatorAddress}>
+        <ValidatorLink
+          validatorId={p.validatorId}
+          className="block truncate font-medium text-primary underline decoration-subtle underline-offset-4 hover:decoration-brand"
+          aria-label={`${validatorLabel(p)}: open validator details`}
+        >
           {validatorLabel(p)}
-        </div>
+        </ValidatorLink>
         <div className="text-xs text-muted">
           {CHAIN_SYMBOL[p.chain]} · {p.kind}
         </div>
@@ -57,7 +63,13 @@ function Vrs({ p }: { p: PositionView }) {
   if (p.vrs.status !== "scored" || p.vrs.total === null) return <VrsPending />;
   return (
     <span className="inline-flex flex-wrap items-center gap-1">
-      <VrsBadge total={p.vrs.total} band={p.vrs.band} compact />
+      <ValidatorLink
+        validatorId={p.validatorId}
+        className="inline-flex min-h-11 items-center rounded-full"
+        aria-label={`Risk score of ${validatorLabel(p)}: ${p.vrs.total} of 100, open the details`}
+      >
+        <VrsBadge total={p.vrs.total} band={p.vrs.band} compact />
+      </ValidatorLink>
       <ConfidenceBadge confidence={p.vrs.confidence} />
     </span>
   );
