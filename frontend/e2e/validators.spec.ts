@@ -205,13 +205,16 @@ test("a shared URL opens the detail on a fresh page; pro sees all five factors a
   await context.close();
 });
 
-// `/` sends a signed-in visitor to /dashboard without the query (App.tsx's Home), so a
-// shared `/?validator=` link loses the validator; shared links are `validatorHref`'s
-// `/validators?validator=` (tested above). Un-fixme when Home keeps the search.
-test.fixme("a shared link on / keeps the validator", async ({ page }) => {
+// `/` sends a signed-in visitor to /dashboard with the query, so a shared `/?validator=`
+// link opens the panel there (App.tsx's Home keeps the search).
+test("a shared link on / keeps the validator and opens its detail on the dashboard", async ({ page }) => {
   await signInFresh(page.request);
-  await page.goto("/?validator=sol%3AHarbor");
-  await expect(page).toHaveURL(/validator=sol%3AHarbor/);
+  const list = (await (await page.request.get("/api/validators?chain=sol&sort=vrs&limit=1")).json()) as { data: { id: string }[] };
+  const id = list.data[0].id;
+  await page.goto(`/?validator=${encodeURIComponent(id)}`);
+  await expect(page).toHaveURL(/\/dashboard\?validator=/);
+  await expect(dialog(page)).toBeVisible();
+  await expect(dialog(page).getByTestId("validator-facts")).toBeVisible();
 });
 
 test("keyboard only: open from the list, tab through the panel, watch with Enter and Space, Escape returns focus", async ({ page }) => {
