@@ -61,15 +61,15 @@ export async function signInWithEthViaApi(request: APIRequestContext, wallet: De
 }
 
 /** As the e2e server's admin (the demo "empty" wallet is its ADMIN_WALLETS, see
- *  scripts/e2e_server.sh), in a context of its own: give the user pro (an admin's grant,
+ *  scripts/e2e_server.sh), in a context of its own: set the user's tier (an admin's grant,
  *  through PUT /api/admin/users/{id}/subscription with its required reason). */
-export async function makePro(browser: Browser, baseURL: string, userId: string): Promise<void> {
+export async function setTier(browser: Browser, baseURL: string, userId: string, tier: "free" | "pro"): Promise<void> {
   const admin = await browser.newContext({ baseURL });
   try {
     await signInWithEthViaApi(admin.request, "empty");
     const csrf = (await admin.cookies()).find((cookie) => cookie.name === "st_csrf")?.value ?? "";
     const response = await admin.request.put(`/api/admin/users/${userId}/subscription`, {
-      data: { tier: "pro", expiresAt: null, reason: "e2e: a staker on every chain" },
+      data: { tier, expiresAt: null, reason: `e2e: ${tier} for this journey` },
       headers: { "X-CSRF-Token": csrf },
     });
     if (!response.ok()) throw new Error(`admin: ${response.status()} ${await response.text()}`);
@@ -77,6 +77,13 @@ export async function makePro(browser: Browser, baseURL: string, userId: string)
     await admin.close();
   }
 }
+
+/** Pro for the user (a staker on every chain). */
+export const makePro = (browser: Browser, baseURL: string, userId: string) => setTier(browser, baseURL, userId, "pro");
+
+/** Free for the user: a spec that expects free must say so, as an earlier spec of the
+ *  suite may have made the same demo wallet pro. */
+export const makeFree = (browser: Browser, baseURL: string, userId: string) => setTier(browser, baseURL, userId, "free");
 
 /** The signed-in user's id (the page's session). */
 export async function myId(request: APIRequestContext): Promise<string> {
