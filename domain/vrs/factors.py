@@ -75,7 +75,7 @@ SHARE_POINTS = Decimal(3)  # 100 at no stake, 0 at a third of all stake
 TOP_THIRD_POINTS = Decimal(25)  # inside the superminority / top-33 %
 
 
-def _clamp(value: Decimal) -> Decimal:
+def clamp(value: Decimal) -> Decimal:
     return min(FULL, max(Decimal(0), value))
 
 
@@ -108,7 +108,7 @@ def uptime(chain: Chain, wins: Sequence[Window]) -> Decimal | None:
     duty for misbehaving is down: 0 while ETH-slashed, ATOM jailed or tombstoned."""
 
     found = per_window_mean(wins, lambda o: uptime_value(chain, o))
-    return None if found is None else _clamp(found * FULL)
+    return None if found is None else clamp(found * FULL)
 
 
 def uptime_value(chain: Chain, o: Observation) -> Decimal | None:
@@ -162,9 +162,7 @@ def slashing_of(
     (window, samples in it, whether any of them is fatal)."""
     base, per_hour = SPELL_POINTS[chain]
     incidents = [
-        s
-        for s in found
-        if s.hours > MIN_SPELL_HOURS[chain] and s.count >= MIN_SPELL_SAMPLES[chain]
+        s for s in found if s.hours > MIN_SPELL_HOURS[chain] and s.count >= MIN_SPELL_SAMPLES[chain]
     ]
     results: list[tuple[Decimal | None, Decimal]] = []
     for window, count, any_fatal in wins:
@@ -179,7 +177,7 @@ def slashing_of(
             hours = spell.hours_in(window)
             if hours > 0:
                 penalty += min(FULL, base + per_hour * hours)
-        results.append((_clamp(FULL - penalty), window.weight))
+        results.append((clamp(FULL - penalty), window.weight))
     return time_weighted(results)
 
 
@@ -276,7 +274,7 @@ def commission_of(
             results.append((None, window.weight))
             continue
         penalty = sum((c.points for c in changes if window.holds(c.at)), Decimal(0))
-        results.append((_clamp(FULL - LEVEL_POINTS * level * 100 - penalty - room), window.weight))
+        results.append((clamp(FULL - LEVEL_POINTS * level * 100 - penalty - room), window.weight))
     return time_weighted(results)
 
 
@@ -325,7 +323,7 @@ def atom_performance_of(wins: Sequence[tuple[Window, Sequence[Decimal]]]) -> Dec
             if later is not None and earlier is not None:
                 worsening = max(Decimal(0), later - earlier)
         points = MISS_EXCESS_POINTS * (level + worsening) * 100
-        results.append((_clamp(FULL - points), window.weight))
+        results.append((clamp(FULL - points), window.weight))
     return time_weighted(results)
 
 
@@ -335,7 +333,7 @@ def performance(chain: Chain, wins: Sequence[Window], context: ChainContext) -> 
     if chain is Chain.ATOM:
         return _atom_performance(wins, context)
     found = per_window_mean(wins, lambda o: performance_value(chain, o, context))
-    return None if found is None else _clamp(found * FULL)
+    return None if found is None else clamp(found * FULL)
 
 
 def performance_value(chain: Chain, o: Observation, context: ChainContext) -> Decimal | None:
@@ -348,8 +346,8 @@ def performance_value(chain: Chain, o: Observation, context: ChainContext) -> De
 # --- decentralisation -----------------------------------------------------------------------
 
 
-def _share_points(share: Decimal, top_third: bool) -> Decimal:
-    return _clamp(FULL * (1 - SHARE_POINTS * share) - (TOP_THIRD_POINTS if top_third else 0))
+def share_points(share: Decimal, top_third: bool) -> Decimal:
+    return clamp(FULL * (1 - SHARE_POINTS * share) - (TOP_THIRD_POINTS if top_third else 0))
 
 
 def decentralization(
@@ -359,7 +357,7 @@ def decentralization(
     current share of the validator's withdrawal address (its entity), no history kept."""
     if chain is Chain.ETH:
         share = context.entity_share.get(validator)
-        return None if share is None else _share_points(share, False)
+        return None if share is None else share_points(share, False)
 
     return per_window_mean(wins, lambda o: decentralization_value(chain, o, context))
 
@@ -371,7 +369,7 @@ def decentralization_value(chain: Chain, o: Observation, context: ChainContext) 
         return None
     power = voting_power(chain, o)
     top = stats.top_third_cutoff is not None and 0 < stats.top_third_cutoff <= power
-    return _share_points(Decimal(power) / stats.total_stake, top)
+    return share_points(Decimal(power) / stats.total_stake, top)
 
 
 def measure(
