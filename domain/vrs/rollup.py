@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import pairwise
+from typing import NamedTuple
 
 from domain.chains import Observation
 from domain.models import Chain
@@ -48,19 +49,25 @@ from domain.vrs.windows import HOUR, Spell, Window, exact_sum, time_weighted, wi
 MICRO = timedelta(microseconds=1)
 
 
-@dataclass(frozen=True, slots=True)
-class Tally:
-    """Σ of a per-sample value and how many samples had one."""
+class Tally(NamedTuple):
+    """Σ of a per-sample value and how many samples had one (a tuple: cheap to build by
+    the hundred thousand when an hourly run reads the rollups)."""
 
     total: Decimal = Decimal(0)
-    count: int = 0
-
-    def __add__(self, other: Tally) -> Tally:
-        return Tally(exact_sum((self.total, other.total)), self.count + other.count)
+    samples: int = 0
 
     @property
     def mean(self) -> Decimal | None:
-        return self.total / self.count if self.count else None
+        return self.total / self.samples if self.samples else None
+
+
+NONE = Tally()  # no sample with a value
+
+
+def merged(tallies: Iterable[Tally]) -> Tally:
+    """The tally of all their samples (exact: see `windows.exact_sum`)."""
+    found = [t for t in tallies if t.samples]
+    return Tally(exact_sum(t.total for t in found), sum(t.samples for t in found))
 
 
 def tally(values: Iterable[Decimal | None]) -> Tally:
@@ -78,7 +85,7 @@ class Run:
     end: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is slow to build by the 100,000
 class Rollup:
     """One validator's consecutive samples inside one calendar day and one window."""
 
@@ -86,10 +93,10 @@ class Rollup:
     last_at: datetime
     samples: int
     gaps: Mapping[int, int] = field(default_factory=dict)  # µs between samples -> how many
-    uptime: Tally = Tally()
-    performance: Tally = Tally()  # ETH, SOL
-    decentralization: Tally = Tally()  # SOL, ATOM
-    commission: Tally = Tally()
+    uptime: Tally = NONE
+    performance: Tally = NONE  # ETH, SOL
+    decentralization: Tally = NONE  # SOL, ATOM
+    commission: Tally = NONE
     first_commission: tuple[datetime, Decimal] | None = None
     last_commission: Decimal | None = None
     changes: tuple[f.RawChange, ...] = ()
@@ -133,10 +140,10 @@ def roll_up(chain: Chain, samples: Sequence[Observation], context: ChainContext)
         samples=len(samples),
         gaps=dict(Counter((b.observed_at - a.observed_at) // MICRO for a, b in pairwise(samples))),
         uptime=tally(f.uptime_value(chain, o) for o in samples),
-        performance=Tally()
+        performance=NONE
         if chain is Chain.ATOM
         else tally(f.performance_value(chain, o, context) for o in samples),
-        decentralization=Tally()
+        decentralization=NONE
         if chain is Chain.ETH
         else tally(f.decentralization_value(chain, o, context) for o in samples),
         commission=tally(o.commission for o in rated),
@@ -287,8 +294,7 @@ def measure_rollups(
     def weighted(part: str) -> Decimal | None:
         means = []
         for window, inside in zip(wins, per_window, strict=True):
-            total = sum((getattr(r, part) for r in inside), Tally())
-            means.append((total.mean, window.weight))
+            means.append((merged(getattr(r, part) for r in inside).mean, window.weight))
         return time_weighted(means)
 
     slashing = (
@@ -304,13 +310,13 @@ def measure_rollups(
         )
     )
     commission: Decimal | None = None
-    if chain is not Chain.ETH and any(r.commission.count for r in rollups):
-        latest = next(r.last_commission for r in reversed(rollups) if r.commission.count)
+    if chain is not Chain.ETH and any(r.commission.samples for r in rollups):
+        latest = next(r.last_commission for r in reversed(rollups) if r.commission.samples)
         commission = f.commission_of(
             f.classify_changes(_changes(rollups)),
             latest,
             wins,
-            [sum((r.commission for r in inside), Tally()).mean for inside in per_window],
+            [merged(r.commission for r in inside).mean for inside in per_window],
             context.max_commission.get(validator),
         )
     if chain is Chain.ATOM:

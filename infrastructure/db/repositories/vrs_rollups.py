@@ -22,11 +22,14 @@ STREAM_ROWS = 5_000
 
 
 def _tally(t: Tally) -> list[Any]:
-    return [str(t.total), t.count]
+    return [str(t.total), t.samples]
+
+
+_EMPTY = Tally()
 
 
 def _t(raw: list[Any]) -> Tally:
-    return Tally(Decimal(raw[0]), raw[1]) if raw[1] else Tally()
+    return Tally(Decimal(raw[0]), raw[1]) if raw[1] else _EMPTY
 
 
 def _at(raw: str) -> datetime:
