@@ -16,7 +16,6 @@ from domain.models import Chain
 from domain.vrs.context import ChainContext, voting_power
 from domain.vrs.model import Factor
 from domain.vrs.windows import (
-    Spell,
     Window,
     mean,
     per_window_mean,
@@ -75,7 +74,7 @@ SHARE_POINTS = Decimal(3)  # 100 at no stake, 0 at a third of all stake
 TOP_THIRD_POINTS = Decimal(25)  # inside the superminority / top-33 %
 
 
-def clamp(value: Decimal) -> Decimal:
+def _clamp(value: Decimal) -> Decimal:
     return min(FULL, max(Decimal(0), value))
 
 
@@ -107,23 +106,21 @@ def uptime(chain: Chain, wins: Sequence[Window]) -> Decimal | None:
     fraction 1 − missed / window hardly separates validators). A validator removed from
     duty for misbehaving is down: 0 while ETH-slashed, ATOM jailed or tombstoned."""
 
-    found = per_window_mean(wins, lambda o: uptime_value(chain, o))
-    return None if found is None else clamp(found * FULL)
+    def value(o: Observation) -> Decimal | None:
+        if _removed(chain, o):
+            return Decimal(0)
+        if chain is Chain.ATOM:
+            return _atom_uptime(o)
+        return o.uptime
 
-
-def uptime_value(chain: Chain, o: Observation) -> Decimal | None:
-    """One sample's uptime (0-1), None when it has none."""
-    if _removed(chain, o):
-        return Decimal(0)
-    if chain is Chain.ATOM:
-        return _atom_uptime(o)
-    return o.uptime
+    found = per_window_mean(wins, value)
+    return None if found is None else _clamp(found * FULL)
 
 
 # --- slashing & penalty incidents ---------------------------------------------------------
 
 
-def fatal(chain: Chain, o: Observation) -> bool:
+def _fatal(chain: Chain, o: Observation) -> bool:
     if chain is Chain.ETH:
         return o.slashed or o.status is ValidatorStatus.SLASHED
     if chain is Chain.ATOM:
@@ -131,7 +128,7 @@ def fatal(chain: Chain, o: Observation) -> bool:
     return False  # no protocol slashing on Solana mainnet
 
 
-def incident(chain: Chain, o: Observation) -> bool:
+def _incident(chain: Chain, o: Observation) -> bool:
     if chain is Chain.ETH:
         return o.uptime is not None and o.uptime <= ETH_OFFLINE_AT
     if chain is Chain.SOL:
@@ -147,29 +144,21 @@ def slashing(
     least 4 consecutive samples, longer than an hour: sporadic misses are uptime and
     performance, not an outage), every SOL delinquent spell longer than an hour, and every
     ATOM jailing, costs its base points plus points per hour within that window."""
-    if samples and fatal(chain, samples[-1]):
+    if samples and _fatal(chain, samples[-1]):
         return Decimal(0)
-    found = spells(samples, lambda o: incident(chain, o))
-    return slashing_of(
-        chain, found, [(w, len(w.samples), any(fatal(chain, o) for o in w.samples)) for w in wins]
-    )
-
-
-def slashing_of(
-    chain: Chain, found: Sequence[Spell], wins: Sequence[tuple[Window, int, bool]]
-) -> Decimal | None:
-    """The slashing factor from the incident-state spells of the horizon and, per window,
-    (window, samples in it, whether any of them is fatal)."""
     base, per_hour = SPELL_POINTS[chain]
     incidents = [
-        s for s in found if s.hours > MIN_SPELL_HOURS[chain] and s.count >= MIN_SPELL_SAMPLES[chain]
+        s
+        for s in spells(samples, lambda o: _incident(chain, o))
+        if s.hours > MIN_SPELL_HOURS[chain] and s.count >= MIN_SPELL_SAMPLES[chain]
     ]
     results: list[tuple[Decimal | None, Decimal]] = []
-    for window, count, any_fatal in wins:
-        if not count:
+    for window in wins:
+        inside = window.samples
+        if not inside:
             results.append((None, window.weight))
             continue
-        if any_fatal:
+        if any(_fatal(chain, o) for o in inside):
             results.append((Decimal(0), window.weight))
             continue
         penalty = Decimal(0)
@@ -177,7 +166,7 @@ def slashing_of(
             hours = spell.hours_in(window)
             if hours > 0:
                 penalty += min(FULL, base + per_hour * hours)
-        results.append((clamp(FULL - penalty), window.weight))
+        results.append((_clamp(FULL - penalty), window.weight))
     return time_weighted(results)
 
 
@@ -202,28 +191,17 @@ class Change:
         return DECREASE_POINTS
 
 
-RawChange = tuple[datetime, Decimal, Decimal]  # (at, before, after)
-
-
-def raw_changes(samples: Sequence[Observation]) -> list[RawChange]:
-    """Every change between consecutive samples that carry a commission."""
+def commission_changes(samples: Sequence[Observation]) -> list[Change]:
     rated = [o for o in samples if o.commission is not None]
-    return [
+    raw = [
         (b.observed_at, a.commission, b.commission)
         for a, b in pairwise(rated)
-        if a.commission is not None and b.commission is not None and a.commission != b.commission
+        if a.commission != b.commission
     ]
-
-
-def commission_changes(samples: Sequence[Observation]) -> list[Change]:
-    return classify_changes(raw_changes(samples))
-
-
-def classify_changes(raw: Sequence[RawChange]) -> list[Change]:
-    """The changes, each raise marked when a later change within REVERT_WITHIN undoes it."""
     reverts: set[int] = set()
     changes = []
     for i, (at, before, after) in enumerate(raw):
+        assert before is not None and after is not None
         reverted = False
         if after > before:
             for j in range(i + 1, len(raw)):
@@ -250,31 +228,21 @@ def commission(
     rated = [o for o in samples if o.commission is not None]
     if not rated:
         return None
-    levels = [mean(o.commission for o in w.samples if o.commission is not None) for w in wins]
-    return commission_of(commission_changes(rated), rated[-1].commission, wins, levels, max_rate)
-
-
-def commission_of(
-    changes: Sequence[Change],
-    latest: Decimal | None,
-    wins: Sequence[Window],
-    levels: Sequence[Decimal | None],
-    max_rate: Decimal | None,
-) -> Decimal | None:
-    """The commission factor from the horizon's changes, the latest commission and each
-    window's mean commission (None: no rated sample in it)."""
+    changes = commission_changes(rated)
     room = Decimal(0)
+    latest = rated[-1].commission
     if max_rate is not None and latest is not None:
         room = min(
             MAX_RATE_POINTS_CAP, max(Decimal(0), (max_rate - latest) * 100 * MAX_RATE_POINTS_PER_PP)
         )
     results: list[tuple[Decimal | None, Decimal]] = []
-    for window, level in zip(wins, levels, strict=True):
+    for window in wins:
+        level = mean(o.commission for o in window.samples if o.commission is not None)
         if level is None:
             results.append((None, window.weight))
             continue
         penalty = sum((c.points for c in changes if window.holds(c.at)), Decimal(0))
-        results.append((clamp(FULL - LEVEL_POINTS * level * 100 - penalty - room), window.weight))
+        results.append((_clamp(FULL - LEVEL_POINTS * level * 100 - penalty - room), window.weight))
     return time_weighted(results)
 
 
@@ -292,7 +260,7 @@ def _sol_performance(o: Observation, context: ChainContext) -> Decimal | None:
     return mean(parts)
 
 
-def atom_excess_misses(o: Observation, context: ChainContext) -> Decimal | None:
+def _atom_excess_misses(o: Observation, context: ChainContext) -> Decimal | None:
     stats = context.hours.get(o.observed_at)
     if o.uptime is None or o.jailed or stats is None or stats.median_miss_rate is None:
         return None
@@ -300,18 +268,9 @@ def atom_excess_misses(o: Observation, context: ChainContext) -> Decimal | None:
 
 
 def _atom_performance(wins: Sequence[Window], context: ChainContext) -> Decimal | None:
-    return atom_performance_of(
-        [
-            (w, [e for o in w.samples if (e := atom_excess_misses(o, context)) is not None])
-            for w in wins
-        ]
-    )
-
-
-def atom_performance_of(wins: Sequence[tuple[Window, Sequence[Decimal]]]) -> Decimal | None:
-    """ATOM performance from each window's excess misses, oldest first."""
     results: list[tuple[Decimal | None, Decimal]] = []
-    for window, excess in wins:
+    for window in wins:
+        excess = [e for o in window.samples if (e := _atom_excess_misses(o, context)) is not None]
         level = mean(excess)
         if level is None:
             results.append((None, window.weight))
@@ -323,7 +282,7 @@ def atom_performance_of(wins: Sequence[tuple[Window, Sequence[Decimal]]]) -> Dec
             if later is not None and earlier is not None:
                 worsening = max(Decimal(0), later - earlier)
         points = MISS_EXCESS_POINTS * (level + worsening) * 100
-        results.append((clamp(FULL - points), window.weight))
+        results.append((_clamp(FULL - points), window.weight))
     return time_weighted(results)
 
 
@@ -332,22 +291,18 @@ def performance(chain: Chain, wins: Sequence[Window], context: ChainContext) -> 
     above the median; ATOM missed blocks above the active set's median and their trend."""
     if chain is Chain.ATOM:
         return _atom_performance(wins, context)
-    found = per_window_mean(wins, lambda o: performance_value(chain, o, context))
-    return None if found is None else clamp(found * FULL)
-
-
-def performance_value(chain: Chain, o: Observation, context: ChainContext) -> Decimal | None:
-    """One ETH or SOL sample's performance (0-1); ATOM's is not per sample."""
     if chain is Chain.SOL:
-        return _sol_performance(o, context)
-    return o.performance
+        found = per_window_mean(wins, lambda o: _sol_performance(o, context))
+    else:
+        found = per_window_mean(wins, lambda o: o.performance)
+    return None if found is None else _clamp(found * FULL)
 
 
 # --- decentralisation -----------------------------------------------------------------------
 
 
-def share_points(share: Decimal, top_third: bool) -> Decimal:
-    return clamp(FULL * (1 - SHARE_POINTS * share) - (TOP_THIRD_POINTS if top_third else 0))
+def _share_points(share: Decimal, top_third: bool) -> Decimal:
+    return _clamp(FULL * (1 - SHARE_POINTS * share) - (TOP_THIRD_POINTS if top_third else 0))
 
 
 def decentralization(
@@ -357,19 +312,17 @@ def decentralization(
     current share of the validator's withdrawal address (its entity), no history kept."""
     if chain is Chain.ETH:
         share = context.entity_share.get(validator)
-        return None if share is None else share_points(share, False)
+        return None if share is None else _share_points(share, False)
 
-    return per_window_mean(wins, lambda o: decentralization_value(chain, o, context))
+    def value(o: Observation) -> Decimal | None:
+        stats = context.hours.get(o.observed_at)
+        if stats is None or stats.total_stake <= 0:
+            return None
+        power = voting_power(chain, o)
+        top = stats.top_third_cutoff is not None and 0 < stats.top_third_cutoff <= power
+        return _share_points(Decimal(power) / stats.total_stake, top)
 
-
-def decentralization_value(chain: Chain, o: Observation, context: ChainContext) -> Decimal | None:
-    """One SOL or ATOM sample's stake-share points (ETH's share is not per sample)."""
-    stats = context.hours.get(o.observed_at)
-    if stats is None or stats.total_stake <= 0:
-        return None
-    power = voting_power(chain, o)
-    top = stats.top_third_cutoff is not None and 0 < stats.top_third_cutoff <= power
-    return share_points(Decimal(power) / stats.total_stake, top)
+    return per_window_mean(wins, value)
 
 
 def measure(

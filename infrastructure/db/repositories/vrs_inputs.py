@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.chains import Observation, ValidatorStatus
@@ -48,21 +48,9 @@ class VrsInputs:
         return [Obs.chain == chain.value, Obs.observed_at >= since, Obs.observed_at <= until]
 
     async def observations(
-        self,
-        chain: Chain,
-        since: datetime,
-        until: datetime,
-        ranges: Sequence[tuple[datetime, datetime]] | None = None,
+        self, chain: Chain, since: datetime, until: datetime
     ) -> AsyncIterator[tuple[str, list[Observation]]]:
-        """(validator, its samples oldest first) for every validator observed in the range
-        [since, until] — only inside `ranges` (half-open [from, to)) when given."""
-        where = self._window(chain, since, until)
-        if ranges is not None:
-            where.append(
-                or_(*(and_(Obs.observed_at >= a, Obs.observed_at < b) for a, b in ranges))
-                if ranges
-                else false()
-            )
+        """(validator, its samples oldest first) for every validator observed in the range."""
         statement = (
             select(
                 Obs.validator,
@@ -79,7 +67,7 @@ class VrsInputs:
                 Obs.missed_blocks,
                 Obs.version,
             )
-            .where(*where)
+            .where(*self._window(chain, since, until))
             .order_by(Obs.validator, Obs.observed_at)
             .execution_options(yield_per=STREAM_ROWS)
         )
