@@ -3,11 +3,15 @@ observations of 90 days for 1,300 SOL vote accounts, 200 Hub validators and 10,0
 observed ETH validators (or fewer, `--eth-validators`), written with COPY into a scratch
 PostgreSQL database, then `services.vrs.score_chain` timed as the hourly run does it:
 
-- cold: the first run (the per-hour context memo empty: every hour's stats computed);
-- hourly: the next hour's run, one new hour observed (the memo warm) — the steady state.
+- cold: the first run (the per-hour context memo empty: every hour's stats computed; no
+  daily rollups yet: all of them built from the observations);
+- full: the next hour's run from the observations alone (`incremental=False`, the step
+  before the rollups) — one new hour observed, the memo warm;
+- incremental: the hour after's run from the daily rollups plus the samples they do not
+  cover — the steady state.
 
 Each chain runs in its own process so its peak RSS is its own. Prints the times and the
-peak memory; "incremental" is the rollup-based step, once it exists.
+peak memory.
 
     uv run python bench/vrs_step.py --database-url postgresql://postgres@127.0.0.1/st_bench
 """
@@ -89,6 +93,7 @@ async def _load(url: str, chain: Chain, validators: int, days: int) -> int:
         await connection.execute("DELETE FROM vrs_scores WHERE chain = $1", chain.value)
         await connection.execute("ALTER TABLE vrs_scores ENABLE TRIGGER USER")
         await connection.execute("DELETE FROM vrs_latest WHERE chain = $1", chain.value)
+        await connection.execute("DELETE FROM vrs_rollups WHERE chain = $1", chain.value)
         await connection.copy_records_to_table(
             "validator_observations", records=_rows(chain, validators, days, NOW), columns=COLUMNS
         )
@@ -112,24 +117,25 @@ async def _time_step(url: str, chain: Chain, validators: int) -> dict[str, float
         started = time.perf_counter()
         await score_chain(uow, resources.cache, resources.reads, chain, [NOW])
         cold = time.perf_counter() - started
-        # the next hour: one new hour observed, then the hourly run
-        await _add_hour(url, chain, validators)
-        started = time.perf_counter()
-        await score_chain(uow, resources.cache, resources.reads, chain, [NOW + timedelta(hours=1)])
-        hourly = time.perf_counter() - started
+        took = {}
+        # each next hour: one new hour observed, then the hourly run, full then incremental
+        for hours, kind in ((1, "full"), (2, "incremental")):
+            at = NOW + timedelta(hours=hours)
+            await _add_hour(url, chain, validators, at)
+            started = time.perf_counter()
+            await score_chain(
+                uow, resources.cache, resources.reads, chain, [at], incremental=kind != "full"
+            )
+            took[kind] = time.perf_counter() - started
     finally:
         await resources.close()
-    return {"cold": cold, "hourly": hourly, "peak": peak_rss_mib()}
+    return {"cold": cold, **took, "peak": peak_rss_mib()}
 
 
-async def _add_hour(url: str, chain: Chain, validators: int) -> None:
+async def _add_hour(url: str, chain: Chain, validators: int, at: datetime) -> None:
     import asyncpg
 
-    rows = [
-        (*row[:2], NOW + timedelta(hours=1), *row[3:])
-        for row in _rows(chain, validators, 1, NOW)
-        if row[2] == NOW
-    ]
+    rows = [(*row[:2], at, *row[3:]) for row in _rows(chain, validators, 1, NOW) if row[2] == NOW]
     connection = await asyncpg.connect(url.replace("+asyncpg", ""))
     try:
         await connection.copy_records_to_table(
@@ -156,7 +162,9 @@ def main() -> None:
     upgrade(url)
     sizes = {**SIZES, Chain.ETH: args.eth_validators}
     report(f"vrs step, {args.days} days of hourly observations, PostgreSQL ({url.split('@')[-1]})")
-    report(f"{'chain':<6}{'validators':>11}{'rows':>12}{'cold':>9}{'hourly':>9}{'peak':>11}")
+    report(
+        f"{'chain':<6}{'validators':>11}{'rows':>12}{'cold':>9}{'full':>9}{'incr.':>9}{'peak':>11}"
+    )
     for name in args.chains.split(","):
         chain = Chain(name)
         started = time.perf_counter()
@@ -169,7 +177,8 @@ def main() -> None:
         process.join()
         report(
             f"{chain.value:<6}{sizes[chain]:>11,}{rows:>12,}{got['cold']:>8.1f}s"
-            f"{got['hourly']:>8.1f}s{got['peak']:>8.0f} MiB   (loaded in {loading:.0f} s)"
+            f"{got['full']:>8.1f}s{got['incremental']:>8.1f}s{got['peak']:>8.0f} MiB"
+            f"   (loaded in {loading:.0f} s)"
         )
 
 

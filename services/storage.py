@@ -3,7 +3,8 @@ after 12 months at mainnet sizes (NFR19: ≤ 0.5 GiB besides the ETH validator s
 own size is stated apart).
 
 The projection counts the tables that grow with the chains at their steady state:
-hourly observations kept OBSERVATIONS_KEPT (the daily prune), a `vrs_scores` row per
+hourly observations and their daily `vrs_rollups` kept OBSERVATIONS_KEPT (the daily
+prune), a `vrs_scores` row per
 validator per day plus its changes (immutable, kept for good), one `vrs_latest` and
 `validators` row per validator, and for ETH the whole validator set. Bytes per row are
 this database's own where a table holds enough rows to tell, else figures measured on
@@ -36,6 +37,9 @@ MEASURED_ROW_BYTES = {
     "validator_observations": 341,
     "vrs_scores": 342,
     "vrs_latest": 200,
+    # the risk score's daily rollups (one JSON text per validator and day), measured on
+    # PostgreSQL 16 with 132,000 rows of bench/vrs_step.py's SOL and ATOM validators
+    "vrs_rollups": 500,
     "validators": 1_000,
     "eth_validators": 383,
 }
@@ -92,6 +96,7 @@ def project(tables: list[TableSize]) -> tuple[Projected, ...]:
         "validator_observations": (others * SAMPLES_PER_DAY * kept_days, eth),
         "vrs_scores": (others * SCORE_ROWS_PER_DAY * DAYS, eth),
         "vrs_latest": (others, eth),
+        "vrs_rollups": (others * kept_days, eth),  # a row per validator and day, pruned
         "validators": (others, 0),
     }
     found: list[Projected] = []

@@ -12,22 +12,25 @@ import asyncio
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
+from domain.chains import Observation
 from domain.errors import NotFound
 from domain.models import Chain, Tier
 from domain.ports import Cache, ReadInvalidation
-from domain.vrs import VrsScore, VrsStatus, score_validator
+from domain.vrs import ChainContext, VrsConfig, VrsScore, VrsStatus, score_validator
 from domain.vrs.drops import last_drop
 from domain.vrs.history import DROP_DAYS, daily_points
 from domain.vrs.methodology import Methodology, methodology
 from domain.vrs.pending import PendingScore, pending_score
 from domain.vrs.reads import HistoryRead, ScoreRead, ScoringRun
-from domain.vrs.windows import sample_memo
+from domain.vrs.rollup import Rollup, day_start, roll_up, rollup_days, score_from_rollups, split_raw
+from domain.vrs.windows import sample_memo, windows
 from infrastructure.cache import vrs_context
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger
 from services import cache_keys, seed_lock, tiers
 
 log = get_logger(__name__)
+RESOLUTION = timedelta(microseconds=1)  # [start, as_of] is [start, as_of + RESOLUTION)
 
 
 # -- reads ------------------------------------------------------------------------------
@@ -127,6 +130,7 @@ async def score_chain(
     moments: Sequence[datetime],
     *,
     seed: bool = False,
+    incremental: bool = True,
 ) -> ScoringRun:
     """Score the chain's validators as of each of `moments` (the pipeline passes one; the
     demo seed a day's worth each), reading the observations once, one validator at a
@@ -135,24 +139,18 @@ async def score_chain(
     per-hour context memo.
 
     While a demo seed writes the chain's history nothing is scored or stored (asked
-    before and again at the write): the seed scores those hours itself (`seed=True`)."""
+    before and again at the write): the seed scores those hours itself (`seed=True`).
+
+    A single moment is scored from the daily rollups (`incremental`, the hourly run); a
+    seed's many moments from the observations (see `compute_scores`)."""
     hours = sorted({as_hour(m) for m in moments})
     if not hours or (not seed and await _deferred(uow_factory, chain)):
         return ScoringRun(scored=0, pending=0, inserted=0)
-    scores: list[VrsScore] = []
     async with uow_factory() as uow:
-        config = await uow.vrs_config.get()
-        since, until = hours[0] - timedelta(days=config.horizon_days), hours[-1]
-        memo = await vrs_context.load(cache, chain.value)
-        context = await uow.vrs_inputs.context(chain, since, until, memo)
-        await vrs_context.store(cache, chain.value, memo)
-        async for validator, observations in uow.vrs_inputs.observations(chain, since, until):
-            with sample_memo():  # many moments: each sample's values computed once
-                for moment in hours:
-                    score = score_validator(chain, validator, observations, context, config, moment)
-                    if score.data_days:  # nothing observed yet as of that moment: no row
-                        scores.append(score)
-            await asyncio.sleep(0)  # CPU-bound: let the API (embedded mode) breathe
+        scores = await compute_scores(
+            uow, cache, chain, hours, incremental=incremental and not seed and len(hours) == 1
+        )
+        await uow.commit()  # the rollups it built
     async with uow_factory() as uow:
         if not seed and await seed_lock.running_in(uow, chain):
             log.info("vrs_deferred", chain=chain.value, reason="demo seed running")
@@ -171,6 +169,106 @@ async def score_chain(
     )
     log.info("vrs_computed", chain=chain.value, moments=len(hours), **run.as_dict())
     return run
+
+
+async def compute_scores(
+    uow: SqlUnitOfWork,
+    cache: Cache,
+    chain: Chain,
+    hours: Sequence[datetime],
+    *,
+    incremental: bool = True,
+) -> list[VrsScore]:
+    """The chain's scores as of each of `hours` (validators with no observation as of a
+    moment have none). `incremental` (one moment only): from the daily rollups of the
+    observations plus the samples they do not cover, building the missing rollups (the
+    caller commits them); else from the observations alone. Both give the same scores
+    (tests/integration/test_vrs_incremental.py)."""
+    config = await uow.vrs_config.get()
+    since, until = hours[0] - timedelta(days=config.horizon_days), hours[-1]
+    memo = await vrs_context.load(cache, chain.value)
+    context = await uow.vrs_inputs.context(chain, since, until, memo)
+    await vrs_context.store(cache, chain.value, memo)
+    if incremental and len(hours) == 1:
+        return await _from_rollups(uow, chain, hours[0], config, context)
+    scores: list[VrsScore] = []
+    async for validator, observations in uow.vrs_inputs.observations(chain, since, until):
+        with sample_memo():  # many moments: each sample's values computed once
+            for moment in hours:
+                score = score_validator(chain, validator, observations, context, config, moment)
+                if score.data_days:  # nothing observed yet as of that moment: no row
+                    scores.append(score)
+        await asyncio.sleep(0)  # CPU-bound: let the API (embedded mode) breathe
+    return scores
+
+
+def _day_range(day: date) -> tuple[datetime, datetime]:
+    start = day_start(day)
+    return start, start + timedelta(days=1)
+
+
+def _uncovered(
+    start: datetime, end: datetime, days: Sequence[date]
+) -> list[tuple[datetime, datetime]]:
+    """[start, end) less the given days (sorted), as half-open ranges."""
+    ranges = []
+    at = start
+    for day in days:
+        a, b = _day_range(day)
+        if a > at:
+            ranges.append((at, a))
+        at = max(at, b)
+    if at < end:
+        ranges.append((at, end))
+    return ranges
+
+
+async def _from_rollups(
+    uow: SqlUnitOfWork, chain: Chain, as_of: datetime, config: VrsConfig, context: ChainContext
+) -> list[VrsScore]:
+    wins = windows(config, as_of)
+    start = as_of - timedelta(days=config.horizon_days)
+    # whole days inside one window, up to yesterday (today's still grows)
+    days = rollup_days(config, as_of, as_of.date() - timedelta(days=1))
+    if days:
+        have = await uow.vrs_rollups.days(chain, days[0], days[-1])
+        missing = [d for d in days if d not in have]
+        if missing:
+            await _build_rollups(uow, chain, missing, context)
+    stored = await uow.vrs_rollups.read(chain, days)
+    raw: dict[str, list[Observation]] = {}
+    ranges = _uncovered(start, as_of + RESOLUTION, days)
+    async for validator, observations in uow.vrs_inputs.observations(chain, start, as_of, ranges):
+        raw[validator] = observations
+    scores = []
+    for validator in sorted(stored.keys() | raw.keys()):
+        pieces = list(stored.get(validator, {}).values())
+        pieces += split_raw(raw.get(validator, []), wins, chain, context)
+        pieces.sort(key=lambda r: r.first_at)
+        score = score_from_rollups(chain, validator, pieces, context, config, as_of)
+        if score.data_days:
+            scores.append(score)
+    return scores
+
+
+async def _build_rollups(
+    uow: SqlUnitOfWork, chain: Chain, days: Sequence[date], context: ChainContext
+) -> None:
+    """Roll up the chain's observations of `days` (whole days, each inside one window)."""
+    built: dict[tuple[str, date], Rollup] = {}
+    ranges = [_day_range(day) for day in days]
+    since, until = ranges[0][0], ranges[-1][1]
+    async for validator, observations in uow.vrs_inputs.observations(chain, since, until, ranges):
+        by_day: dict[date, list[Observation]] = {}
+        for o in observations:
+            by_day.setdefault(o.observed_at.date(), []).append(o)
+        for day, samples in by_day.items():
+            rollup = roll_up(chain, samples, context)
+            if rollup is not None:
+                built[(validator, day)] = rollup
+        await asyncio.sleep(0)
+    await uow.vrs_rollups.add(chain, built)
+    log.info("vrs_rollups_built", chain=chain.value, days=len(days), rows=len(built))
 
 
 async def _deferred(uow_factory: Callable[[], SqlUnitOfWork], chain: Chain) -> bool:

@@ -16,6 +16,7 @@ from domain.models import Chain
 from domain.vrs.context import ChainContext, voting_power
 from domain.vrs.model import Factor
 from domain.vrs.windows import (
+    Spell,
     Window,
     mean,
     per_window_mean,
@@ -74,7 +75,7 @@ SHARE_POINTS = Decimal(3)  # 100 at no stake, 0 at a third of all stake
 TOP_THIRD_POINTS = Decimal(25)  # inside the superminority / top-33 %
 
 
-def _clamp(value: Decimal) -> Decimal:
+def clamp(value: Decimal) -> Decimal:
     return min(FULL, max(Decimal(0), value))
 
 
@@ -106,21 +107,23 @@ def uptime(chain: Chain, wins: Sequence[Window]) -> Decimal | None:
     fraction 1 − missed / window hardly separates validators). A validator removed from
     duty for misbehaving is down: 0 while ETH-slashed, ATOM jailed or tombstoned."""
 
-    def value(o: Observation) -> Decimal | None:
-        if _removed(chain, o):
-            return Decimal(0)
-        if chain is Chain.ATOM:
-            return _atom_uptime(o)
-        return o.uptime
+    found = per_window_mean(wins, lambda o: uptime_value(chain, o))
+    return None if found is None else clamp(found * FULL)
 
-    found = per_window_mean(wins, value)
-    return None if found is None else _clamp(found * FULL)
+
+def uptime_value(chain: Chain, o: Observation) -> Decimal | None:
+    """One sample's uptime (0-1), None when it has none."""
+    if _removed(chain, o):
+        return Decimal(0)
+    if chain is Chain.ATOM:
+        return _atom_uptime(o)
+    return o.uptime
 
 
 # --- slashing & penalty incidents ---------------------------------------------------------
 
 
-def _fatal(chain: Chain, o: Observation) -> bool:
+def fatal(chain: Chain, o: Observation) -> bool:
     if chain is Chain.ETH:
         return o.slashed or o.status is ValidatorStatus.SLASHED
     if chain is Chain.ATOM:
@@ -128,7 +131,7 @@ def _fatal(chain: Chain, o: Observation) -> bool:
     return False  # no protocol slashing on Solana mainnet
 
 
-def _incident(chain: Chain, o: Observation) -> bool:
+def incident(chain: Chain, o: Observation) -> bool:
     if chain is Chain.ETH:
         return o.uptime is not None and o.uptime <= ETH_OFFLINE_AT
     if chain is Chain.SOL:
@@ -144,21 +147,29 @@ def slashing(
     least 4 consecutive samples, longer than an hour: sporadic misses are uptime and
     performance, not an outage), every SOL delinquent spell longer than an hour, and every
     ATOM jailing, costs its base points plus points per hour within that window."""
-    if samples and _fatal(chain, samples[-1]):
+    if samples and fatal(chain, samples[-1]):
         return Decimal(0)
+    found = spells(samples, lambda o: incident(chain, o))
+    return slashing_of(
+        chain, found, [(w, len(w.samples), any(fatal(chain, o) for o in w.samples)) for w in wins]
+    )
+
+
+def slashing_of(
+    chain: Chain, found: Sequence[Spell], wins: Sequence[tuple[Window, int, bool]]
+) -> Decimal | None:
+    """The slashing factor from the incident-state spells of the horizon and, per window,
+    (window, samples in it, whether any of them is fatal)."""
     base, per_hour = SPELL_POINTS[chain]
     incidents = [
-        s
-        for s in spells(samples, lambda o: _incident(chain, o))
-        if s.hours > MIN_SPELL_HOURS[chain] and s.count >= MIN_SPELL_SAMPLES[chain]
+        s for s in found if s.hours > MIN_SPELL_HOURS[chain] and s.count >= MIN_SPELL_SAMPLES[chain]
     ]
     results: list[tuple[Decimal | None, Decimal]] = []
-    for window in wins:
-        inside = window.samples
-        if not inside:
+    for window, count, any_fatal in wins:
+        if not count:
             results.append((None, window.weight))
             continue
-        if any(_fatal(chain, o) for o in inside):
+        if any_fatal:
             results.append((Decimal(0), window.weight))
             continue
         penalty = Decimal(0)
@@ -166,7 +177,7 @@ def slashing(
             hours = spell.hours_in(window)
             if hours > 0:
                 penalty += min(FULL, base + per_hour * hours)
-        results.append((_clamp(FULL - penalty), window.weight))
+        results.append((clamp(FULL - penalty), window.weight))
     return time_weighted(results)
 
 
@@ -191,17 +202,28 @@ class Change:
         return DECREASE_POINTS
 
 
-def commission_changes(samples: Sequence[Observation]) -> list[Change]:
+RawChange = tuple[datetime, Decimal, Decimal]  # (at, before, after)
+
+
+def raw_changes(samples: Sequence[Observation]) -> list[RawChange]:
+    """Every change between consecutive samples that carry a commission."""
     rated = [o for o in samples if o.commission is not None]
-    raw = [
+    return [
         (b.observed_at, a.commission, b.commission)
         for a, b in pairwise(rated)
-        if a.commission != b.commission
+        if a.commission is not None and b.commission is not None and a.commission != b.commission
     ]
+
+
+def commission_changes(samples: Sequence[Observation]) -> list[Change]:
+    return classify_changes(raw_changes(samples))
+
+
+def classify_changes(raw: Sequence[RawChange]) -> list[Change]:
+    """The changes, each raise marked when a later change within REVERT_WITHIN undoes it."""
     reverts: set[int] = set()
     changes = []
     for i, (at, before, after) in enumerate(raw):
-        assert before is not None and after is not None
         reverted = False
         if after > before:
             for j in range(i + 1, len(raw)):
@@ -228,21 +250,31 @@ def commission(
     rated = [o for o in samples if o.commission is not None]
     if not rated:
         return None
-    changes = commission_changes(rated)
+    levels = [mean(o.commission for o in w.samples if o.commission is not None) for w in wins]
+    return commission_of(commission_changes(rated), rated[-1].commission, wins, levels, max_rate)
+
+
+def commission_of(
+    changes: Sequence[Change],
+    latest: Decimal | None,
+    wins: Sequence[Window],
+    levels: Sequence[Decimal | None],
+    max_rate: Decimal | None,
+) -> Decimal | None:
+    """The commission factor from the horizon's changes, the latest commission and each
+    window's mean commission (None: no rated sample in it)."""
     room = Decimal(0)
-    latest = rated[-1].commission
     if max_rate is not None and latest is not None:
         room = min(
             MAX_RATE_POINTS_CAP, max(Decimal(0), (max_rate - latest) * 100 * MAX_RATE_POINTS_PER_PP)
         )
     results: list[tuple[Decimal | None, Decimal]] = []
-    for window in wins:
-        level = mean(o.commission for o in window.samples if o.commission is not None)
+    for window, level in zip(wins, levels, strict=True):
         if level is None:
             results.append((None, window.weight))
             continue
         penalty = sum((c.points for c in changes if window.holds(c.at)), Decimal(0))
-        results.append((_clamp(FULL - LEVEL_POINTS * level * 100 - penalty - room), window.weight))
+        results.append((clamp(FULL - LEVEL_POINTS * level * 100 - penalty - room), window.weight))
     return time_weighted(results)
 
 
@@ -260,7 +292,7 @@ def _sol_performance(o: Observation, context: ChainContext) -> Decimal | None:
     return mean(parts)
 
 
-def _atom_excess_misses(o: Observation, context: ChainContext) -> Decimal | None:
+def atom_excess_misses(o: Observation, context: ChainContext) -> Decimal | None:
     stats = context.hours.get(o.observed_at)
     if o.uptime is None or o.jailed or stats is None or stats.median_miss_rate is None:
         return None
@@ -268,9 +300,18 @@ def _atom_excess_misses(o: Observation, context: ChainContext) -> Decimal | None
 
 
 def _atom_performance(wins: Sequence[Window], context: ChainContext) -> Decimal | None:
+    return atom_performance_of(
+        [
+            (w, [e for o in w.samples if (e := atom_excess_misses(o, context)) is not None])
+            for w in wins
+        ]
+    )
+
+
+def atom_performance_of(wins: Sequence[tuple[Window, Sequence[Decimal]]]) -> Decimal | None:
+    """ATOM performance from each window's excess misses, oldest first."""
     results: list[tuple[Decimal | None, Decimal]] = []
-    for window in wins:
-        excess = [e for o in window.samples if (e := _atom_excess_misses(o, context)) is not None]
+    for window, excess in wins:
         level = mean(excess)
         if level is None:
             results.append((None, window.weight))
@@ -282,7 +323,7 @@ def _atom_performance(wins: Sequence[Window], context: ChainContext) -> Decimal 
             if later is not None and earlier is not None:
                 worsening = max(Decimal(0), later - earlier)
         points = MISS_EXCESS_POINTS * (level + worsening) * 100
-        results.append((_clamp(FULL - points), window.weight))
+        results.append((clamp(FULL - points), window.weight))
     return time_weighted(results)
 
 
@@ -291,18 +332,22 @@ def performance(chain: Chain, wins: Sequence[Window], context: ChainContext) -> 
     above the median; ATOM missed blocks above the active set's median and their trend."""
     if chain is Chain.ATOM:
         return _atom_performance(wins, context)
+    found = per_window_mean(wins, lambda o: performance_value(chain, o, context))
+    return None if found is None else clamp(found * FULL)
+
+
+def performance_value(chain: Chain, o: Observation, context: ChainContext) -> Decimal | None:
+    """One ETH or SOL sample's performance (0-1); ATOM's is not per sample."""
     if chain is Chain.SOL:
-        found = per_window_mean(wins, lambda o: _sol_performance(o, context))
-    else:
-        found = per_window_mean(wins, lambda o: o.performance)
-    return None if found is None else _clamp(found * FULL)
+        return _sol_performance(o, context)
+    return o.performance
 
 
 # --- decentralisation -----------------------------------------------------------------------
 
 
-def _share_points(share: Decimal, top_third: bool) -> Decimal:
-    return _clamp(FULL * (1 - SHARE_POINTS * share) - (TOP_THIRD_POINTS if top_third else 0))
+def share_points(share: Decimal, top_third: bool) -> Decimal:
+    return clamp(FULL * (1 - SHARE_POINTS * share) - (TOP_THIRD_POINTS if top_third else 0))
 
 
 def decentralization(
@@ -312,17 +357,19 @@ def decentralization(
     current share of the validator's withdrawal address (its entity), no history kept."""
     if chain is Chain.ETH:
         share = context.entity_share.get(validator)
-        return None if share is None else _share_points(share, False)
+        return None if share is None else share_points(share, False)
 
-    def value(o: Observation) -> Decimal | None:
-        stats = context.hours.get(o.observed_at)
-        if stats is None or stats.total_stake <= 0:
-            return None
-        power = voting_power(chain, o)
-        top = stats.top_third_cutoff is not None and 0 < stats.top_third_cutoff <= power
-        return _share_points(Decimal(power) / stats.total_stake, top)
+    return per_window_mean(wins, lambda o: decentralization_value(chain, o, context))
 
-    return per_window_mean(wins, value)
+
+def decentralization_value(chain: Chain, o: Observation, context: ChainContext) -> Decimal | None:
+    """One SOL or ATOM sample's stake-share points (ETH's share is not per sample)."""
+    stats = context.hours.get(o.observed_at)
+    if stats is None or stats.total_stake <= 0:
+        return None
+    power = voting_power(chain, o)
+    top = stats.top_third_cutoff is not None and 0 < stats.top_third_cutoff <= power
+    return share_points(Decimal(power) / stats.total_stake, top)
 
 
 def measure(

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from itertools import pairwise
 
 from domain.chains import Observation
@@ -58,9 +58,20 @@ def time_weighted(values: Iterable[tuple[Decimal | None, Decimal]]) -> Decimal |
     return sum((value * weight for value, weight in present), Decimal(0)) / total
 
 
+# digits a sum is kept to: enough that a sum of 28-digit values is exact whatever the
+# grouping, so a mean over daily rollups (domain/vrs/rollup.py) equals the mean over the
+# samples to the last digit
+SUM_DIGITS = 80
+
+
+def exact_sum(values: Iterable[Decimal]) -> Decimal:
+    with localcontext(prec=SUM_DIGITS):
+        return sum(values, Decimal(0))
+
+
 def mean(values: Iterable[Decimal]) -> Decimal | None:
     items = list(values)
-    return sum(items, Decimal(0)) / len(items) if items else None
+    return exact_sum(items) / len(items) if items else None
 
 
 # per-sample values of one validator, kept while it is scored at many moments: by the

@@ -46,6 +46,7 @@ from infrastructure.db.repositories.users import UserRepository, WalletRepositor
 from infrastructure.db.repositories.validators import ValidatorRepository
 from infrastructure.db.repositories.vrs import VrsConfigRepository, VrsScoreRepository
 from infrastructure.db.repositories.vrs_inputs import VrsInputs
+from infrastructure.db.repositories.vrs_rollups import VrsRollupRepository
 from infrastructure.db.repositories.watchlist import TierUsageRepository, WatchlistRepository
 from infrastructure.db.repositories.webhooks import WebhookRepository
 
@@ -125,6 +126,10 @@ class SqlUnitOfWork:
     @cached_property
     def vrs_inputs(self) -> VrsInputs:
         return VrsInputs(self.session)
+
+    @cached_property
+    def vrs_rollups(self) -> VrsRollupRepository:
+        return VrsRollupRepository(self.session)
 
     @cached_property
     def tier_limits(self) -> TierLimitsRepository:

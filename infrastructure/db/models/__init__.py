@@ -28,7 +28,7 @@ from infrastructure.db.models.reward_days import RewardDayRow
 from infrastructure.db.models.rewards import RewardEventRow
 from infrastructure.db.models.tiers import TierLimitsRow
 from infrastructure.db.models.users import LinkedWalletRow, UserRow, UserSubscriptionRow
-from infrastructure.db.models.vrs import VrsConfigRow, VrsLatestRow, VrsScoreRow
+from infrastructure.db.models.vrs import VrsConfigRow, VrsLatestRow, VrsRollupRow, VrsScoreRow
 
 __all__ = [
     "AdminAuditLogRow",
@@ -61,6 +61,7 @@ __all__ = [
     "ValidatorRow",
     "VrsConfigRow",
     "VrsLatestRow",
+    "VrsRollupRow",
     "VrsScoreRow",
     "WatchedValidatorRow",
     "YieldConfigRow",

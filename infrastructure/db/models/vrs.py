@@ -4,10 +4,10 @@ TRUNCATE by trigger; the repository offers no update or delete)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Index, SmallInteger, String, UniqueConstraint
+from sqlalchemy import Date, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from infrastructure.db.base import Base, DecimalText, UTCDateTime, utcnow
@@ -82,3 +82,18 @@ class VrsLatestRow(Base):
     view_total_3: Mapped[int | None] = mapped_column(SmallInteger)
     view_total_4: Mapped[int | None] = mapped_column(SmallInteger)
     view_total_5: Mapped[int | None] = mapped_column(SmallInteger)
+
+
+class VrsRollupRow(Base):
+    """One validator's observations of one UTC day, rolled up for the risk score
+    (domain/vrs/rollup.py): `data` holds the rollup as JSON (decimals as text: exact).
+    Pruned with the observations; rebuilt from them when missing."""
+
+    __tablename__ = "vrs_rollups"
+    __table_args__ = (Index("ix_vrs_rollups_day", "day"),)
+
+    chain: Mapped[str] = mapped_column(String(8), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    validator: Mapped[str] = mapped_column(String(128), primary_key=True)
+    samples: Mapped[int] = mapped_column(Integer)
+    data: Mapped[str] = mapped_column(Text)

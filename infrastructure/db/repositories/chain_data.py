@@ -37,6 +37,7 @@ from infrastructure.db.models import (
     StakingPositionRow,
     ValidatorObservationRow,
     ValidatorRow,
+    VrsRollupRow,
     WatchedValidatorRow,
 )
 
@@ -135,6 +136,14 @@ class ChainDataRepository:
         await self._upsert(
             ValidatorObservationRow, rows, ("chain", "validator", "observed_at"), update=False
         )
+        # a day's risk-score rollups hold its samples: a day written into again (a late
+        # hour, a demo seed's backfill) is rolled up anew from its observations
+        for chain in {o.chain for o in observations}:
+            await self._session.execute(
+                delete(VrsRollupRow).where(
+                    VrsRollupRow.chain == chain.value, VrsRollupRow.day >= hour.date()
+                )
+            )
 
     async def replace_positions(
         self, chain: Chain, owner: str, positions: Sequence[Position], fetched_at: datetime

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrastructure.db.models import ValidatorObservationRow
+from infrastructure.db.models import ValidatorObservationRow, VrsRollupRow
 
 
 class IngestRepository:
@@ -20,4 +20,6 @@ class IngestRepository:
         result = await self._session.execute(
             delete(ValidatorObservationRow).where(ValidatorObservationRow.observed_at < before)
         )
+        # the risk score's daily rollups of those observations go with them
+        await self._session.execute(delete(VrsRollupRow).where(VrsRollupRow.day < before.date()))
         return int(getattr(result, "rowcount", 0) or 0)

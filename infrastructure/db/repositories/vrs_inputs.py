@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.chains import Observation, ValidatorStatus
@@ -48,9 +48,21 @@ class VrsInputs:
         return [Obs.chain == chain.value, Obs.observed_at >= since, Obs.observed_at <= until]
 
     async def observations(
-        self, chain: Chain, since: datetime, until: datetime
+        self,
+        chain: Chain,
+        since: datetime,
+        until: datetime,
+        ranges: Sequence[tuple[datetime, datetime]] | None = None,
     ) -> AsyncIterator[tuple[str, list[Observation]]]:
-        """(validator, its samples oldest first) for every validator observed in the range."""
+        """(validator, its samples oldest first) for every validator observed in the range
+        [since, until] — only inside `ranges` (half-open [from, to)) when given."""
+        where = self._window(chain, since, until)
+        if ranges is not None:
+            where.append(
+                or_(*(and_(Obs.observed_at >= a, Obs.observed_at < b) for a, b in ranges))
+                if ranges
+                else false()
+            )
         statement = (
             select(
                 Obs.validator,
@@ -67,7 +79,7 @@ class VrsInputs:
                 Obs.missed_blocks,
                 Obs.version,
             )
-            .where(*self._window(chain, since, until))
+            .where(*where)
             .order_by(Obs.validator, Obs.observed_at)
             .execution_options(yield_per=STREAM_ROWS)
         )
