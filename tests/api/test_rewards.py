@@ -5,6 +5,7 @@ wallets, tiers, API keys, the CSV's totals against the API's, and cell injection
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import uuid
@@ -27,8 +28,22 @@ from tests.api.test_vrs import make_pro
 from tests.api.tiers_setup import as_pro
 from tests.api.wallets import Wallet
 
-NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)  # set again per test
 GWEI, LAMPORTS = 10**9, 10**9
+
+
+@pytest.fixture(autouse=True)
+async def _this_hour() -> None:
+    """NOW is the hour each test runs in, not the hour the module was imported in: the app
+    reads the real clock, so a run that crossed an hour after collection moved the 24 h
+    window's edge past the oldest seeded hour. In an hour's last two minutes it waits
+    for the next hour, so no test straddles one."""
+    global NOW
+    now = datetime.now(UTC)
+    if now.minute >= 58:
+        await asyncio.sleep(60 * (60 - now.minute) - now.second + 1)
+        now = datetime.now(UTC)
+    NOW = now.replace(minute=0, second=0, microsecond=0)
 
 
 @dataclass
