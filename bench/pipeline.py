@@ -43,6 +43,7 @@ import asyncio
 import os
 import random
 import resource
+import statistics
 import sys
 import tempfile
 import threading
@@ -144,6 +145,10 @@ class Recorder:
     stop: threading.Event = field(default_factory=threading.Event)
     run_peak_kib: int = 0
 
+    def reset(self) -> None:
+        with self.lock:
+            self.steps, self.running, self.run_peak_kib = [], set(), _rss_kib()
+
     def sample(self) -> None:
         ticks = 0
         while not self.stop.wait(0.005):
@@ -179,6 +184,52 @@ class Recorder:
                     figure.rss_peak_kib = max(figure.rss_peak_kib, _rss_kib())
 
         return timed
+
+
+class DemoNetworkTime:
+    """The demo network's own work, per host: it answers in this process (a real network's
+    nodes would do it elsewhere), so its CPU is part of the run's and is printed apart. A
+    handler's call is timed, and a streamed answer's body (the ETH set) as it renders."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.requests: dict[str, int] = {}
+
+    def install(self, transport: Any) -> None:
+        handlers = transport._handlers  # the bench looks inside the demo's router
+        for host, handler in list(handlers.items()):
+            handlers[host] = self._timed(host.split(".")[0], handler)
+
+    def _add(self, host: str, seconds: float) -> None:
+        self.seconds[host] = self.seconds.get(host, 0.0) + seconds
+
+    def _timed(self, host: str, handler: Any) -> Any:
+        async def timed(request: Any, now: datetime) -> Any:
+            import httpx
+
+            started = time.process_time()
+            response = await handler(request, now)
+            self._add(host, time.process_time() - started)
+            self.requests[host] = self.requests.get(host, 0) + 1
+            if isinstance(response.stream, httpx.ByteStream):
+                return response
+            return httpx.Response(
+                response.status_code, headers=response.headers, content=self._body(host, response)
+            )
+
+        return timed
+
+    async def _body(self, host: str, response: Any) -> Any:
+        chunks = response.stream.__aiter__()
+        while True:
+            started = time.process_time()
+            try:
+                chunk = await chunks.__anext__()
+            except StopAsyncIteration:
+                self._add(host, time.process_time() - started)
+                return
+            self._add(host, time.process_time() - started)
+            yield chunk
 
 
 # -- the database ---------------------------------------------------------------------------
@@ -381,6 +432,19 @@ async def vacuum(url: str) -> None:
         await connection.close()
 
 
+async def _next_hour(url: str) -> datetime:
+    import asyncpg
+
+    connection = await asyncpg.connect(_plain_url(url))
+    try:
+        last = await connection.fetchval("SELECT max(observed_at) FROM validator_observations")
+    finally:
+        await connection.close()
+    if last is None:
+        raise SystemExit("--reuse: the database holds no observations (run without it first)")
+    return last.astimezone(UTC) + timedelta(hours=1, minutes=5)
+
+
 # -- the run --------------------------------------------------------------------------------
 
 
@@ -399,7 +463,7 @@ async def run(args: argparse.Namespace) -> int:
     from workers.arq_settings import ArqJobQueue
     from workers.context import JobDeps
     from workers.jobs.fetch import fetch_chain, fetch_prices
-    from workers.jobs.pipeline import AFTER_FETCH, run_pipeline
+    from workers.jobs.pipeline import AFTER_FETCH
 
     rng = random.Random(args.seed)
     # the run's hour: the next whole hour of the wall clock, at :05 as the cron ticks
@@ -420,73 +484,101 @@ async def run(args: argparse.Namespace) -> int:
     clock = resources.chains().clock
     try:
         # -- setup: the state after the previous hourly run ----------------------------------
-        setup = time.perf_counter()
-        users = await seed_users(resources.session_factory, args, previous, rng)
-        report(
-            f"setup    {len(users):,} users x 3 wallets, {args.observed_eth:,} watched ETH "
-            f"validators"
-        )
-        clock.fixed = previous + timedelta(minutes=5)
-        await fetch_prices(deps)
-        for chain in CHAINS:
-            started = time.perf_counter()
-            counts = await fetch_chain(deps, chain)
-            took = time.perf_counter() - started
-            report(f"setup    previous hour's fetch {chain}: {counts} ({took:.0f} s)")
-        for chain in CHAINS:
-            started = time.perf_counter()
-            rows = await seed_history(args.database_url, chain, previous, args.days, args.seed)
+        if args.reuse:  # a database this bench set up (and ran) before: its next hour
+            run_at = await _next_hour(args.database_url)
+        else:
+            setup = time.perf_counter()
+            users = await seed_users(resources.session_factory, args, previous, rng)
             report(
-                f"setup    {chain}: {rows:,} observations of {args.days} days before it, COPY "
-                f"({time.perf_counter() - started:.0f} s)"
+                f"setup    {len(users):,} users x 3 wallets, {args.observed_eth:,} watched ETH "
+                f"validators"
             )
-        await seed_alerts(resources.session_factory, users, args.alerts, rng)
-        for chain in CHAINS:
-            for name, function in AFTER_FETCH:
+            clock.fixed = previous + timedelta(minutes=5)
+            await fetch_prices(deps)
+            for chain in CHAINS:
                 started = time.perf_counter()
-                result = await function(deps, chain=chain)
+                counts = await fetch_chain(deps, chain)
+                took = time.perf_counter() - started
+                report(f"setup    previous hour's fetch {chain}: {counts} ({took:.0f} s)")
+            for chain in CHAINS:
+                started = time.perf_counter()
+                rows = await seed_history(args.database_url, chain, previous, args.days, args.seed)
                 report(
-                    f"setup    previous hour's {name} {chain}: {result} "
+                    f"setup    {chain}: {rows:,} observations of {args.days} days before it, COPY "
                     f"({time.perf_counter() - started:.0f} s)"
                 )
-        await vacuum(args.database_url)
-        report(f"setup    done in {time.perf_counter() - setup:.0f} s")
+            await seed_alerts(resources.session_factory, users, args.alerts, rng)
+            for chain in CHAINS:
+                for name, function in AFTER_FETCH:
+                    started = time.perf_counter()
+                    result = await function(deps, chain=chain)
+                    report(
+                        f"setup    previous hour's {name} {chain}: {result} "
+                        f"({time.perf_counter() - started:.0f} s)"
+                    )
+            await vacuum(args.database_url)
+            report(f"setup    done in {time.perf_counter() - setup:.0f} s")
 
-        # -- the measured run -----------------------------------------------------------------
-        clock.fixed = run_at
-        await fetch_prices(deps)  # its own cron job at :02, before the pipelines at :05
+        # -- the measured runs: consecutive hours -------------------------------------------
+        demo = DemoNetworkTime()
+        demo.install(resources.chains().clients[0]._client._transport)
         recorder = Recorder(PostgresCpu(_plain_url(args.database_url).rsplit("/", 1)[1]))
         _patch_steps(recorder)
         sampler = threading.Thread(target=recorder.sample, daemon=True)
         sampler.start()
-        before_load, rss_before = load(), _rss_kib()
-        cpu, db_cpu = time.process_time(), recorder.postgres.seconds()
-        started = time.perf_counter()
-        chains: dict[str, float] = {}
-
-        async def one(chain: str) -> None:
-            await run_pipeline(deps, chain)
-            chains[chain] = time.perf_counter() - started
-
-        if args.serial:
-            for chain in CHAINS:
-                await one(chain)
-        else:
-            await asyncio.gather(*(one(chain) for chain in CHAINS))
-        wall = time.perf_counter() - started
-        cpu = time.process_time() - cpu
-        db_cpu = recorder.postgres.seconds() - db_cpu
+        walls = []
+        for k in range(args.runs):
+            at = run_at + timedelta(hours=k)
+            clock.fixed = at
+            await fetch_prices(deps)  # its own cron job at :02, before the pipelines at :05
+            walls.append(await measured_run(deps, recorder, demo, at, args))
         recorder.stop.set()
         sampler.join()
-        after_load = load()
     finally:
         await queue.close()
         await resources.close()
+    median = statistics.median(walls)
+    report("")
+    report(
+        f"{len(walls)} run(s): wall {', '.join(f'{w:.1f}' for w in walls)} s; median "
+        f"{median:.1f} s (target < {TARGET_SECONDS:.0f} s: "
+        f"{'met' if median < TARGET_SECONDS else 'MISSED'})"
+    )
+    return 0 if median < TARGET_SECONDS else 1
+
+
+async def measured_run(
+    deps: Any, recorder: Recorder, demo: DemoNetworkTime, at: datetime, args: argparse.Namespace
+) -> float:
+    """One hourly run of the three chains; prints its figures, returns its wall time."""
+    from workers.jobs.pipeline import run_pipeline
+
+    recorder.reset()
+    demo.seconds.clear()
+    demo.requests.clear()
+    before_load, rss_before = load(), _rss_kib()
+    cpu, db_cpu = time.process_time(), recorder.postgres.seconds()
+    started = time.perf_counter()
+    chains: dict[str, float] = {}
+
+    async def one(chain: str) -> None:
+        await run_pipeline(deps, chain)
+        chains[chain] = time.perf_counter() - started
+
+    if args.serial:
+        for chain in CHAINS:
+            await one(chain)
+    else:
+        await asyncio.gather(*(one(chain) for chain in CHAINS))
+    wall = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    db_cpu = recorder.postgres.seconds() - db_cpu
+    after_load = load()
 
     mode = "one after another (--serial)" if args.serial else "in parallel, one event loop"
     report("")
     report(
-        f"hourly run at {run_at:%Y-%m-%d %H:%M} UTC, chains {mode}: ETH set "
+        f"hourly run at {at:%Y-%m-%d %H:%M} UTC, chains {mode}: ETH set "
         f"{args.eth_validators:,}, SOL 1,300, ATOM 240 (200 bonded), {args.days} days of history"
     )
     report(
@@ -508,8 +600,16 @@ async def run(args: argparse.Namespace) -> int:
         f"{recorder.run_peak_kib / 1024:.0f} MiB peak (process high-water mark incl. setup "
         f"{_hwm_mib():.0f} MiB)"
     )
+    report(
+        "demo network (in this process: CPU of the answers it rendered, part of the process "
+        "CPU above): "
+        + ", ".join(
+            f"{host} {demo.seconds[host]:.1f} s / {demo.requests[host]:,} requests"
+            for host in sorted(demo.seconds)
+        )
+    )
     report(f"load average before {before_load}, after {after_load}; {os.cpu_count()} CPUs")
-    return 0 if wall < TARGET_SECONDS else 1
+    return wall
 
 
 def _short(result: Any) -> str:
@@ -531,13 +631,20 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=1_000)
     parser.add_argument("--alerts", type=int, default=3_000)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--runs", type=int, default=1, help="consecutive hourly runs")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="no setup: run the hours after the last one of a database this bench set up",
+    )
     parser.add_argument("--serial", action="store_true", help="the chains one after another")
     args = parser.parse_args()
     args.database_url = _async_url(args.database_url)
     from infrastructure.db.migrate import upgrade
 
-    asyncio.run(fresh_database(args.database_url))
-    asyncio.run(flush_redis(args.redis_url))
+    if not args.reuse:
+        asyncio.run(fresh_database(args.database_url))
+        asyncio.run(flush_redis(args.redis_url))
     upgrade(args.database_url)  # alembic runs its own event loop: before ours
     return asyncio.run(run(args))
 
