@@ -80,6 +80,10 @@ class SolanaAdapter:
         self._rpc = SolanaRpc(http)
         self._now = now
         self._new_rate_epoch = new_rate_epoch  # when the 9 % warmup/cooldown rate began
+        # the last StakeHistory sysvar read and its decoding: every wallet's positions read
+        # it, and it changes once an epoch (decoding it is ~3 ms; an hourly fetch reads it
+        # once per linked wallet)
+        self._history: tuple[bytes, dict[int, StakeHistoryEntry]] | None = None
 
     async def _votes(self) -> schemas.VoteAccounts:
         return await self._rpc.call("getVoteAccounts", schemas.VoteAccountsResponse, FINALIZED)
@@ -172,7 +176,10 @@ class SolanaAdapter:
         try:
             if answer.value is None:
                 raise StakeHistoryError("the StakeHistory sysvar does not exist")
-            return decode_stake_history(answer.value.data)
+            data = answer.value.data
+            if self._history is None or self._history[0] != data:
+                self._history = (data, decode_stake_history(data))
+            return self._history[1]
         except StakeHistoryError as exc:
             raise self._rpc.invalid(
                 "getAccountInfo", "no valid StakeHistory", errors=[str(exc)]

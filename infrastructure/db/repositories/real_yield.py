@@ -286,6 +286,15 @@ class YieldSnapshotRepository:
         """Store `day`'s snapshots; one that exists for (chain, validator, day) stays as it
         was. Returns how many rows were written."""
         rows = [_row(result, day) for result in results]
+        if rows:  # the hourly runs after the day's first: nothing to build or send
+            stored = await self._session.execute(
+                select(YieldSnapshotRow.chain, YieldSnapshotRow.validator).where(
+                    YieldSnapshotRow.snapshot_date == day,
+                    YieldSnapshotRow.chain.in_({row["chain"] for row in rows}),
+                )
+            )
+            have = {(chain, validator) for chain, validator in stored}
+            rows = [row for row in rows if (row["chain"], row["validator"]) not in have]
         written = 0
         for start in range(0, len(rows), _CHUNK):
             statement = (
