@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from limits import RateLimitItem, parse
@@ -71,6 +72,69 @@ return result
 """
 
 
+# The fast path of a cached read (api/fast_reads.py), on KEYS[1] (the session snapshot),
+# KEYS[2] (the body; with ARGV[1] = 2, KEYS[2] is the free view and KEYS[3] the pro view,
+# chosen by the snapshot's `tier`), then two window keys per limit (ARGV: the body count,
+# then limit and expiry per limit). Nothing is counted unless the snapshot and the body
+# are both cached: {-1} or {-2} answers a miss. Else each limit in turn runs the sliding
+# window step above: {n} when limit n refuses (the limits before it were counted, as
+# sequential hits count them), {0, snapshot, body} when all allow.
+HIT_ALL_IF_CACHED = """
+local snapshot = redis.call('get', KEYS[1])
+if not snapshot then return {-1} end
+local bodies = tonumber(ARGV[1])
+local body_key = KEYS[2]
+if bodies == 2 then
+    local ok, data = pcall(cjson.decode, snapshot)
+    if not ok or type(data) ~= 'table' then return {-1} end
+    if data['tier'] == 'pro' then body_key = KEYS[3]
+    elseif data['tier'] ~= 'free' then return {-1} end
+end
+local body = redis.call('get', body_key)
+if not body then return {-2} end
+for n = 1, (#ARGV - 1) / 2 do
+    local previous_key, current_key = KEYS[2 * n + bodies], KEYS[2 * n + bodies + 1]
+    local limit = tonumber(ARGV[2 * n])
+    local expiry = tonumber(ARGV[2 * n + 1]) * 1000
+    if limit < 1 then return {n} end
+    local current_ttl = tonumber(redis.call('pttl', current_key))
+    if current_ttl > 0 and current_ttl < expiry then
+        redis.call('rename', current_key, previous_key)
+        redis.call('set', current_key, 0, 'PX', current_ttl + expiry)
+    end
+    local previous_count = tonumber(redis.call('get', previous_key)) or 0
+    local previous_ttl = tonumber(redis.call('pttl', previous_key)) or 0
+    local current_count = tonumber(redis.call('get', current_key)) or 0
+    current_ttl = tonumber(redis.call('pttl', current_key)) or 0
+    if previous_ttl <= 0 then previous_ttl = 0 end
+    if current_ttl <= 0 then current_ttl = 0 end
+    local weighted_count = math.floor(previous_count * previous_ttl / expiry) + current_count
+    if (weighted_count + 1) > limit then return {n} end
+    if redis.call('exists', current_key) == 1 then
+        redis.call('incrby', current_key, 1)
+    else
+        redis.call('set', current_key, 1, 'PX', expiry * 2)
+    end
+end
+return {0, snapshot, body}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class CachedHit:
+    """What `hit_all_if_cached` found: `denied` (the refusing limit's decision) or the
+    snapshot and body, both cached and every limit counted; or `missing` (nothing
+    counted)."""
+
+    missing: bool = False
+    denied: RateLimitResult | None = None
+    snapshot: bytes = b""
+    body: bytes = b""
+
+
+MISSING = CachedHit(missing=True)
+
+
 class LimitsRateLimiter:
     def __init__(
         self, storage: Storage, guard: RedisGuard | None = None, client: Redis | None = None
@@ -81,8 +145,10 @@ class LimitsRateLimiter:
         self._fallback: SlidingWindowCounterRateLimiter | None = None  # built on first need
         # on Redis: the limit and cache reads in one round trip (`hit_and_get`)
         self._hit_and_get: AsyncScript | None = None
+        self._hit_all_if_cached: AsyncScript | None = None
         if client is not None and isinstance(storage, RedisStorage):
             self._hit_and_get = client.register_script(HIT_AND_GET)
+            self._hit_all_if_cached = client.register_script(HIT_ALL_IF_CACHED)
 
     @classmethod
     def in_memory(cls) -> LimitsRateLimiter:
@@ -150,6 +216,43 @@ class LimitsRateLimiter:
         retry_after = max(1, math.ceil(stats.reset_time - time.time()))
         result = RateLimitResult(allowed=False, limit=item.amount, retry_after=retry_after)
         return result, values
+
+    async def hit_all_if_cached(
+        self, limits: Sequence[tuple[str, str]], snapshot_key: str, body_keys: Sequence[str]
+    ) -> CachedHit | None:
+        """In one Redis round trip: when the session snapshot and the body (one key, or
+        (free view, pro view) picked by the snapshot's tier) are both cached, `hit` each
+        (rule, key) of `limits` in order, stopping at the first refusal. None when that
+        cannot be done (in memory, or Redis is or just went down): nothing was counted."""
+        if self._hit_all_if_cached is None or self._guard is None or self._guard.down:
+            return None
+        storage = self._storage
+        assert isinstance(storage, RedisStorage)
+        keys, args = [snapshot_key, *body_keys], [len(body_keys)]
+        items = []
+        for rule, key in limits:
+            item = _rule(rule)
+            window = item.key_for(key)
+            keys.append(storage.bridge.prefixed_key(storage._previous_window_key(window)))
+            keys.append(storage.bridge.prefixed_key(storage._current_window_key(window)))
+            args += [item.amount, item.get_expiry()]
+            items.append((item, key))
+        try:
+            answer = await self._hit_all_if_cached(keys=keys, args=args)
+            code = answer[0]
+            if code == 0:
+                return CachedHit(snapshot=answer[1], body=answer[2])
+            if code < 0:
+                return MISSING
+            item, key = items[code - 1]
+            stats = await self._strategy.get_window_stats(item, key)
+        except Exception as exc:
+            if not redis_unavailable(exc):
+                raise
+            self._guard.failed("cache", exc)
+            return None
+        retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+        return CachedHit(denied=RateLimitResult(False, item.amount, retry_after))
 
 
 async def _hit(

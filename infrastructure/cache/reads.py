@@ -59,6 +59,10 @@ class CachedReads:
             log.warning("cache_unavailable", entity=entity, error=type(exc).__name__)
         return body
 
+    def count_hit(self, entity: str) -> None:
+        """A hit served without `get_or_build` (api/fast_reads.py)."""
+        self._lookups.labels(entity, "hit").inc()
+
     async def invalidate(self, *prefixes: str) -> None:
         """Drop every entry under these key prefixes (after a write that changed them)."""
         for prefix in prefixes:
