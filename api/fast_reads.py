@@ -178,12 +178,12 @@ class FastReadsMiddleware:
         except InvalidToken:
             return False  # the route's 401
         user = claims.user_id
-        rule = settings.rate_limit_default
-        limits: list[tuple[str, str]] = []
-        if read.per_ip:  # api.deps.default_rate_limit, before authentication
+        # RATE_LIMIT_DEFAULT per client IP on the public routes (api.deps.default_rate_limit,
+        # counted before authentication), then per user (api.security._user_limit_key)
+        limits = [f"api:user:{user}"]
+        if read.per_ip:
             client = scope.get("client")
-            limits.append((rule, f"api:ip:{client[0] if client else 'unknown'}"))
-        limits.append((rule, f"api:user:{user}"))  # api.security._user_limit_key
+            limits.insert(0, f"api:ip:{client[0] if client else 'unknown'}")
         body_keys: Sequence[str]
         if read.user_key is not None:
             body_keys = (read.user_key(user),)
@@ -191,7 +191,9 @@ class FastReadsMiddleware:
             assert read.tier_key is not None
             body_keys = tuple(read.tier_key(tier) for tier in _TIERS)
         snapshot_key = cache_keys.principal(user, str(claims.session_id))
-        found = await resources.rate_limiter.hit_all_if_cached(limits, snapshot_key, body_keys)
+        found = await resources.rate_limiter.hit_all_if_cached(
+            settings.rate_limit_default, limits, snapshot_key, body_keys
+        )
         if found is None or found.missing:
             return False
         if found.denied is not None:  # the route's 429, by the same handler

@@ -74,11 +74,12 @@ return result
 
 # The fast path of a cached read (api/fast_reads.py), on KEYS[1] (the session snapshot),
 # KEYS[2] (the body; with ARGV[1] = 2, KEYS[2] is the free view and KEYS[3] the pro view,
-# chosen by the snapshot's `tier`), then two window keys per limit (ARGV: the body count,
-# then limit and expiry per limit). Nothing is counted unless the snapshot and the body
-# are both cached: {-1} or {-2} answers a miss. Else each limit in turn runs the sliding
-# window step above: {n} when limit n refuses (the limits before it were counted, as
-# sequential hits count them), {0, snapshot, body} when all allow.
+# chosen by the snapshot's `tier`), then the current-window key of each limit (its
+# previous window is that key + "/-1", as `limits` names it); ARGV[2] and ARGV[3] are the
+# rule's limit and expiry. Nothing is counted unless the snapshot and the body are both
+# cached: {-1} or {-2} answers a miss. Else each limit in turn runs the sliding-window
+# step above: {n} when limit n refuses (the limits before it were counted, as sequential
+# hits count them), {0, snapshot, body} when all allow.
 HIT_ALL_IF_CACHED = """
 local snapshot = redis.call('get', KEYS[1])
 if not snapshot then return {-1} end
@@ -92,10 +93,11 @@ if bodies == 2 then
 end
 local body = redis.call('get', body_key)
 if not body then return {-2} end
-for n = 1, (#ARGV - 1) / 2 do
-    local previous_key, current_key = KEYS[2 * n + bodies], KEYS[2 * n + bodies + 1]
-    local limit = tonumber(ARGV[2 * n])
-    local expiry = tonumber(ARGV[2 * n + 1]) * 1000
+local limit = tonumber(ARGV[2])
+local expiry = tonumber(ARGV[3]) * 1000
+for n = 1, #KEYS - 1 - bodies do
+    local current_key = KEYS[1 + bodies + n]
+    local previous_key = current_key .. '/-1'
     if limit < 1 then return {n} end
     local current_ttl = tonumber(redis.call('pttl', current_key))
     if current_ttl > 0 and current_ttl < expiry then
@@ -149,6 +151,8 @@ class LimitsRateLimiter:
         if client is not None and isinstance(storage, RedisStorage):
             self._hit_and_get = client.register_script(HIT_AND_GET)
             self._hit_all_if_cached = client.register_script(HIT_ALL_IF_CACHED)
+            # the script names the previous window as `limits` does
+            assert storage._previous_window_key("k") == storage._current_window_key("k") + "/-1"
 
     @classmethod
     def in_memory(cls) -> LimitsRateLimiter:
@@ -218,34 +222,24 @@ class LimitsRateLimiter:
         return result, values
 
     async def hit_all_if_cached(
-        self, limits: Sequence[tuple[str, str]], snapshot_key: str, body_keys: Sequence[str]
+        self, rule: str, limit_keys: Sequence[str], snapshot_key: str, body_keys: Sequence[str]
     ) -> CachedHit | None:
         """In one Redis round trip: when the session snapshot and the body (one key, or
-        (free view, pro view) picked by the snapshot's tier) are both cached, `hit` each
-        (rule, key) of `limits` in order, stopping at the first refusal. None when that
-        cannot be done (in memory, or Redis is or just went down): nothing was counted."""
+        (free view, pro view) picked by the snapshot's tier) are both cached, `hit(rule,
+        key)` for each of `limit_keys` in order, stopping at the first refusal. None when
+        that cannot be done (in memory, or Redis is or just went down): nothing counted."""
         if self._hit_all_if_cached is None or self._guard is None or self._guard.down:
             return None
-        storage = self._storage
-        assert isinstance(storage, RedisStorage)
-        keys, args = [snapshot_key, *body_keys], [len(body_keys)]
-        items = []
-        for rule, key in limits:
-            item = _rule(rule)
-            window = item.key_for(key)
-            keys.append(storage.bridge.prefixed_key(storage._previous_window_key(window)))
-            keys.append(storage.bridge.prefixed_key(storage._current_window_key(window)))
-            args += [item.amount, item.get_expiry()]
-            items.append((item, key))
+        item, args = self._rule_args(rule)
+        keys = [snapshot_key, *body_keys, *(self._current_window(item, k) for k in limit_keys)]
         try:
-            answer = await self._hit_all_if_cached(keys=keys, args=args)
+            answer = await self._hit_all_if_cached(keys=keys, args=[len(body_keys), *args])
             code = answer[0]
             if code == 0:
                 return CachedHit(snapshot=answer[1], body=answer[2])
             if code < 0:
                 return MISSING
-            item, key = items[code - 1]
-            stats = await self._strategy.get_window_stats(item, key)
+            stats = await self._strategy.get_window_stats(item, limit_keys[code - 1])
         except Exception as exc:
             if not redis_unavailable(exc):
                 raise
@@ -253,6 +247,19 @@ class LimitsRateLimiter:
             return None
         retry_after = max(1, math.ceil(stats.reset_time - time.time()))
         return CachedHit(denied=RateLimitResult(False, item.amount, retry_after))
+
+    @staticmethod
+    @lru_cache(maxsize=64)
+    def _rule_args(rule: str) -> tuple[RateLimitItem, tuple[bytes, bytes]]:
+        item = _rule(rule)
+        return item, (str(item.amount).encode(), str(item.get_expiry()).encode())
+
+    def _current_window(self, item: RateLimitItem, key: str) -> str:
+        """The `limits` sliding-window key of the current window (the previous one is
+        this + "/-1": `RedisStorage._previous_window_key`)."""
+        storage = self._storage
+        assert isinstance(storage, RedisStorage)
+        return storage.bridge.prefixed_key(storage._current_window_key(item.key_for(key)))
 
 
 async def _hit(
