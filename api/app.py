@@ -18,6 +18,7 @@ from api.cors import install_cors
 from api.edge import EdgeGuardMiddleware
 from api.error_recorder import ErrorRecorder
 from api.errors import ERROR_RESPONSES, install_error_handlers
+from api.fast_reads import FastReadsMiddleware
 from api.interpreter import pin_recursion_limit
 from api.middleware import RequestContextMiddleware
 from api.openapi import document_responses
@@ -123,6 +124,8 @@ def create_app(
     )
     app.state.settings = settings
     install_error_handlers(app)
+    # cached authenticated reads answered before routing (inside the edge and the access log)
+    app.add_middleware(FastReadsMiddleware)
     app.add_middleware(
         EdgeGuardMiddleware,
         max_body_bytes=settings.max_request_body_bytes,

@@ -46,6 +46,15 @@ async def get_uow(resources: ResourcesDep) -> AsyncIterator[SqlUnitOfWork]:
 UowDep = Annotated[SqlUnitOfWork, Depends(get_uow, scope="function")]
 
 
+# set in the request's state by api/fast_reads.py when it counted the request's rate
+# limits (all allowed) and still leaves the answer to the route: nothing counts them again
+LIMITS_COUNTED = "staketrack.limits_counted"
+
+
+def limits_counted(request: Request) -> bool:
+    return bool(request.scope.get("state", {}).get(LIMITS_COUNTED))
+
+
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -59,6 +68,8 @@ async def enforce_limit(resources: Resources, rule: str, key: str) -> None:
 async def default_rate_limit(request: Request, resources: ResourcesDep) -> None:
     """Per-IP limit on public routes (RATE_LIMIT_DEFAULT); authenticated routes are
     limited per user or API key as part of authentication."""
+    if limits_counted(request):
+        return
     await enforce_limit(
         resources, resources.settings.rate_limit_default, f"api:ip:{client_ip(request)}"
     )

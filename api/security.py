@@ -21,7 +21,7 @@ from typing import Annotated, Literal
 from fastapi import Depends, Request
 from starlette.responses import Response
 
-from api.deps import ResourcesDep, UowDep, client_ip, enforce_limit
+from api.deps import ResourcesDep, UowDep, client_ip, enforce_limit, limits_counted
 from api.sessions import ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER
 from domain.errors import (
     ApiKeyReadOnly,
@@ -70,7 +70,12 @@ Authenticated = tuple[Principal, Peeked | None, RateLimitResult | None]
 
 
 async def _from_access_token(
-    uow: SqlUnitOfWork, resources: Resources, token: str, peek: Peek | None
+    uow: SqlUnitOfWork,
+    resources: Resources,
+    token: str,
+    peek: Peek | None,
+    *,
+    counted_already: bool = False,
 ) -> Authenticated:
     assert resources.settings.secret_key is not None
     claims = decode_access_token(resources.settings.secret_key.get_secret_value(), token)
@@ -80,6 +85,8 @@ async def _from_access_token(
         """The snapshot (and peeked entry) with the user's rate-limit hit, one round trip
         on Redis (the token's signature is checked, so only its user is counted)."""
         rule, limit_key = resources.settings.rate_limit_default, _user_limit_key(claims.user_id)
+        if counted_already:  # by api/fast_reads.py, allowed: only read
+            return await resources.cache.get_many(*keys)
         combined = await resources.rate_limiter.hit_and_get(rule, limit_key, keys)
         if combined is None:  # in memory, or Redis is down: each falls back on its own
             return await resources.cache.get_many(*keys)
@@ -112,13 +119,17 @@ async def _authenticate(
             raise InvalidToken("Use 'Authorization: Bearer <token or API key>'.")
         if credential.startswith(API_KEY_PREFIX):
             return await _from_api_key(uow, credential, request.method), None, None
-        return await _from_access_token(uow, resources, credential, peek)
+        return await _from_access_token(
+            uow, resources, credential, peek, counted_already=limits_counted(request)
+        )
     cookie = request.cookies.get(ACCESS_COOKIE)
     if not cookie:
         raise AuthenticationFailed("Authentication required.")
     if request.method not in SAFE_METHODS:
         require_csrf(request)
-    return await _from_access_token(uow, resources, cookie, peek)
+    return await _from_access_token(
+        uow, resources, cookie, peek, counted_already=limits_counted(request)
+    )
 
 
 async def authenticate(
@@ -131,6 +142,8 @@ async def authenticate(
     fetched together with the session snapshot and, on Redis, the rate-limit hit (one
     round trip for the three)."""
     principal, peeked, counted = await _authenticate(request, uow, resources, peek)
+    if counted is None and limits_counted(request):  # by api/fast_reads.py, allowed
+        return principal, peeked
     if counted is None:
         rule = resources.settings.rate_limit_default
         await enforce_limit(resources, rule, _user_limit_key(principal.user.id))

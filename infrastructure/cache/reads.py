@@ -26,6 +26,7 @@ class CachedReads:
             ["entity", "result"],
             registry=self.registry,
         )
+        self._hits: dict[str, Counter] = {}  # entity -> its "hit" child, for count_hit
 
     async def get_or_build(
         self,
@@ -58,6 +59,13 @@ class CachedReads:
         except Exception as exc:
             log.warning("cache_unavailable", entity=entity, error=type(exc).__name__)
         return body
+
+    def count_hit(self, entity: str) -> None:
+        """A hit served without `get_or_build` (api/fast_reads.py)."""
+        counter = self._hits.get(entity)
+        if counter is None:
+            counter = self._hits[entity] = self._lookups.labels(entity, "hit")
+        counter.inc()
 
     async def invalidate(self, *prefixes: str) -> None:
         """Drop every entry under these key prefixes (after a write that changed them)."""

@@ -217,6 +217,34 @@ async def test_rate_limit_hit_and_get_is_one_counter_with_hit(backend: Redis | N
     assert other is not None and other[0].allowed and other[1] == []
 
 
+async def test_rate_limit_hit_all_if_cached_counts_only_on_a_hit(backend: Redis | None) -> None:
+    """The fast read's trip: nothing counted on a miss; each limit counted in order on a
+    hit, on the windows `hit` counts on, stopping at the first refusal; the tier's view."""
+    limiter = LimitsRateLimiter.in_memory() if backend is None else LimitsRateLimiter.redis(backend)
+    rule, snapshot, views = "2/minute", "staketrack:test:snapshot", ["t:free", "t:pro"]
+    if backend is None:
+        assert await limiter.hit_all_if_cached(rule, ["ip", "user"], snapshot, views) is None
+        return
+    missed = await limiter.hit_all_if_cached(rule, ["ip", "user"], snapshot, views)
+    assert missed is not None and missed.missing  # no snapshot: nothing counted
+    await backend.set(snapshot, b'{"tier": "pro"}')
+    missed = await limiter.hit_all_if_cached(rule, ["ip", "user"], snapshot, views)
+    assert missed is not None and missed.missing  # no pro view: nothing counted
+    await backend.set("t:pro", b"pro body")
+    found = await limiter.hit_all_if_cached(rule, ["ip", "user"], snapshot, views)
+    assert found is not None and not found.missing and found.denied is None
+    assert (found.snapshot, found.body) == (b'{"tier": "pro"}', b"pro body")
+    assert (await limiter.hit(rule, "user")).allowed  # the user's second: allowed, the last
+    refused = await limiter.hit_all_if_cached(rule, ["ip", "user"], snapshot, views)
+    assert refused is not None and refused.denied is not None  # by "user", after "ip" counted
+    assert refused.denied.limit == 2 and 1 <= refused.denied.retry_after <= 60
+    assert not (await limiter.hit(rule, "ip")).allowed  # "ip" was counted twice
+    await backend.set(snapshot, b'{"tier": "free"}')
+    await backend.set("t:free", b"free body")
+    free = await limiter.hit_all_if_cached(rule, ["other"], snapshot, views)
+    assert free is not None and free.body == b"free body"
+
+
 async def test_rate_limit_window_passes(limiter: LimitsRateLimiter) -> None:
     # a second hit within the window is refused; a machine that stalled longer than the
     # window between the two hits proves nothing, so try a longer window

@@ -101,3 +101,27 @@ def test_request_lines_redact_what_a_client_controls(tmp_path: Path, log_format:
         )
         assert first["timestamp"].endswith("Z") and second["method"] == "cosmos1qypq…v7xu"
         assert "request_id" not in second  # unbound after the request
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/api/portfolio",
+        "b7c1c0de-2f6e-4a57-9a53-4f1f1f7f0e55",
+        "/api/vrs/sol:" + "V" * 31,
+        "/api/vrs/sol:" + "V" * 32,
+        "/api/vrs/sol:Vote111111111111111111111111111111111111111",
+        "x0x" + "a" * 40,
+        "0X" + "a" * 40,
+        "mail me: someone@example.com",
+        "redis://:hunter2@host:6379/0",
+        "key stk_abcdefgh123",
+        "cosmosvaloper1" + "q" * 38,
+        "Cosmos" + "q" * 38,
+        "é" * 40 + "1" * 32,
+    ],
+)
+def test_the_quick_check_never_skips_what_the_patterns_would_change(text: str) -> None:
+    from infrastructure.logging import _redact_all
+
+    assert redact(text) == _redact_all(text)
