@@ -57,20 +57,23 @@ def _address(chain: Chain, i: int) -> str:
 
 
 def _rows(chain: Chain, validators: int, days: int, end: datetime) -> Any:
-    """Hourly samples: mostly healthy, some validators with outages, a few commission
-    changes — so every factor's code path runs."""
-    rng = random.Random(f"{chain.value}-{validators}")
+    """Hourly samples, hour by hour as the ingest appends them (so rows lie on disk in time
+    order, as in production): mostly healthy, some validators with outages, a few
+    commission changes — so every factor's code path runs."""
     hours = days * 24
+    states = []
     for i in range(validators):
-        address = _address(chain, i)
+        rng = random.Random(f"{chain.value}-{validators}-{i}")
         stake = int(rng.lognormvariate(30, 1.2)) if chain is not Chain.ETH else 32 * 10**9
         commission = None if chain is Chain.ETH else f"{rng.choice([0, 5, 7, 8, 10]) / 100:.2f}"
-        shaky = rng.random() < 0.05
-        for h in range(hours):
-            at = end - timedelta(hours=hours - 1 - h)
+        states.append([rng, _address(chain, i), stake, commission, rng.random() < 0.05])
+    for h in range(hours):
+        at = end - timedelta(hours=hours - 1 - h)
+        for state in states:
+            rng, address, stake, commission, shaky = state
             down = shaky and rng.random() < 0.02
             if commission is not None and rng.random() < 0.0005:
-                commission = f"{rng.choice([0, 5, 7, 8, 10]) / 100:.2f}"
+                commission = state[3] = f"{rng.choice([0, 5, 7, 8, 10]) / 100:.2f}"
             status = "delinquent" if down and chain is Chain.SOL else "active"
             uptime = "0" if down else f"{0.97 + rng.random() * 0.03:.4f}"
             yield (
