@@ -30,12 +30,7 @@ def _render_item(kind: str, obj: object, autogen_context: object) -> str | bool:
 
 # created per dialect by the migration and the ETH set's bulk load, outside the models
 # (PostgreSQL: an expression index that SQLite could not reflect)
-# (and PostgreSQL's BRIN index on the observations' time, migration 0015)
-UNMODELLED_INDEXES = {
-    "ix_eth_validators_pubkey",
-    "ix_eth_validators_withdrawal_address",
-    "ix_validator_observations_observed_at",
-}
+UNMODELLED_INDEXES = {"ix_eth_validators_pubkey", "ix_eth_validators_withdrawal_address"}
 # retired on SQLite only (migration 0013: dropping it there would rebuild the table)
 RETIRED_COLUMNS = {("users", "tier")}
 
