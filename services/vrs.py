@@ -199,9 +199,12 @@ async def compute_scores(
     since, until = hours[0] - timedelta(days=config.horizon_days), hours[-1]
     memo = await vrs_context.load(cache, chain.value)
     incremental = incremental and len(hours) == 1
-    # the hourly run: whole days rolled up need no recount to trust the memo
+    # the hourly run: whole days rolled up need no recount to trust the memo (ETH's context
+    # has no per-hour part)
     settled = (
-        await uow.vrs_rollups.day_totals(chain, since.date(), until.date()) if incremental else None
+        await uow.vrs_rollups.day_totals(chain, since.date(), until.date())
+        if incremental and chain is not Chain.ETH
+        else None
     )
     context = await uow.vrs_inputs.context(chain, since, until, memo, settled)
     await vrs_context.store(cache, chain.value, memo)
