@@ -153,7 +153,7 @@ async def _time_step(url: str, chain: Chain, validators: int, full: bool) -> dic
             if hours:
                 await _add_hour(url, chain, validators, at)
             if kind == "full" and not full:
-                took[kind] = cpu[kind] = float("nan")
+                took[kind] = cpu[kind] = cpu[f"db_{kind}"] = float("nan")
                 continue
             if kind == "roll":
                 await _drop_spans(url, chain)

@@ -326,7 +326,8 @@ async def _build_rollups(
             if rollup is not None:
                 built[(validator, day)] = rollup
         await asyncio.sleep(0)
-    await uow.vrs_rollups.add(chain, built)
+    empty = set(days) - {day for _, day in built}
+    await uow.vrs_rollups.add(chain, built, empty)
     log.info("vrs_rollups_built", chain=chain.value, days=len(days), rows=len(built))
 
 

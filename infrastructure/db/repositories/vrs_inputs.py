@@ -41,7 +41,7 @@ def _vouched_days(
     found = set()
     for day, rows in settled.items():
         start = datetime.combine(day, time(), UTC)
-        if start >= since and start + DAY <= until and in_memo.get(day) == rows:
+        if start >= since and start + DAY <= until and in_memo.get(day, 0) == rows:
             found.add(day)
     return found
 

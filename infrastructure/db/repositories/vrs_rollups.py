@@ -21,6 +21,7 @@ from infrastructure.db.models import VrsRollupRow, VrsRollupSpanRow
 
 R = VrsRollupRow.__table__.c
 S = VrsRollupSpanRow.__table__.c
+EMPTY = ""  # the validator of a day's marker row: the day was rolled up, nothing observed
 Signature = tuple[int, int]  # the chain's daily rollup rows in a range, and their samples
 _CHUNK = 2_000  # rows per INSERT execution
 STREAM_ROWS = 5_000
@@ -122,7 +123,7 @@ class VrsRollupRepository:
         result = await connection.stream(statement)
         async for batch in result.partitions(STREAM_ROWS):
             for validator, day, data in batch:
-                if day in keep:
+                if day in keep and validator != EMPTY:
                     found.setdefault(validator, {})[day] = decode(data)
         return found
 
@@ -218,11 +219,19 @@ class VrsRollupRepository:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
-    async def add(self, chain: Chain, rollups: Mapping[tuple[str, date], Rollup]) -> int:
-        """Store rollups (a day already stored is replaced whole)."""
-        if not rollups:
+    async def add(
+        self,
+        chain: Chain,
+        rollups: Mapping[tuple[str, date], Rollup],
+        empty: Iterable[date] = (),
+    ) -> int:
+        """Store rollups (a day already stored is replaced whole); `empty`: days rolled up
+        with no observation at all, kept as a marker row so they are not rolled up again
+        every hour (a chain observed for less than the horizon)."""
+        empty = sorted(set(empty))
+        days = sorted({day for _, day in rollups} | set(empty))
+        if not days:
             return 0
-        days = sorted({day for _, day in rollups})
         await self._session.execute(
             delete(VrsRollupRow).where(R.chain == chain.value, R.day.in_(days))
         )
@@ -236,9 +245,13 @@ class VrsRollupRepository:
             }
             for (validator, day), rollup in rollups.items()
         ]
+        rows += [
+            {"chain": chain.value, "day": day, "validator": EMPTY, "samples": 0, "data": ""}
+            for day in empty
+        ]
         for start in range(0, len(rows), _CHUNK):
             await self._session.execute(insert(VrsRollupRow), rows[start : start + _CHUNK])
-        return len(rows)
+        return len(rollups)
 
     async def drop_from(self, chain: Chain, day: date) -> int:
         """Forget the chain's rollups of `day` and later (their observations changed)."""

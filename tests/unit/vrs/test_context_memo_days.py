@@ -34,6 +34,10 @@ def test_whole_days_whose_rows_match_are_vouched_for() -> None:
     }
     assert _vouched_days(SINCE, UNTIL, memo, settled) == {date(2026, 11, 2)}
     assert _vouched_days(SINCE, UNTIL, memo, {}) == set()
+    # a day rolled up with nothing observed: nothing to count while nothing is
+    unseen = {h: v for h, v in memo.items() if h.date() != date(2026, 11, 2)}
+    assert _vouched_days(SINCE, UNTIL, unseen, {date(2026, 11, 2): 0}) == {date(2026, 11, 2)}
+    assert _vouched_days(SINCE, UNTIL, unseen, {date(2026, 11, 3): 0}) == set()
     # the memo lacks an hour of the day the rollups hold: counted again
     del memo[datetime(2026, 11, 2, 5, tzinfo=UTC)]
     assert _vouched_days(SINCE, UNTIL, memo, settled) == set()
