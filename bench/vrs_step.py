@@ -8,7 +8,10 @@ PostgreSQL database, then `services.vrs.score_chain` timed as the hourly run doe
 - full: the next hour's run from the observations alone (`incremental=False`, the step
   before the rollups) — one new hour observed, the memo warm;
 - incremental: the hour after's run from the daily rollups plus the samples they do not
-  cover — the steady state.
+  cover — the steady state (each window's whole days read as one merged span per
+  validator); timed twice;
+- roll: the same with the span sets to build first (as the first run after the day
+  rolls does, once a day).
 
 Each chain runs in its own process so its peak RSS is its own. Prints the times and the
 peak memory.
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import random
 import resource
 import time
@@ -48,6 +52,26 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def db_cpu_seconds(database: str) -> float:
+    """CPU time of the PostgreSQL backends serving `database` (this machine's server):
+    with the process's own, the work a run costs, whatever the load of other processes."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if f"postgres {database} ".encode() not in f.read().replace(b"\0", b" "):
+                    continue
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except OSError:
+            continue
+    return total / tick
+
+
 def _address(chain: Chain, i: int) -> str:
     if chain is Chain.ETH:
         return str(100_000 + i)
@@ -57,20 +81,23 @@ def _address(chain: Chain, i: int) -> str:
 
 
 def _rows(chain: Chain, validators: int, days: int, end: datetime) -> Any:
-    """Hourly samples: mostly healthy, some validators with outages, a few commission
-    changes — so every factor's code path runs."""
-    rng = random.Random(f"{chain.value}-{validators}")
+    """Hourly samples, hour by hour as the ingest appends them (so rows lie on disk in time
+    order, as in production): mostly healthy, some validators with outages, a few
+    commission changes — so every factor's code path runs."""
     hours = days * 24
+    states = []
     for i in range(validators):
-        address = _address(chain, i)
+        rng = random.Random(f"{chain.value}-{validators}-{i}")
         stake = int(rng.lognormvariate(30, 1.2)) if chain is not Chain.ETH else 32 * 10**9
         commission = None if chain is Chain.ETH else f"{rng.choice([0, 5, 7, 8, 10]) / 100:.2f}"
-        shaky = rng.random() < 0.05
-        for h in range(hours):
-            at = end - timedelta(hours=hours - 1 - h)
+        states.append([rng, _address(chain, i), stake, commission, rng.random() < 0.05])
+    for h in range(hours):
+        at = end - timedelta(hours=hours - 1 - h)
+        for state in states:
+            rng, address, stake, commission, shaky = state
             down = shaky and rng.random() < 0.02
             if commission is not None and rng.random() < 0.0005:
-                commission = f"{rng.choice([0, 5, 7, 8, 10]) / 100:.2f}"
+                commission = state[3] = f"{rng.choice([0, 5, 7, 8, 10]) / 100:.2f}"
             status = "delinquent" if down and chain is Chain.SOL else "active"
             uptime = "0" if down else f"{0.97 + rng.random() * 0.03:.4f}"
             yield (
@@ -94,6 +121,7 @@ async def _load(url: str, chain: Chain, validators: int, days: int) -> int:
         await connection.execute("ALTER TABLE vrs_scores ENABLE TRIGGER USER")
         await connection.execute("DELETE FROM vrs_latest WHERE chain = $1", chain.value)
         await connection.execute("DELETE FROM vrs_rollups WHERE chain = $1", chain.value)
+        await connection.execute("DELETE FROM vrs_rollup_spans WHERE chain = $1", chain.value)
         await connection.copy_records_to_table(
             "validator_observations", records=_rows(chain, validators, days, NOW), columns=COLUMNS
         )
@@ -103,7 +131,7 @@ async def _load(url: str, chain: Chain, validators: int, days: int) -> int:
         await connection.close()
 
 
-async def _time_step(url: str, chain: Chain, validators: int) -> dict[str, float]:
+async def _time_step(url: str, chain: Chain, validators: int, full: bool) -> dict[str, float]:
     from infrastructure.db.uow import SqlUnitOfWork
     from services.vrs import score_chain
 
@@ -114,22 +142,42 @@ async def _time_step(url: str, chain: Chain, validators: int) -> dict[str, float
         def uow() -> SqlUnitOfWork:
             return SqlUnitOfWork(resources.session_factory)
 
-        started = time.perf_counter()
-        await score_chain(uow, resources.cache, resources.reads, chain, [NOW])
-        cold = time.perf_counter() - started
-        took = {}
-        # each next hour: one new hour observed, then the hourly run, full then incremental
-        for hours, kind in ((1, "full"), (2, "incremental")):
+        took: dict[str, float] = {}
+        cpu: dict[str, float] = {}
+        # cold; then each next hour: one new hour observed, then the hourly run — full,
+        # incremental, incremental with the span sets to build (the first run after the
+        # day rolls), incremental again
+        steps = (("cold", 0), ("full", 1), ("incremental", 2), ("roll", 3), ("incremental2", 4))
+        for kind, hours in steps:
             at = NOW + timedelta(hours=hours)
-            await _add_hour(url, chain, validators, at)
-            started = time.perf_counter()
+            if hours:
+                await _add_hour(url, chain, validators, at)
+            if kind == "full" and not full:
+                took[kind] = cpu[kind] = cpu[f"db_{kind}"] = float("nan")
+                continue
+            if kind == "roll":
+                await _drop_spans(url, chain)
+            database = url.rsplit("/", 1)[-1]
+            started, used, db = time.perf_counter(), time.process_time(), db_cpu_seconds(database)
             await score_chain(
                 uow, resources.cache, resources.reads, chain, [at], incremental=kind != "full"
             )
             took[kind] = time.perf_counter() - started
+            cpu[kind] = time.process_time() - used
+            cpu[f"db_{kind}"] = db_cpu_seconds(database) - db
     finally:
         await resources.close()
-    return {"cold": cold, **took, "peak": peak_rss_mib()}
+    return {**took, **{f"cpu_{k}": v for k, v in cpu.items()}, "peak": peak_rss_mib()}
+
+
+async def _drop_spans(url: str, chain: Chain) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(url.replace("+asyncpg", ""))
+    try:
+        await connection.execute("DELETE FROM vrs_rollup_spans WHERE chain = $1", chain.value)
+    finally:
+        await connection.close()
 
 
 async def _add_hour(url: str, chain: Chain, validators: int, at: datetime) -> None:
@@ -145,8 +193,8 @@ async def _add_hour(url: str, chain: Chain, validators: int, at: datetime) -> No
         await connection.close()
 
 
-def _child(url: str, chain: Chain, validators: int, out: Any) -> None:
-    out.send(asyncio.run(_time_step(url, chain, validators)))
+def _child(url: str, chain: Chain, validators: int, full: bool, out: Any) -> None:
+    out.send(asyncio.run(_time_step(url, chain, validators, full)))
 
 
 def main() -> None:
@@ -155,6 +203,9 @@ def main() -> None:
     parser.add_argument("--chains", default="sol,atom,eth")
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--eth-validators", type=int, default=SIZES[Chain.ETH])
+    parser.add_argument(
+        "--skip-full", default="", help="chains whose full run is skipped (minutes for ETH)"
+    )
     args = parser.parse_args()
     url = args.database_url
     if url.startswith("postgresql://"):
@@ -163,7 +214,13 @@ def main() -> None:
     sizes = {**SIZES, Chain.ETH: args.eth_validators}
     report(f"vrs step, {args.days} days of hourly observations, PostgreSQL ({url.split('@')[-1]})")
     report(
-        f"{'chain':<6}{'validators':>11}{'rows':>12}{'cold':>9}{'full':>9}{'incr.':>9}{'peak':>11}"
+        "incr.: the hourly run from the rollups (two hours); roll: the first after the day"
+        " rolls (span sets built); in brackets CPU time: the process's + its PostgreSQL"
+        " backends'; load: 1-min average"
+    )
+    report(
+        f"{'chain':<6}{'validators':>11}{'rows':>12}{'cold':>21}{'full':>21}{'incr.':>21}"
+        f"{'incr.':>21}{'roll':>21}{'peak':>10}{'load':>7}"
     )
     for name in args.chains.split(","):
         chain = Chain(name)
@@ -171,14 +228,20 @@ def main() -> None:
         rows = asyncio.run(_load(url, chain, sizes[chain], args.days))
         loading = time.perf_counter() - started
         ours, theirs = multiprocessing.Pipe()
-        process = multiprocessing.Process(target=_child, args=(url, chain, sizes[chain], theirs))
+        process = multiprocessing.Process(
+            target=_child,
+            args=(url, chain, sizes[chain], name not in args.skip_full.split(","), theirs),
+        )
         process.start()
         got = ours.recv()
         process.join()
+        times = "".join(
+            f"{got[k]:>7.1f}s ({got['cpu_' + k]:>4.1f}+{got['cpu_db_' + k]:>4.1f}s)"
+            for k in ("cold", "full", "incremental", "incremental2", "roll")
+        )
         report(
-            f"{chain.value:<6}{sizes[chain]:>11,}{rows:>12,}{got['cold']:>8.1f}s"
-            f"{got['full']:>8.1f}s{got['incremental']:>8.1f}s{got['peak']:>8.0f} MiB"
-            f"   (loaded in {loading:.0f} s)"
+            f"{chain.value:<6}{sizes[chain]:>11,}{rows:>12,}{times}{got['peak']:>6.0f} MiB"
+            f"{os.getloadavg()[0]:>7.2f}   (loaded in {loading:.0f} s)"
         )
 
 

@@ -22,8 +22,16 @@ from domain.vrs.history import DROP_DAYS, daily_points
 from domain.vrs.methodology import Methodology, methodology
 from domain.vrs.pending import PendingScore, pending_score
 from domain.vrs.reads import HistoryRead, ScoreRead, ScoringRun
-from domain.vrs.rollup import Rollup, day_start, roll_up, rollup_days, score_from_rollups, split_raw
-from domain.vrs.windows import sample_memo, windows
+from domain.vrs.rollup import (
+    Rollup,
+    day_start,
+    merge,
+    roll_up,
+    rollup_days,
+    score_from_rollups,
+    split_raw,
+)
+from domain.vrs.windows import Window, sample_memo, windows
 from infrastructure.cache import vrs_context
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.logging import get_logger
@@ -31,6 +39,9 @@ from services import cache_keys, seed_lock, tiers
 
 log = get_logger(__name__)
 RESOLUTION = timedelta(microseconds=1)  # [start, as_of] is [start, as_of + RESOLUTION)
+# a stored span set is used when it lacks at most this many of a window's whole days
+# (read as daily rollups): the day after it was built (the run at midnight) it lacks one
+SPAN_SLACK = 2
 
 
 # -- reads ------------------------------------------------------------------------------
@@ -187,9 +198,17 @@ async def compute_scores(
     config = await uow.vrs_config.get()
     since, until = hours[0] - timedelta(days=config.horizon_days), hours[-1]
     memo = await vrs_context.load(cache, chain.value)
-    context = await uow.vrs_inputs.context(chain, since, until, memo)
+    incremental = incremental and len(hours) == 1
+    # the hourly run: whole days rolled up need no recount to trust the memo (ETH's context
+    # has no per-hour part)
+    settled = (
+        await uow.vrs_rollups.day_totals(chain, since.date(), until.date())
+        if incremental and chain is not Chain.ETH
+        else None
+    )
+    context = await uow.vrs_inputs.context(chain, since, until, memo, settled)
     await vrs_context.store(cache, chain.value, memo)
-    if incremental and len(hours) == 1:
+    if incremental:
         return await _from_rollups(uow, chain, hours[0], config, context)
     scores: list[VrsScore] = []
     async for validator, observations in uow.vrs_inputs.observations(chain, since, until):
@@ -235,20 +254,60 @@ async def _from_rollups(
         missing = [d for d in days if d not in have]
         if missing:
             await _build_rollups(uow, chain, missing, context)
-    stored = await uow.vrs_rollups.read(chain, days)
+    pieces: dict[str, list[Rollup]] = {}
+    used = []
+    for group in _by_window(days, wins):
+        used.append(await _window_days(uow, chain, group, pieces))
+    await uow.vrs_rollups.drop_spans_except(chain, used)
     raw: dict[str, list[Observation]] = {}
     ranges = _uncovered(start, as_of + RESOLUTION, days)
     async for validator, observations in uow.vrs_inputs.observations(chain, start, as_of, ranges):
         raw[validator] = observations
     scores = []
-    for validator in sorted(stored.keys() | raw.keys()):
-        pieces = list(stored.get(validator, {}).values())
-        pieces += split_raw(raw.get(validator, []), wins, chain, context)
-        pieces.sort(key=lambda r: r.first_at)
-        score = score_from_rollups(chain, validator, pieces, context, config, as_of)
+    for validator in sorted(pieces.keys() | raw.keys()):
+        found = pieces.get(validator, [])
+        found += split_raw(raw.get(validator, []), wins, chain, context)
+        found.sort(key=lambda r: r.first_at)
+        score = score_from_rollups(chain, validator, found, context, config, as_of)
         if score.data_days:
             scores.append(score)
     return scores
+
+
+def _by_window(days: Sequence[date], wins: Sequence[Window]) -> list[list[date]]:
+    """The days (sorted, whole days each inside one window) grouped by window."""
+    groups: dict[int, list[date]] = {}
+    for day in days:
+        at = day_start(day)
+        groups.setdefault(next(i for i, w in enumerate(wins) if w.holds(at)), []).append(day)
+    return [groups[i] for i in sorted(groups)]
+
+
+async def _window_days(
+    uow: SqlUnitOfWork, chain: Chain, days: Sequence[date], pieces: dict[str, list[Rollup]]
+) -> tuple[date, date]:
+    """Add each validator's rollups of a window's whole days (consecutive) to `pieces`:
+    a stored span set (those days merged per validator, built at most once a day) plus
+    the daily rollups of the few days it lacks, or a span set built now from the daily
+    rollups. Returns the span set used."""
+    first, last = days[0], days[-1]
+    sets = await uow.vrs_rollups.span_sets(chain, first, last)
+    chosen = next((s for s in sets if (s[0] - first).days + (last - s[1]).days <= SPAN_SLACK), None)
+    if chosen is None:
+        daily = await uow.vrs_rollups.read(chain, days)
+        spans = {v: merge([by_day[d] for d in sorted(by_day)]) for v, by_day in daily.items()}
+        signature = await uow.vrs_rollups.signature(chain, first, last)
+        await uow.vrs_rollups.add_spans(chain, first, last, signature, spans)
+        log.info("vrs_spans_built", chain=chain.value, days=len(days), rows=len(spans))
+        for validator, span in spans.items():
+            pieces.setdefault(validator, []).append(span)
+        return first, last
+    for validator, span in (await uow.vrs_rollups.read_spans(chain, *chosen)).items():
+        pieces.setdefault(validator, []).append(span)
+    rest = [d for d in days if not chosen[0] <= d <= chosen[1]]
+    for validator, by_day in (await uow.vrs_rollups.read(chain, rest)).items():
+        pieces.setdefault(validator, []).extend(by_day.values())
+    return chosen
 
 
 async def _build_rollups(
@@ -267,7 +326,8 @@ async def _build_rollups(
             if rollup is not None:
                 built[(validator, day)] = rollup
         await asyncio.sleep(0)
-    await uow.vrs_rollups.add(chain, built)
+    empty = set(days) - {day for _, day in built}
+    await uow.vrs_rollups.add(chain, built, empty)
     log.info("vrs_rollups_built", chain=chain.value, days=len(days), rows=len(built))
 
 

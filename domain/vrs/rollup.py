@@ -47,6 +47,7 @@ from domain.vrs.scoring import DAY, confidence
 from domain.vrs.windows import HOUR, Spell, Window, exact_sum, time_weighted, windows
 
 MICRO = timedelta(microseconds=1)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class Tally(NamedTuple):
@@ -104,6 +105,9 @@ class Rollup:
     fatal: bool = False  # any sample fatal (ETH slashed, ATOM tombstoned)
     last_fatal: bool = False
     excess: tuple[Decimal, ...] = ()  # ATOM: excess misses per sample, oldest first
+    # a merged rollup (`merge`): each merged day's first and last sample time, in µs since
+    # the epoch (data days count the 24-hour periods these fall in); empty: a day's own
+    ends: tuple[int, ...] = ()
 
     @property
     def day(self) -> date:
@@ -223,9 +227,10 @@ def _median_gap(rollups: Sequence[Rollup]) -> timedelta:
     raise AssertionError("unreachable")
 
 
-def _spells(rollups: Sequence[Rollup]) -> list[Spell]:
-    """`windows.spells` of the incident state over the samples of all rollups."""
-    found: list[Spell] = []
+def _joined_runs(rollups: Sequence[Rollup]) -> list[Run]:
+    """The incident runs over the samples of all rollups (a run across rollups joined);
+    only the last may be open (end None: it lasts to the last sample)."""
+    found: list[Run] = []
     open_run: tuple[datetime, int] | None = None
     for rollup in rollups:
         runs = list(rollup.runs)
@@ -237,18 +242,72 @@ def _spells(rollups: Sequence[Rollup]) -> list[Spell]:
                 if first.end is None:
                     open_run = (start, count)
                 else:
-                    found.append(Spell(start, first.end, count))
+                    found.append(Run(start, count, first.end))
             else:
-                found.append(Spell(open_run[0], rollup.first_at, open_run[1]))
+                found.append(Run(open_run[0], open_run[1], rollup.first_at))
                 open_run = None
         for run in runs:
             if run.end is None:
                 open_run = (run.start, run.count)
             else:
-                found.append(Spell(run.start, run.end, run.count))
-    if open_run is not None and rollups:
-        found.append(Spell(open_run[0], rollups[-1].last_at + _median_gap(rollups), open_run[1]))
+                found.append(run)
+    if open_run is not None:
+        found.append(Run(open_run[0], open_run[1], None))
     return found
+
+
+def _spells(rollups: Sequence[Rollup]) -> list[Spell]:
+    """`windows.spells` of the incident state over the samples of all rollups."""
+    found: list[Spell] = []
+    for run in _joined_runs(rollups):
+        end = rollups[-1].last_at + _median_gap(rollups) if run.end is None else run.end
+        found.append(Spell(run.start, end, run.count))
+    return found
+
+
+def _epoch_us(at: datetime) -> int:
+    return (at - EPOCH) // MICRO
+
+
+def _ends(rollup: Rollup) -> tuple[int, ...]:
+    return rollup.ends or (_epoch_us(rollup.first_at), _epoch_us(rollup.last_at))
+
+
+def merge(rollups: Sequence[Rollup]) -> Rollup:
+    """One rollup of consecutive rollups (oldest first, all inside one window): what
+    every factor reads from them, so a score from the merged rollup equals the score from
+    the parts (the older part of a window changes once a day: an hourly run reads it
+    merged). Tallies add exactly; sampling gaps add, with the gaps between the parts;
+    incident runs and commission changes across parts are joined as when scoring."""
+    if not rollups:
+        raise ValueError("nothing to merge")
+    if len(rollups) == 1:
+        return rollups[0]
+    gaps: Counter[int] = Counter()
+    for rollup in rollups:
+        gaps.update(rollup.gaps)
+    for a, b in pairwise(rollups):
+        gaps[(b.first_at - a.last_at) // MICRO] += 1
+    first_rated = next((r for r in rollups if r.first_commission is not None), None)
+    last_rated = next((r for r in reversed(rollups) if r.last_commission is not None), None)
+    return Rollup(
+        first_at=rollups[0].first_at,
+        last_at=rollups[-1].last_at,
+        samples=sum(r.samples for r in rollups),
+        gaps=dict(gaps),
+        uptime=merged(r.uptime for r in rollups),
+        performance=merged(r.performance for r in rollups),
+        decentralization=merged(r.decentralization for r in rollups),
+        commission=merged(r.commission for r in rollups),
+        first_commission=None if first_rated is None else first_rated.first_commission,
+        last_commission=None if last_rated is None else last_rated.last_commission,
+        changes=tuple(_changes(rollups)),
+        runs=tuple(_joined_runs(rollups)),
+        fatal=any(r.fatal for r in rollups),
+        last_fatal=rollups[-1].last_fatal,
+        excess=tuple(e for r in rollups for e in r.excess),
+        ends=tuple(t for r in rollups for t in _ends(r)),
+    )
 
 
 def _changes(rollups: Sequence[Rollup]) -> list[f.RawChange]:
@@ -266,10 +325,10 @@ def _changes(rollups: Sequence[Rollup]) -> list[f.RawChange]:
 
 
 def _data_days(rollups: Sequence[Rollup], config: VrsConfig, as_of: datetime) -> int:
-    periods = set()
-    for rollup in rollups:  # inside one calendar day: at most two periods, its ends'
-        periods.add((as_of - rollup.first_at) // DAY)
-        periods.add((as_of - rollup.last_at) // DAY)
+    # a day's samples lie in at most two of the 24-hour periods counted back from as_of:
+    # its first and last sample's (a merged rollup keeps them per day)
+    now, day = _epoch_us(as_of), DAY // MICRO
+    periods = {(now - t) // day for rollup in rollups for t in _ends(rollup)}
     return min(len(periods), config.horizon_days)
 
 

@@ -32,7 +32,7 @@ from domain.models import Chain
 from domain.vrs import VrsScore
 from infrastructure.chains.demo.wallets import demo_addresses
 from infrastructure.db.eth_validator_set import SqlWithdrawalIndex
-from infrastructure.db.models import VrsRollupRow
+from infrastructure.db.models import VrsRollupRow, VrsRollupSpanRow
 from infrastructure.db.uow import SqlUnitOfWork
 from infrastructure.resources import Resources
 from services import pipeline
@@ -173,17 +173,31 @@ async def _scores(resources: Resources, chain: Chain, at: datetime, incremental:
     return {s.validator: _essence(s) for s in scores}
 
 
-async def _rollup_rows(resources: Resources, chain: Chain) -> int:
+async def _rollup_rows(resources: Resources, chain: Chain, empty: bool = False) -> int:
     async with resources.session_factory() as session:
         found = await session.scalar(
             select(func.count()).where(
                 VrsRollupRow.chain == chain.value,
+                VrsRollupRow.validator == "" if empty else True,
                 VrsRollupRow.day.between(
                     (NOW - timedelta(days=100)).date(), (NOW + timedelta(days=10)).date()
                 ),
             )
         )
         return int(found or 0)
+
+
+async def _span_sets(resources: Resources, chain: Chain) -> set[tuple[Any, ...]]:
+    """The chain's stored span sets: (first day, last day, samples they were built from)."""
+    async with resources.session_factory() as session:
+        rows = await session.execute(
+            select(
+                VrsRollupSpanRow.first_day, VrsRollupSpanRow.last_day, VrsRollupSpanRow.set_samples
+            )
+            .where(VrsRollupSpanRow.chain == chain.value)
+            .distinct()
+        )
+        return {tuple(row) for row in rows}
 
 
 async def test_incremental_scores_equal_the_full_computation(resources: Resources) -> None:
@@ -200,9 +214,15 @@ async def test_incremental_scores_equal_the_full_computation(resources: Resource
             assert built == full, (chain, at)
             rows = await _rollup_rows(resources, chain)
             assert rows > 0, chain
+            # the horizon's days before the seeded history are marked rolled up (empty):
+            # not rolled up again every hour
+            assert await _rollup_rows(resources, chain, empty=True) > 0, chain
+            spans = await _span_sets(resources, chain)
+            assert spans, chain  # the window's whole days merged
             again = await _scores(resources, chain, at, incremental=True)  # reads them
             assert again == full, (chain, at)
             assert await _rollup_rows(resources, chain) == rows
+            assert await _span_sets(resources, chain) == spans  # read, not rebuilt
         scored = [v for v in full.values() if v[1] is not None]
         assert scored, chain  # past the pending days: real totals compared
 
@@ -211,6 +231,7 @@ async def test_incremental_scores_equal_the_full_computation(resources: Resource
     chain = Chain.SOL
     at = start + timedelta(hours=HOURS)
     before = await _rollup_rows(resources, chain)
+    spans = await _span_sets(resources, chain)
     late = start + timedelta(hours=17)  # the missed hour, written late
     async with SqlUnitOfWork(resources.session_factory) as uow:
         latest = {}
@@ -227,6 +248,11 @@ async def test_incremental_scores_equal_the_full_computation(resources: Resource
     assert await _rollup_rows(resources, chain) < before
     full = await _scores(resources, chain, at, incremental=False)
     assert await _scores(resources, chain, at, incremental=True) == full
+    # the span set holding that day was built anew, with the late samples
+    (_, last, samples), *_ = spans
+    rebuilt = await _span_sets(resources, chain)
+    assert len(rebuilt) == 1 and rebuilt != spans
+    assert max(s for *_, s in rebuilt) > samples and max(b for _, b, _ in rebuilt) == last
 
     # pruned with the observations (kept 90 days)
     cutoff = start + timedelta(days=1)

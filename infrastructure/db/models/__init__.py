@@ -28,7 +28,13 @@ from infrastructure.db.models.reward_days import RewardDayRow
 from infrastructure.db.models.rewards import RewardEventRow
 from infrastructure.db.models.tiers import TierLimitsRow
 from infrastructure.db.models.users import LinkedWalletRow, UserRow, UserSubscriptionRow
-from infrastructure.db.models.vrs import VrsConfigRow, VrsLatestRow, VrsRollupRow, VrsScoreRow
+from infrastructure.db.models.vrs import (
+    VrsConfigRow,
+    VrsLatestRow,
+    VrsRollupRow,
+    VrsRollupSpanRow,
+    VrsScoreRow,
+)
 
 __all__ = [
     "AdminAuditLogRow",
@@ -62,6 +68,7 @@ __all__ = [
     "VrsConfigRow",
     "VrsLatestRow",
     "VrsRollupRow",
+    "VrsRollupSpanRow",
     "VrsScoreRow",
     "WatchedValidatorRow",
     "YieldConfigRow",

@@ -7,7 +7,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from infrastructure.db.base import Base, DecimalText, UTCDateTime, utcnow
@@ -96,4 +105,23 @@ class VrsRollupRow(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     validator: Mapped[str] = mapped_column(String(128), primary_key=True)
     samples: Mapped[int] = mapped_column(Integer)
+    data: Mapped[str] = mapped_column(Text)
+
+
+class VrsRollupSpanRow(Base):
+    """One validator's daily rollups of consecutive days inside one score window, merged
+    (domain/vrs/rollup.py `merge`): the older part of a window changes once a day, so an
+    hourly run reads one row per validator and window instead of ~88 daily ones.
+    `set_rollups`/`set_samples`: the chain's daily rollup rows of [first_day, last_day]
+    and their samples when the set was built — it is used only while they still match
+    (a day rolled up anew after a late write, or pruned, invalidates it)."""
+
+    __tablename__ = "vrs_rollup_spans"
+
+    chain: Mapped[str] = mapped_column(String(8), primary_key=True)
+    first_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    validator: Mapped[str] = mapped_column(String(128), primary_key=True)
+    set_rollups: Mapped[int] = mapped_column(Integer)
+    set_samples: Mapped[int] = mapped_column(BigInteger)
     data: Mapped[str] = mapped_column(Text)

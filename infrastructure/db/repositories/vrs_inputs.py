@@ -4,8 +4,8 @@ ORM object per row), and the chain-wide context they are measured against."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Sequence
-from datetime import datetime
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -26,6 +26,38 @@ _IN_CHUNK = 1_000  # values per IN (...) list
 STATUS = {s.value: s for s in ValidatorStatus}
 # Validator.identity key under which the Cosmos adapter keeps the maximum commission rate
 MAX_COMMISSION_KEY = "maxCommissionRate"
+DAY = timedelta(days=1)
+
+
+def _vouched_days(
+    since: datetime, until: datetime, memo: Memo, settled: Mapping[date, int]
+) -> set[date]:
+    """The whole days inside [since, until] whose memo hours hold as many rows as the day's
+    rollups: no hour of them grew since the memo (rows are only ever added)."""
+    in_memo: dict[date, int] = {}
+    for hour, (n, _) in memo.items():
+        if since <= hour <= until:
+            in_memo[hour.date()] = in_memo.get(hour.date(), 0) + n
+    found = set()
+    for day, rows in settled.items():
+        start = datetime.combine(day, time(), UTC)
+        if start >= since and start + DAY <= until and in_memo.get(day, 0) == rows:
+            found.add(day)
+    return found
+
+
+def _outside(since: datetime, until: datetime, days: set[date]) -> list[tuple[datetime, datetime]]:
+    """[since, until] less the given whole days, as half-open ranges."""
+    ranges = []
+    at = since
+    for day in sorted(days):
+        start = datetime.combine(day, time(), UTC)
+        if start > at:
+            ranges.append((at, start))
+        at = max(at, start + DAY)
+    if at <= until:
+        ranges.append((at, until + timedelta(microseconds=1)))
+    return ranges
 
 
 def _chunks(values: list[Any]) -> Iterable[list[Any]]:
@@ -127,28 +159,54 @@ class VrsInputs:
             yield current, samples
 
     async def context(
-        self, chain: Chain, since: datetime, until: datetime, memo: Memo | None = None
+        self,
+        chain: Chain,
+        since: datetime,
+        until: datetime,
+        memo: Memo | None = None,
+        settled: Mapping[date, int] | None = None,
     ) -> ChainContext:
         """The chain context for scores as of up to `until`. `memo` (hour -> (rows, stats),
         see infrastructure/cache/vrs_context.py) saves recomputing hours whose row count
-        is unchanged; it is brought up to date in place."""
+        is unchanged; it is brought up to date in place. `settled`: day -> the chain's
+        observations of that day as rolled up (vrs_rollups): a whole day whose memo
+        hours add up to it is not counted again (rows are only ever added)."""
         if chain is Chain.ETH:
             return ChainContext(entity_share=await self._entity_shares(since, until))
-        hours = await self._hours(chain, since, until, {} if memo is None else memo)
+        hours = await self._hours(chain, since, until, {} if memo is None else memo, settled)
         if chain is Chain.ATOM:
             return ChainContext(hours=hours, max_commission=await self._max_commission())
         return ChainContext(hours=hours)
 
     async def _hours(
-        self, chain: Chain, since: datetime, until: datetime, memo: Memo
+        self,
+        chain: Chain,
+        since: datetime,
+        until: datetime,
+        memo: Memo,
+        settled: Mapping[date, int] | None = None,
     ) -> dict[datetime, HourStats]:
         """Per observed hour, the stake and medians of every validator sampled then."""
-        counts: dict[datetime, int] = dict(
-            list(
-                await self._session.execute(
-                    select(Obs.observed_at, func.count())
-                    .where(*self._window(chain, since, until))
-                    .group_by(Obs.observed_at)
+        vouched = _vouched_days(since, until, memo, settled or {})
+        counts = {h: n for h, (n, _) in memo.items() if h.date() in vouched and since <= h <= until}
+        where = self._window(chain, since, until)
+        if vouched:
+            where.append(
+                or_(
+                    *(
+                        and_(Obs.observed_at >= a, Obs.observed_at < b)
+                        for a, b in _outside(since, until, vouched)
+                    )
+                )
+            )
+        counts.update(
+            dict(
+                list(
+                    await self._session.execute(
+                        select(Obs.observed_at, func.count())
+                        .where(*where)
+                        .group_by(Obs.observed_at)
+                    )
                 )
             )
         )

@@ -22,6 +22,7 @@ from domain.vrs.rollup import (
     _median_gap,
     _spells,
     day_start,
+    merge,
     merged,
     roll_up,
     rollup_days,
@@ -56,6 +57,37 @@ def pieces(
             rolled.append(decode(encode(rollup)))  # as stored
     rest = [o for o in samples if o.observed_at.date() not in days]
     found = rolled + split_raw(rest, windows(CONFIG, as_of), chain, context)
+    return sorted(found, key=lambda r: r.first_at)
+
+
+def spanned(
+    chain: Chain,
+    samples: list[Observation],
+    context: ChainContext,
+    as_of: datetime,
+    trim: tuple[int, int] = (0, 0),
+) -> list[Rollup]:
+    """What the hourly run does: per window, its whole days' rollups merged into one span
+    (stored and read back) — less `trim` (first, last) days, read as daily rollups (a span
+    set built a day before) — plus the raw samples' rollups."""
+    samples = in_horizon(samples, CONFIG, as_of)
+    wins = windows(CONFIG, as_of)
+    days = rollup_days(CONFIG, as_of, as_of.date() - timedelta(days=1))
+    found = []
+    for win in wins:
+        group = [d for d in days if win.holds(day_start(d))]
+        daily = []
+        for day in group:
+            rollup = roll_up(chain, [o for o in samples if o.observed_at.date() == day], context)
+            daily.append(rollup)
+        inside = daily[trim[0] : len(daily) - trim[1]]
+        outside = daily[: trim[0]] + daily[len(daily) - trim[1] :]
+        kept = [r for r in inside if r is not None]
+        if kept:
+            found.append(decode(encode(merge(kept))))
+        found += [r for r in outside if r is not None]
+    rest = [o for o in samples if o.observed_at.date() not in set(days)]
+    found += split_raw(rest, wins, chain, context)
     return sorted(found, key=lambda r: r.first_at)
 
 
@@ -115,6 +147,49 @@ def test_the_score_from_rollups_is_the_score_from_the_samples(chain: Chain, seed
     context = context_of(chain, mine, other, **extra)
     for hours in (0, 1, 7, 13, 23):  # moments at any hour: windows split days
         assert_same(chain, mine, context, AS_OF + hours * HOUR)
+
+
+@pytest.mark.parametrize("chain", list(Chain))
+@pytest.mark.parametrize("seed", range(3))
+def test_the_score_from_merged_spans_is_the_score_from_the_samples(chain: Chain, seed: int) -> None:
+    mine, other = noisy(chain, seed + 10), noisy(chain, seed + 110)
+    context = context_of(chain, mine, other)
+    validator = mine[0].validator
+    for hours in (0, 1, 13, 23):
+        as_of = AS_OF + hours * HOUR
+        full = score_validator(chain, validator, mine, context, CONFIG, as_of)
+        for trim in ((0, 0), (0, 1), (1, 0), (1, 1), (0, 2)):  # a span set of other days
+            rolled = spanned(chain, mine, context, as_of, trim)
+            got = score_from_rollups(chain, validator, rolled, context, CONFIG, as_of)
+            assert got == full, (hours, trim)
+
+
+def test_a_merged_span_joins_what_crosses_days() -> None:
+    start = day_start(date(2026, 11, 1)) + 21 * HOUR
+    a = Rollup(start - 2 * HOUR, start + 2 * HOUR, 5, runs=(Run(start, 3, None),))
+    b = Rollup(
+        start + 3 * HOUR,
+        start + 6 * HOUR,
+        4,
+        runs=(Run(start + 3 * HOUR, 2, start + 5 * HOUR), Run(start + 6 * HOUR, 1, None)),
+        first_commission=(start + 3 * HOUR, Decimal("0.1")),
+        last_commission=Decimal("0.1"),
+        commission=Tally(Decimal("0.4"), 4),
+    )
+    c = Rollup(start + 27 * HOUR, start + 28 * HOUR, 2, fatal=True, last_fatal=False)
+    span = merge([a, b, c])
+    assert span.runs == (
+        Run(start, 5, start + 5 * HOUR),
+        Run(start + 6 * HOUR, 1, start + 27 * HOUR),
+    )
+    assert span.samples == 11 and span.fatal and not span.last_fatal
+    assert span.first_commission == (start + 3 * HOUR, Decimal("0.1"))
+    assert span.commission == Tally(Decimal("0.4"), 4)
+    assert len(span.ends) == 6  # each day's first and last sample
+    assert _spells([span]) == _spells([a, b, c])
+    assert merge([a]) is a
+    with pytest.raises(ValueError):
+        merge([])
 
 
 @pytest.mark.parametrize("chain", list(Chain))
