@@ -1,5 +1,6 @@
-"""The start-up's "already at head?" check for the embedded SQLite file (no Alembic
-import): it must agree with Alembic, and say no whenever Alembic has work to do."""
+"""The start-up's "already at head?" checks without Alembic (the embedded SQLite file,
+and a server database's revision): they must agree with Alembic, and say no whenever
+Alembic has work to do."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from pathlib import Path
 
 from alembic.script import ScriptDirectory
 
+from infrastructure.db.engine import create_engine
 from infrastructure.db.migrate import (
+    _current,
     alembic_config,
     ensure_migrated,
     script_heads,
@@ -42,3 +45,30 @@ def test_at_head_only_once_migrated_to_the_head(tmp_path: Path) -> None:
 
 def test_not_for_an_in_memory_database() -> None:
     assert not sqlite_at_head("sqlite+aiosqlite:///:memory:")
+
+
+async def _alembic_heads(url: str) -> set[str]:
+    from alembic.runtime.migration import MigrationContext
+
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(
+                lambda sync: set(MigrationContext.configure(sync).get_current_heads())
+            )
+    finally:
+        await engine.dispose()
+
+
+def test_the_revision_read_without_alembic_is_alembics(database_url: str) -> None:
+    import asyncio
+
+    current = _current(database_url)
+    assert current == asyncio.run(_alembic_heads(database_url))
+    assert current == script_heads()  # the fixture's database is migrated to the head
+
+
+def test_a_database_without_alembic_version_has_no_revision(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    sqlite3.connect(path).close()
+    assert _current(_url(path)) == set()
