@@ -27,10 +27,14 @@ same runs against a server database (migrated once, as an operator's `staketrack
 on deploy) and Redis; jobs then run in `staketrack worker`, not in `serve`, and the floor
 app's engine points at the same database. Use a database and Redis db of your own.
 
-NETWORK=demo: the start-up catch-up runs in the same process, as in
-embedded mode, but reaches no public endpoint; `--network mainnet` points every chain and
-price URL at a closed local port instead. `--importtime` prints the slowest imports of one
-`serve` start (`python -X importtime`, which inflates them). Always exits 0.
+In embedded mode `serve` enqueues its start-up jobs (catch-up, prices, heartbeat) 1 s
+after its lifespan has started (api/cli.py STARTUP_JOBS_DELAY_SECONDS), so their imports
+and I/O are not part of the figure; they still run (tests/e2e/test_cold_start.py).
+
+`--network mainnet` (the default) points every chain and price URL at a closed local port:
+no public endpoint is reached. `--network demo`: the demo network, in process (its
+validator labels, seeded in the lifespan, load httpx). `--importtime` prints the slowest
+imports of one `serve` start (`python -X importtime`, which inflates them). Always exits 0.
 """
 
 from __future__ import annotations
