@@ -246,7 +246,7 @@ def main() -> None:
             _, _, stderr = serve_once(
                 [STAKETRACK, "serve"], {**env, "PYTHONPROFILEIMPORTTIME": "1"}
             )
-            report("slowest imports of one serve start (self time, -X importtime):")
+            report("slowest imports of one serve start (cumulative, -X importtime):")
             for entry in slowest_imports(stderr):
                 report(entry)
 
