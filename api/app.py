@@ -126,7 +126,12 @@ def create_app(
         responses=ERROR_RESPONSES,
     )
     app.state.settings = settings
-    install_error_handlers(app)
+    if resources is not None:
+        postgres = resources.engine.dialect.name != "sqlite"
+    else:
+        postgres = not settings.effective_database_url.startswith("sqlite")
+    redis = bool(settings.redis_url) or (resources is not None and resources.redis is not None)
+    install_error_handlers(app, postgres=postgres, redis=redis)
     app.add_middleware(
         EdgeGuardMiddleware,
         max_body_bytes=settings.max_request_body_bytes,

@@ -17,15 +17,19 @@ import math
 import time
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.storage import MemoryStorage, Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
-from redis.asyncio import Redis
-from redis.commands.core import AsyncScript
 
 from domain.ports import RateLimitResult
-from infrastructure.redis_guard import RedisGuard, redis_unavailable
+
+if TYPE_CHECKING:  # the Redis client and its guard: imported by the Redis path only (NFR6)
+    from redis.asyncio import Redis
+    from redis.commands.core import AsyncScript
+
+    from infrastructure.redis_guard import RedisGuard
 
 
 @lru_cache(maxsize=64)
@@ -81,7 +85,7 @@ class LimitsRateLimiter:
         self._fallback: SlidingWindowCounterRateLimiter | None = None  # built on first need
         # on Redis: the limit and cache reads in one round trip (`hit_and_get`)
         self._hit_and_get: AsyncScript | None = None
-        if client is not None and isinstance(storage, RedisStorage):
+        if client is not None:  # a client is given with its RedisStorage (`redis()`)
             self._hit_and_get = client.register_script(HIT_AND_GET)
 
     @classmethod
@@ -92,6 +96,10 @@ class LimitsRateLimiter:
     def redis(cls, client: Redis, guard: RedisGuard | None = None) -> LimitsRateLimiter:
         """Share the process's Redis connection pool (closed with that client); fall back
         to memory while `guard` says Redis is down."""
+        from limits.aio.storage import RedisStorage
+
+        from infrastructure.redis_guard import RedisGuard
+
         storage = RedisStorage(
             "async+redis://",
             implementation="redispy",
@@ -108,6 +116,8 @@ class LimitsRateLimiter:
             try:
                 return await _hit(self._strategy, item, key)
             except Exception as exc:
+                from infrastructure.redis_guard import redis_unavailable
+
                 if not redis_unavailable(exc):
                     raise
                 self._guard.failed("rate_limit", exc)
@@ -126,6 +136,10 @@ class LimitsRateLimiter:
         if self._hit_and_get is None or self._guard is None or self._guard.down:
             return None
         item = _rule(rule)
+        from limits.aio.storage import RedisStorage
+
+        from infrastructure.redis_guard import redis_unavailable
+
         storage = self._storage
         assert isinstance(storage, RedisStorage)
         window = item.key_for(key)

@@ -225,7 +225,7 @@ class InProcessScheduler:
         else:
             self._deferred = asyncio.create_task(self._startup_later(startup_delay_seconds))
         if self._periodic:
-            self._task = asyncio.create_task(self._loop())
+            self._task = asyncio.create_task(self._loop(startup_delay_seconds))
 
     async def _startup_later(self, delay_seconds: float) -> None:
         await asyncio.sleep(delay_seconds)
@@ -250,9 +250,16 @@ class InProcessScheduler:
                     await task
         self._task = self._deferred = None
 
-    async def _loop(self) -> None:
+    async def _loop(self, hold_seconds: float = 0.0) -> None:
+        """`hold_seconds`: the first due minute is computed from the start time but only
+        after that wait (the cron arithmetic imports arq, and with it redis: not before
+        the server's first answers); a minute that came due meanwhile is ticked at once."""
+        first: datetime | None = datetime.now(UTC)
+        if hold_seconds > 0:
+            await asyncio.sleep(hold_seconds)
         while True:
-            now = datetime.now(UTC)
+            now = first or datetime.now(UTC)
+            first = None
             due = min(entry.next_run(now) for entry in self._periodic)
             await asyncio.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()))
             try:

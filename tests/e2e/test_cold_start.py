@@ -5,8 +5,9 @@ The app is started as `serve` starts it (settings, the database check, `serve_ap
 lifespan), one `/api/health` is answered, and the heavy libraries that have no part in
 that answer must not be loaded yet: Alembic (the schema is checked without it), rich
 (structlog would load it for tracebacks our pipeline formats itself), httpx, the chain
-SDKs and adapters. In embedded mode the start-up jobs then still run: the catch-up loads
-the chain adapters a moment later.
+SDKs and adapters, the ORM models (the unit of work imports each repository on first
+use). Embedded mode loads nothing of PostgreSQL or Redis either. In embedded mode the
+start-up jobs then still run: the catch-up loads the chain adapters a moment later.
 
 NETWORK=mainnet with every chain and price URL on a closed local port (as the benchmark
 does): the demo network seeds its validator labels in the lifespan, which takes httpx.
@@ -33,7 +34,12 @@ NOT_AT_START = [
     "solders",
     "resend",
     "infrastructure.chains.http",  # the chain adapters' HTTP layer
+    "infrastructure.db.models",  # the ORM models: the repositories import them on first use
 ]
+# embedded mode uses neither PostgreSQL nor Redis: not even their exception classes, nor
+# arq (its cron arithmetic imports redis; the in-process scheduler defers it), nor
+# SQLAlchemy's PostgreSQL dialect (the repositories' upserts import it on first use)
+NOT_IN_EMBEDDED_MODE = ["asyncpg", "redis", "arq", "sqlalchemy.dialects.postgresql"]
 
 START_AS_SERVE = """
 import asyncio, json, sys, time
@@ -96,8 +102,10 @@ def _mainnet_env(data_dir: Path, **extra: str) -> dict[str, str]:
     )
 
 
-def _start_as_serve(env: dict[str, str], wait_for_jobs: bool) -> dict[str, object]:
-    argv = [json.dumps(NOT_AT_START), "jobs" if wait_for_jobs else "-", str(HANG_GUARD_SECONDS)]
+def _start_as_serve(
+    env: dict[str, str], wait_for_jobs: bool, not_at_start: list[str] = NOT_AT_START
+) -> dict[str, object]:
+    argv = [json.dumps(not_at_start), "jobs" if wait_for_jobs else "-", str(HANG_GUARD_SECONDS)]
     result = subprocess.run(
         [sys.executable, "-c", START_AS_SERVE, *argv],
         env=env,
@@ -113,7 +121,9 @@ def _start_as_serve(env: dict[str, str], wait_for_jobs: bool) -> dict[str, objec
 def test_embedded_serve_answers_before_loading_what_it_does_not_need(tmp_path: Path) -> None:
     env = _mainnet_env(tmp_path / "data")
     run("migrate", env=env, check=True)  # at head: the start-up must not need Alembic
-    found = _start_as_serve(env, wait_for_jobs=True)
+    found = _start_as_serve(
+        env, wait_for_jobs=True, not_at_start=NOT_AT_START + NOT_IN_EMBEDDED_MODE
+    )
     assert found["status"] == 200
     assert found["loaded"] == []
     assert found["later"] is True  # the start-up jobs ran after the answer, not never
