@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import re
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -59,7 +60,9 @@ def script_heads() -> set[str] | None:
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
-        literals = _module_literals(path.read_text(encoding="utf-8"))
+        literals = _header_literals(path.read_text(encoding="utf-8"))
+        if literals is None:
+            return None
         revision, down = literals.get("revision"), literals.get("down_revision")
         if not isinstance(revision, str) or literals.get("depends_on") is not None:
             return None
@@ -73,6 +76,26 @@ def script_heads() -> set[str] | None:
         parents.update(down or ())
     heads = revisions - parents
     return heads or None
+
+
+# the first top-level function or class: a script's identifiers come before it
+_BODY = re.compile(r"^(?:async\s+def|def|class)\b", re.MULTILINE)
+_IDENTIFIER = re.compile(r"^(?:revision|down_revision|depends_on)\b", re.MULTILINE)
+
+
+def _header_literals(source: str) -> dict[str, Any] | None:
+    """The literals of a script's header, the part before its first top-level function
+    or class (parsing only that is ~10x cheaper: ~1 ms for all scripts instead of ~11).
+    None when an identifier is assigned again below it or the header does not parse on
+    its own: the caller then leaves the answer to Alembic."""
+    body = _BODY.search(source)
+    head, rest = (source[: body.start()], source[body.start() :]) if body else (source, "")
+    if _IDENTIFIER.search(rest):
+        return None
+    try:
+        return _module_literals(head)
+    except SyntaxError:
+        return None
 
 
 def _module_literals(source: str) -> dict[str, Any]:

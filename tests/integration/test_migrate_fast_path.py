@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from infrastructure.db.engine import create_engine
 from infrastructure.db.migrate import (
     _current,
+    _header_literals,
     alembic_config,
     ensure_migrated,
     script_heads,
@@ -26,6 +27,37 @@ def _url(path: Path) -> str:
 
 def test_script_heads_are_alembics_heads() -> None:
     assert script_heads() == set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+SCRIPT = '''"""a migration"""
+
+from alembic import op
+
+revision: str = "0002"
+down_revision: str | None = (
+    "0001"
+)
+depends_on = None
+
+
+def upgrade() -> None:
+    op.execute("SELECT 1")
+'''
+
+
+def test_only_the_header_of_a_script_is_read_and_what_follows_cannot_change_it() -> None:
+    expected = {"revision": "0002", "down_revision": "0001", "depends_on": None}
+    assert _header_literals(SCRIPT) == expected
+    # assigned again below the first function: Alembic would see the later value
+    assert _header_literals(SCRIPT + 'depends_on = "0001"\n') is None
+    assert _header_literals(SCRIPT + 'revision = "0003"\n') is None
+    # a header that does not parse on its own (a statement the first `def` cuts in two)
+    assert _header_literals('revision = "0002"\nx = """\ndef not_code():\n"""\n') is None
+    # no function at all: the whole script is the header
+    assert _header_literals('revision = "0002"\ndown_revision = None\n') == {
+        "revision": "0002",
+        "down_revision": None,
+    }
 
 
 def test_at_head_only_once_migrated_to_the_head(tmp_path: Path) -> None:
