@@ -58,7 +58,11 @@ def create_app(
     resources: Resources | None = None,
     jobs: Mapping[str, JobFunction] | None = None,
     schedule: Sequence[ScheduledJob] | None = None,
+    startup_jobs_delay: float = 0.0,
 ) -> FastAPI:
+    """`startup_jobs_delay`: seconds the embedded runner waits before the start-up jobs
+    (catch-up, prices, heartbeat), so a starting server answers first (`staketrack serve`
+    passes one; tests run them at once)."""
     settings = settings or load_settings()
     pin_recursion_limit()  # before any request: py_ecc raises it to 100,000 on import
 
@@ -80,7 +84,7 @@ def create_app(
                 keep_result_seconds=settings.job_keep_result_seconds,
             )
             scheduler = InProcessScheduler(queue, SCHEDULE if schedule is None else schedule)
-            await scheduler.start()
+            await scheduler.start(startup_jobs_delay)
         app.state.resources = res
         app.state.jobs = queue
         # --- admin: the API's errors, counted in process, written every few seconds ---
@@ -123,7 +127,12 @@ def create_app(
         responses=ERROR_RESPONSES,
     )
     app.state.settings = settings
-    install_error_handlers(app)
+    if resources is not None:
+        postgres = resources.engine.dialect.name != "sqlite"
+    else:
+        postgres = not settings.effective_database_url.startswith("sqlite")
+    redis = bool(settings.redis_url) or (resources is not None and resources.redis is not None)
+    install_error_handlers(app, postgres=postgres, redis=redis)
     # cached authenticated reads answered before routing (inside the edge and the access log)
     app.add_middleware(FastReadsMiddleware)
     app.add_middleware(

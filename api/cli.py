@@ -29,16 +29,28 @@ def proxy_header_options(settings: Settings) -> dict[str, Any]:
     return {"proxy_headers": True, "forwarded_allow_ips": list(settings.forwarded_allow_ips)}
 
 
+# embedded mode: the start-up jobs (catch-up, prices, heartbeat) wait this long, so that
+# their imports and I/O do not hold up the first requests (NFR6: /api/health < 1 s)
+STARTUP_JOBS_DELAY_SECONDS = 1.0
+
+
+def serve_app(settings: Settings) -> Any:
+    """The ASGI app `staketrack serve` runs (tests/e2e/test_cold_start.py starts it as
+    serve does and checks what its start-up imported)."""
+    from api.app import create_app
+
+    return create_app(settings, startup_jobs_delay=STARTUP_JOBS_DELAY_SECONDS)
+
+
 def _serve(settings: Settings) -> None:
     import uvicorn
 
-    from api.app import create_app
     from infrastructure.logging import configure_logging, install_crash_logging
 
     configure_logging(settings)
     install_crash_logging()
     config = uvicorn.Config(
-        create_app(settings),
+        serve_app(settings),
         host=settings.host,
         port=settings.port,
         log_config=None,
@@ -217,7 +229,24 @@ def main(argv: list[str] | None = None) -> int:
         gc.enable()
 
 
+def _import_structlog_without_rich() -> None:
+    """Import structlog with `rich` hidden: structlog.dev imports rich (and pygments,
+    ~50 ms) when it is installed, only to pretty-print tracebacks in its console renderer,
+    and our pipeline formats exceptions itself (`format_exc_info`) before any renderer —
+    so rich would be loaded for nothing. A `None` in sys.modules makes that optional
+    import fail as if rich were absent; rich stays importable afterwards (the CLI's
+    tables use it)."""
+    if "structlog" in sys.modules or "rich" in sys.modules:
+        return
+    sys.modules["rich"] = None  # type: ignore[assignment]
+    try:
+        import structlog  # noqa: F401
+    finally:
+        del sys.modules["rich"]
+
+
 def _run(args: argparse.Namespace) -> int:
+    _import_structlog_without_rich()
     from api.interpreter import pin_recursion_limit
     from domain.errors import DomainError
     from infrastructure.settings import ConfigError, Network, load_settings

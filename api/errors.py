@@ -33,7 +33,7 @@ from domain.errors import (
     RateLimited,
 )
 from domain.real_yield import YieldDataMissing
-from infrastructure.availability import CANDIDATES, unavailable_dependency
+from infrastructure.availability import candidates, unavailable_dependency
 from infrastructure.logging import get_logger
 
 DOMAIN_STATUS: dict[type[DomainError], int] = {
@@ -237,11 +237,14 @@ def record_unhandled(scope: Scope) -> None:
         recorder.record(scope, 500, "INTERNAL_ERROR")
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, *, postgres: bool = True, redis: bool = True) -> None:
+    """`postgres`/`redis`: whether the app may use that driver (its exception classes get
+    the 503 handler; an embedded app passes False for both and never imports them)."""
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    for exc_class in CANDIDATES:  # connection failures of the database or Redis: 503
+    # connection failures of the database or Redis: 503
+    for exc_class in candidates(postgres=postgres, redis=redis):
         app.add_exception_handler(exc_class, _dependency_error)
 
 

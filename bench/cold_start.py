@@ -22,16 +22,26 @@ sandboxes, every start would compile every module from source instead (seconds);
 runs here use their own cache (PYTHONPYCACHEPREFIX in the temp directory, filled by an
 unmeasured first run). `--no-bytecode` measures the compile-every-time case instead.
 
-NETWORK=demo (the default here): the start-up catch-up runs in the same process, as in
-embedded mode, but reaches no public endpoint; `--network mainnet` points every chain and
-price URL at a closed local port instead. `--importtime` prints the slowest imports of one
-`serve` start (`python -X importtime`, which inflates them). Always exits 0.
+Production mode (`--database-url postgresql+asyncpg://... --redis-url redis://...`): the
+same runs against a server database (migrated once, as an operator's `staketrack migrate`
+on deploy) and Redis; jobs then run in `staketrack worker`, not in `serve`, and the floor
+app's engine points at the same database. Use a database and Redis db of your own.
+
+In embedded mode `serve` enqueues its start-up jobs (catch-up, prices, heartbeat) 1 s
+after its lifespan has started (api/cli.py STARTUP_JOBS_DELAY_SECONDS), so their imports
+and I/O are not part of the figure; they still run (tests/e2e/test_cold_start.py).
+
+`--network mainnet` (the default) points every chain and price URL at a closed local port:
+no public endpoint is reached. `--network demo`: the demo network, in process (its
+validator labels, seeded in the lifespan, load httpx). `--importtime` prints the slowest
+imports of one `serve` start (`python -X importtime`, which inflates them). Always exits 0.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -80,11 +90,18 @@ def free_port() -> int:
         return port
 
 
-def environment(tmp: Path, network: str, bytecode: bool) -> dict[str, str]:
+def environment(
+    tmp: Path, network: str, bytecode: bool, database_url: str | None, redis_url: str | None
+) -> dict[str, str]:
     drop = {"DATABASE_URL", "REDIS_URL", "PYTHONPROFILEIMPORTTIME", "PYTHONPYCACHEPREFIX"}
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update({"DATA_DIR": str(tmp / "data"), "LOG_FORMAT": "json", "NETWORK": network})
-    env["FLOOR_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp / 'floor.db'}"
+    env["FLOOR_DATABASE_URL"] = database_url or f"sqlite+aiosqlite:///{tmp / 'floor.db'}"
+    if database_url:  # production mode refuses to start without a key of its own
+        env["DATABASE_URL"] = database_url
+        env["SECRET_KEY"] = secrets.token_urlsafe(32)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     if bytecode:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
@@ -193,14 +210,23 @@ def main() -> None:
     cli.add_argument("--network", choices=["demo", "mainnet"], default="mainnet")
     cli.add_argument("--no-bytecode", action="store_true", help="compile on every start")
     cli.add_argument("--importtime", action="store_true", help="also list the slowest imports")
+    cli.add_argument("--database-url", help="production mode: this (PostgreSQL) database")
+    cli.add_argument("--redis-url", help="production mode: this Redis (with --database-url)")
     args = cli.parse_args()
     with tempfile.TemporaryDirectory(prefix="st-cold-") as tmp:
-        env = environment(Path(tmp), args.network, bytecode=not args.no_bytecode)
+        env = environment(
+            Path(tmp),
+            args.network,
+            bytecode=not args.no_bytecode,
+            database_url=args.database_url,
+            redis_url=args.redis_url,
+        )
         subprocess.run([STAKETRACK, "migrate"], env=env, check=True, capture_output=True)
         load = os.getloadavg()[0]
         report(
             f"cold start, {revision()}, {os.cpu_count()} CPUs (load {load:.1f}), "
             f"NETWORK={args.network}, bytecode {'off' if args.no_bytecode else 'cached'}, "
+            f"{'production (PostgreSQL + Redis)' if args.database_url else 'embedded (SQLite)'}, "
             f"median of {args.runs}"
         )
         serve = partial(serve_once, [STAKETRACK, "serve"], env)
@@ -220,7 +246,7 @@ def main() -> None:
             _, _, stderr = serve_once(
                 [STAKETRACK, "serve"], {**env, "PYTHONPROFILEIMPORTTIME": "1"}
             )
-            report("slowest imports of one serve start (self time, -X importtime):")
+            report("slowest imports of one serve start (cumulative, -X importtime):")
             for entry in slowest_imports(stderr):
                 report(entry)
 

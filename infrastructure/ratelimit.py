@@ -18,15 +18,19 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.storage import MemoryStorage, Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
-from redis.asyncio import Redis
-from redis.commands.core import AsyncScript
 
 from domain.ports import RateLimitResult
-from infrastructure.redis_guard import RedisGuard, redis_unavailable
+
+if TYPE_CHECKING:  # the Redis client and its guard: imported by the Redis path only (NFR6)
+    from redis.asyncio import Redis
+    from redis.commands.core import AsyncScript
+
+    from infrastructure.redis_guard import RedisGuard
 
 
 @lru_cache(maxsize=64)
@@ -148,11 +152,11 @@ class LimitsRateLimiter:
         # on Redis: the limit and cache reads in one round trip (`hit_and_get`)
         self._hit_and_get: AsyncScript | None = None
         self._hit_all_if_cached: AsyncScript | None = None
-        if client is not None and isinstance(storage, RedisStorage):
+        if client is not None:  # a client is given with its RedisStorage (`redis()`)
             self._hit_and_get = client.register_script(HIT_AND_GET)
             self._hit_all_if_cached = client.register_script(HIT_ALL_IF_CACHED)
             # the script names the previous window as `limits` does
-            assert storage._previous_window_key("k") == storage._current_window_key("k") + "/-1"
+            assert storage._previous_window_key("k") == storage._current_window_key("k") + "/-1"  # type: ignore[attr-defined]
 
     @classmethod
     def in_memory(cls) -> LimitsRateLimiter:
@@ -162,6 +166,10 @@ class LimitsRateLimiter:
     def redis(cls, client: Redis, guard: RedisGuard | None = None) -> LimitsRateLimiter:
         """Share the process's Redis connection pool (closed with that client); fall back
         to memory while `guard` says Redis is down."""
+        from limits.aio.storage import RedisStorage
+
+        from infrastructure.redis_guard import RedisGuard
+
         storage = RedisStorage(
             "async+redis://",
             implementation="redispy",
@@ -178,6 +186,8 @@ class LimitsRateLimiter:
             try:
                 return await _hit(self._strategy, item, key)
             except Exception as exc:
+                from infrastructure.redis_guard import redis_unavailable
+
                 if not redis_unavailable(exc):
                     raise
                 self._guard.failed("rate_limit", exc)
@@ -196,6 +206,10 @@ class LimitsRateLimiter:
         if self._hit_and_get is None or self._guard is None or self._guard.down:
             return None
         item = _rule(rule)
+        from limits.aio.storage import RedisStorage
+
+        from infrastructure.redis_guard import redis_unavailable
+
         storage = self._storage
         assert isinstance(storage, RedisStorage)
         window = item.key_for(key)
@@ -230,6 +244,8 @@ class LimitsRateLimiter:
         that cannot be done (in memory, or Redis is or just went down): nothing counted."""
         if self._hit_all_if_cached is None or self._guard is None or self._guard.down:
             return None
+        from infrastructure.redis_guard import redis_unavailable
+
         item, args = self._rule_args(rule)
         keys = [snapshot_key, *body_keys, *(self._current_window(item, k) for k in limit_keys)]
         try:
@@ -257,6 +273,8 @@ class LimitsRateLimiter:
     def _current_window(self, item: RateLimitItem, key: str) -> str:
         """The `limits` sliding-window key of the current window (the previous one is
         this + "/-1": `RedisStorage._previous_window_key`)."""
+        from limits.aio.storage import RedisStorage
+
         storage = self._storage
         assert isinstance(storage, RedisStorage)
         return storage.bridge.prefixed_key(storage._current_window_key(item.key_for(key)))

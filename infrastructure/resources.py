@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry
-from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -22,20 +21,19 @@ from domain.email import EmailSender
 from domain.ports import Cache, KeyStore
 from infrastructure.cache.memory import EPOCH_FILE, MemoryCache
 from infrastructure.cache.reads import CachedReads
-from infrastructure.cache.redis import RedisCache
 from infrastructure.db.engine import create_engine, create_session_factory
 from infrastructure.email.outbox import OutboxEmailSender
 from infrastructure.keystore.memory import MemoryKeyStore
-from infrastructure.keystore.redis import RedisKeyStore
 from infrastructure.ratelimit import LimitsRateLimiter
-from infrastructure.redis_guard import RedisGuard
 from infrastructure.settings import Settings
 
 if TYPE_CHECKING:
     import httpx
+    from redis.asyncio import Redis
 
     from infrastructure.auth.turnstile import TurnstileVerifier
     from infrastructure.chains.factory import ChainSources
+    from infrastructure.redis_guard import RedisGuard
 
 REDIS_TIMEOUT_SECONDS = 2.0
 
@@ -97,6 +95,8 @@ class Resources:
 
 
 def open_redis(url: str) -> Redis:
+    from redis.asyncio import Redis
+
     client: Redis = Redis.from_url(
         url,
         socket_timeout=REDIS_TIMEOUT_SECONDS,
@@ -127,22 +127,30 @@ def open_resources(settings: Settings) -> Resources:
         turnstile = TurnstileVerifier(settings.turnstile_secret.get_secret_value(), http)
     registry = CollectorRegistry()
     redis = open_redis(settings.redis_url) if settings.redis_url else None
-    # one breaker for the three Redis ports: when one sees Redis fail, none waits on it
-    guard = RedisGuard(redis, registry=registry) if redis else None
+    guard: RedisGuard | None = None
+    if redis is None:  # embedded: nothing of Redis is imported (NFR6 cold start)
+        cache: Cache = MemoryCache(shared_epoch=settings.data_dir / EPOCH_FILE)
+        keystore: KeyStore = MemoryKeyStore()
+        rate_limiter = LimitsRateLimiter.in_memory()
+    else:
+        from infrastructure.cache.redis import RedisCache
+        from infrastructure.keystore.redis import RedisKeyStore
+        from infrastructure.redis_guard import RedisGuard
+
+        # one breaker for the three Redis ports: when one sees Redis fail, none waits on it
+        guard = breaker = RedisGuard(redis, registry=registry)
+        cache = RedisCache(redis, breaker)
+        keystore = RedisKeyStore(redis, guard=breaker)
+        rate_limiter = LimitsRateLimiter.redis(redis, breaker)
     return Resources(
         settings=settings,
         engine=engine,
         session_factory=create_session_factory(engine),
-        cache=(
-            RedisCache(redis, guard)
-            if redis
-            # shared with the CLI on this DATA_DIR: its writes are seen on the next request
-            else MemoryCache(shared_epoch=settings.data_dir / EPOCH_FILE)
-        ),
-        keystore=RedisKeyStore(redis, guard=guard) if redis else MemoryKeyStore(),
-        rate_limiter=(
-            LimitsRateLimiter.redis(redis, guard) if redis else LimitsRateLimiter.in_memory()
-        ),
+        # embedded: the cache is shared with the CLI on this DATA_DIR (its writes are seen
+        # on the next request)
+        cache=cache,
+        keystore=keystore,
+        rate_limiter=rate_limiter,
         email=_email_sender(settings),
         http=http,
         turnstile=turnstile,

@@ -31,7 +31,6 @@ from domain.ports import Cache
 from domain.real_yield.parameters import parameters_from_rows
 from domain.tiers import Subscription, SubscriptionSource, TierLimits
 from domain.vrs.config import VrsConfig
-from infrastructure.db.repositories.audit import AuditFilter
 from infrastructure.db.uow import SqlUnitOfWork
 from services import audit, user_cache
 
@@ -332,6 +331,8 @@ async def audit_log(
     limit: int,
 ) -> Sequence[AuditEntry]:
     """Newest first; `before_id`: the keyset position (the last id of the page before)."""
+    from infrastructure.db.repositories.audit import AuditFilter  # with the ORM models
+
     where = AuditFilter(actor_id=actor, target_type=target_type, target_id=target, action=action)
     return await uow.audit_log.page(where, before_id=before_id, limit=limit)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from domain.errors import InvalidInput, NotFound
 from domain.models import Chain, LinkedWallet, Tier
@@ -26,9 +27,11 @@ from domain.rewards.daily_prices import day_start
 from domain.rewards.export import ExportRow, export_row
 from domain.rewards.windows import Windows, tier_first_day, tier_since
 from domain.tiers import Feature, check
-from infrastructure.db.repositories.rewards_read import DayRow, StoredEvent, WalletKey
 from infrastructure.db.uow import SqlUnitOfWork
 from services import tiers
+
+if TYPE_CHECKING:  # the repository's row types (it imports the ORM models on first use)
+    from infrastructure.db.repositories.rewards_read import DayRow, StoredEvent, WalletKey
 
 EXPORT_BATCH = 1000  # events read per statement while streaming the export
 

@@ -198,6 +198,8 @@ class InProcessScheduler:
         self._schedule = tuple(schedule)
         self._periodic = tuple(entry for entry in self._schedule if entry.periodic)
         self._task: asyncio.Task[None] | None = None
+        self._deferred: asyncio.Task[None] | None = None  # delayed start-up jobs
+        self.startup_jobs_enqueued = asyncio.Event()  # set once they are (delay or not)
 
     async def tick(self, now: datetime) -> list[str]:
         """Enqueue every entry due at `now` (minute resolution); returns the new job ids."""
@@ -210,11 +212,26 @@ class InProcessScheduler:
                     started.append(run_id)
         return started
 
-    async def start(self) -> None:
-        if self._task is None:
+    async def start(self, startup_delay_seconds: float = 0.0) -> None:
+        """Run the start-up jobs and start the cron loop. With a delay, the start-up jobs
+        are enqueued that many seconds later, from a task, so that the server answers its
+        first requests before their imports and I/O take the event loop (NFR6 cold
+        start); the cron loop starts at once either way, so no due minute is missed."""
+        if self._task is not None or self._deferred is not None:
+            return
+        if startup_delay_seconds <= 0:
             await self.run_startup_jobs(datetime.now(UTC))
-            if self._periodic:
-                self._task = asyncio.create_task(self._loop())
+            self.startup_jobs_enqueued.set()
+        else:
+            self._deferred = asyncio.create_task(self._startup_later(startup_delay_seconds))
+        if self._periodic:
+            self._task = asyncio.create_task(self._loop(startup_delay_seconds))
+
+    async def _startup_later(self, delay_seconds: float) -> None:
+        await asyncio.sleep(delay_seconds)
+        for run_id in await self.run_startup_jobs(datetime.now(UTC)):
+            log.info("startup_job_enqueued", job_id=run_id)
+        self.startup_jobs_enqueued.set()
 
     async def run_startup_jobs(self, now: datetime) -> list[str]:
         started = []
@@ -226,15 +243,23 @@ class InProcessScheduler:
         return started
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        for task in (self._deferred, self._task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._task = self._deferred = None
 
-    async def _loop(self) -> None:
+    async def _loop(self, hold_seconds: float = 0.0) -> None:
+        """`hold_seconds`: the first due minute is computed from the start time but only
+        after that wait (the cron arithmetic imports arq, and with it redis: not before
+        the server's first answers); a minute that came due meanwhile is ticked at once."""
+        first: datetime | None = datetime.now(UTC)
+        if hold_seconds > 0:
+            await asyncio.sleep(hold_seconds)
         while True:
-            now = datetime.now(UTC)
+            now = first or datetime.now(UTC)
+            first = None
             due = min(entry.next_run(now) for entry in self._periodic)
             await asyncio.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()))
             try:

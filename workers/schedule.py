@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from arq.cron import next_cron
-
 from services import job_ids
 
 
@@ -25,6 +23,8 @@ class ScheduledJob:
     periodic: bool = True  # False: runs at start-up only (minute/hour ignored)
 
     def next_run(self, after: datetime) -> datetime:
+        from arq.cron import next_cron  # arq imports redis: not at start-up (NFR6)
+
         return next_cron(
             after,
             month=None,

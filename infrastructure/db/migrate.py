@@ -2,13 +2,16 @@
 sure the schema is current before any other command uses the database.
 
 Alembic is imported only when it has work to do: an embedded SQLite file already at the
-head revision is recognised with the standard library (`sqlite_at_head`), which saves
-~0.4 s of every `staketrack serve` start (NFR6)."""
+head revision is recognised with the standard library (`sqlite_at_head`), and a server
+database's revision is read with one query (`_current`) and compared with the scripts'
+heads read from their source (`script_heads`), which saves ~0.4 s of every
+`staketrack serve` start (NFR6)."""
 
 from __future__ import annotations
 
 import ast
 import asyncio
+import re
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 SQLITE_TIMEOUT_SECONDS = 30.0  # as the engine's: a writer may hold the file a moment
+VERSION_TABLE = "alembic_version"  # Alembic's default, which migrations/env.py keeps
 
 
 def alembic_config(url: str | None = None, connection: Any = None) -> Config:
@@ -56,7 +60,9 @@ def script_heads() -> set[str] | None:
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
-        literals = _module_literals(path.read_text(encoding="utf-8"))
+        literals = _header_literals(path.read_text(encoding="utf-8"))
+        if literals is None:
+            return None
         revision, down = literals.get("revision"), literals.get("down_revision")
         if not isinstance(revision, str) or literals.get("depends_on") is not None:
             return None
@@ -70,6 +76,26 @@ def script_heads() -> set[str] | None:
         parents.update(down or ())
     heads = revisions - parents
     return heads or None
+
+
+# the first top-level function or class: a script's identifiers come before it
+_BODY = re.compile(r"^(?:async\s+def|def|class)\b", re.MULTILINE)
+_IDENTIFIER = re.compile(r"^(?:revision|down_revision|depends_on)\b", re.MULTILINE)
+
+
+def _header_literals(source: str) -> dict[str, Any] | None:
+    """The literals of a script's header, the part before its first top-level function
+    or class (parsing only that is ~10x cheaper: ~1 ms for all scripts instead of ~11).
+    None when an identifier is assigned again below it or the header does not parse on
+    its own: the caller then leaves the answer to Alembic."""
+    body = _BODY.search(source)
+    head, rest = (source[: body.start()], source[body.start() :]) if body else (source, "")
+    if _IDENTIFIER.search(rest):
+        return None
+    try:
+        return _module_literals(head)
+    except SyntaxError:
+        return None
 
 
 def _module_literals(source: str) -> dict[str, Any]:
@@ -103,7 +129,7 @@ def sqlite_at_head(url: str) -> bool:
     try:
         connection = sqlite3.connect(database, timeout=SQLITE_TIMEOUT_SECONDS)
         with closing(connection):
-            rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+            rows = connection.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchall()
     except sqlite3.Error:
         return False
     return {row[0] for row in rows} == heads
@@ -114,17 +140,22 @@ class NotMigrated(Exception):
 
 
 def _current(url: str) -> set[str]:
-    from alembic.runtime.migration import MigrationContext
+    """The revisions in the database's `alembic_version` table (what Alembic's
+    `MigrationContext.get_current_heads` reads); empty when there is no such table."""
+    from sqlalchemy import inspect, text
 
     from infrastructure.db.engine import create_engine
+
+    def heads(sync: Any) -> set[str]:
+        if not inspect(sync).has_table(VERSION_TABLE):
+            return set()
+        return {row[0] for row in sync.execute(text(f"SELECT version_num FROM {VERSION_TABLE}"))}
 
     async def read() -> set[str]:
         engine = create_engine(url)
         try:
             async with engine.connect() as connection:
-                return await connection.run_sync(
-                    lambda sync: set(MigrationContext.configure(sync).get_current_heads())
-                )
+                return await connection.run_sync(heads)
         finally:
             await engine.dispose()
 
@@ -171,9 +202,11 @@ def ensure_migrated(url: str) -> None:
         if not sqlite_at_head(url):
             upgrade(url)
         return
-    from alembic.script import ScriptDirectory
+    heads = script_heads()
+    if heads is None:  # a script of an unusual shape: Alembic reads them
+        from alembic.script import ScriptDirectory
 
-    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+        heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
     current = _current(url)
     if current != heads:
         found = f"at revision {', '.join(sorted(current))}" if current else "not migrated yet"

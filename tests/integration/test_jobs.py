@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
@@ -133,6 +134,52 @@ async def test_scheduler_enqueues_due_entries_once_per_tick(embedded: Resources)
     await queue.drain()
     assert recorder.calls == [("cron:fetch-eth:2026-11-25T13:05", 1, {"chain": "eth"})]
     assert entry.next_run(due) == datetime(2026, 11, 25, 14, 5, tzinfo=UTC)
+
+
+async def test_scheduler_start_runs_the_startup_jobs_at_once_without_a_delay(
+    embedded: Resources,
+) -> None:
+    recorder = Recorder()
+    queue = InProcessJobQueue(JobDeps.from_resources(embedded), recorder.table())
+    entry = ScheduledJob(name="prices", job="fetch", kwargs={"chain": "eth"}, run_at_startup=True)
+    scheduler = InProcessScheduler(queue, [entry])
+    await scheduler.start()
+    assert scheduler.startup_jobs_enqueued.is_set()  # before start() returned
+    await queue.drain()
+    await scheduler.stop()
+    assert [call[0].split(":")[:2] for call in recorder.calls] == [["startup", "prices"]]
+
+
+async def test_scheduler_start_with_a_delay_enqueues_the_startup_jobs_later(
+    embedded: Resources,
+) -> None:
+    """`staketrack serve` delays them so the server answers first (NFR6): nothing is
+    enqueued when start() returns, and the jobs still run once the delay is over."""
+    recorder = Recorder()
+    queue = InProcessJobQueue(JobDeps.from_resources(embedded), recorder.table())
+    entry = ScheduledJob(name="prices", job="fetch", kwargs={"chain": "eth"}, run_at_startup=True)
+    scheduler = InProcessScheduler(queue, [entry])
+    await scheduler.start(startup_delay_seconds=0.05)
+    for _ in range(10):  # the event loop runs other work meanwhile
+        await asyncio.sleep(0)
+    assert not scheduler.startup_jobs_enqueued.is_set() and recorder.calls == []
+    await scheduler.startup_jobs_enqueued.wait()
+    await queue.drain()
+    await scheduler.stop()
+    assert [call[0].split(":")[:2] for call in recorder.calls] == [["startup", "prices"]]
+
+
+async def test_scheduler_stopped_during_the_delay_never_runs_the_startup_jobs(
+    embedded: Resources,
+) -> None:
+    recorder = Recorder()
+    queue = InProcessJobQueue(JobDeps.from_resources(embedded), recorder.table())
+    entry = ScheduledJob(name="prices", job="fetch", kwargs={"chain": "eth"}, run_at_startup=True)
+    scheduler = InProcessScheduler(queue, [entry])
+    await scheduler.start(startup_delay_seconds=3600)
+    await scheduler.stop()  # a shutdown within the delay: no job starts after it
+    await queue.drain()
+    assert not scheduler.startup_jobs_enqueued.is_set() and recorder.calls == []
 
 
 # --- arq on Redis ------------------------------------------------------------------------

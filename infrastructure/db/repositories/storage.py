@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from infrastructure.db import models  # noqa: F401  # every table registered on Base.metadata
 from infrastructure.db.base import Base
 
 
